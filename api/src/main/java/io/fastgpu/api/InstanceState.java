@@ -1,0 +1,13 @@
+package io.fastgpu.api;
+
+/** Portable lifecycle state of a machine, whatever the backend calls it. */
+public enum InstanceState {
+    PENDING, STARTING, RUNNING, STOPPING, STOPPED, TERMINATED,
+    /** A native state the provider's mapping does not know; shown as is, never acted upon. */
+    UNRECOGNIZED;
+
+    public boolean isRunning() { return this == RUNNING; }
+
+    /** Lower-case name as shown in tables and JSON. */
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

@@ -1,0 +1,2 @@
+/** Public, JDK-only types of FastGPU: specs, instances, results, events and the exception family. */
+package io.fastgpu.api;

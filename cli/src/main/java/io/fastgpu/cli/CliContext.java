@@ -1,0 +1,85 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.core.runtime.FastGpu;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * What every command is handed: where FastGPU keeps its state, the console, and the runtime, made on
+ * first use so that {@code --help} and usage errors cost nothing.
+ */
+public final class CliContext implements AutoCloseable {
+    private final Path home;
+    private final Path workDir;
+    private final BufferedReader in;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+    private ConsoleRenderer renderer;
+    private FastGpu fastGpu;
+    private boolean assumeYes;
+
+    public CliContext(Path home, Path workDir, BufferedReader in, PrintWriter out, PrintWriter err, boolean terminal) {
+        this.home = home;
+        this.workDir = workDir;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public Path home() { return home; }
+    public Path workDir() { return workDir; }
+    public PrintWriter out() { return out; }
+    public PrintWriter err() { return err; }
+    public boolean terminal() { return terminal; }
+
+    /** Colours and progress bars only on a terminal, and never when NO_COLOR is set. */
+    public Style style() { return new Style(terminal && System.getenv("NO_COLOR") == null); }
+
+    /** Agree to costs without asking (the command's {@code --yes}). */
+    void assumeYes(boolean yes) { this.assumeYes = yes; }
+
+    public synchronized ConsoleRenderer renderer() {
+        if (renderer == null) renderer = new ConsoleRenderer(out, err, style(), terminal);
+        return renderer;
+    }
+
+    public synchronized FastGpu fastGpu() {
+        if (fastGpu == null) {
+            fastGpu = FastGpu.builder().home(home).localBase(workDir).events(renderer())
+                    .confirmer(q -> assumeYes || confirm(q, false)).build();
+        }
+        return fastGpu;
+    }
+
+    /**
+     * Asks a yes/no question on the console. An empty answer takes {@code defaultYes}; end of input is no.
+     */
+    public boolean confirm(String question, boolean defaultYes) {
+        err.print(question + " ");
+        err.flush();
+        try {
+            String line = in.readLine();
+            if (line == null) {
+                err.println();
+                return false;
+            }
+            String a = line.strip().toLowerCase(java.util.Locale.ROOT);
+            return a.isEmpty() ? defaultYes : a.equals("y") || a.equals("yes");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (renderer != null) renderer.finish();
+        if (fastGpu != null) fastGpu.close();
+        out.flush();
+        err.flush();
+    }
+}

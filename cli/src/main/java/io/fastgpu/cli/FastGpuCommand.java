@@ -1,0 +1,23 @@
+package io.fastgpu.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** The top-level command: lists the subcommands. */
+@Command(name = "fastgpu", mixinStandardHelpOptions = true, version = "fastgpu 0.1.0",
+        description = "Takes training code and data to a trained model on GPU machines with one command,"
+                + " and stops the machines when the work is done.",
+        subcommands = {LaunchCommand.class, LsCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
+                RenameCommand.class, ExecCommand.class, SshCommand.class, TmuxCommand.class, ScpCommand.class,
+                LogsCommand.class, CommandLine.HelpCommand.class})
+public final class FastGpuCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+}

@@ -1,0 +1,58 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.NotFoundException;
+import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.util.Suggest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves what the user names on the command line: an instance name, or {@code {suffix}} for every
+ * instance whose name ends with it ({@code {gtc-demo}} is task0.gtc-demo, task1.gtc-demo, ...).
+ */
+final class InstanceSelector {
+    /** An instance and the provider that knows it. */
+    record Selected(Provider provider, Instance instance) { }
+
+    private InstanceSelector() { }
+
+    static List<Selected> all(FastGpu fg) {
+        List<Selected> result = new ArrayList<>();
+        for (String name : fg.providers().names()) {
+            Provider p = fg.provider(name);
+            for (Instance i : p.list()) result.add(new Selected(p, i));
+        }
+        return result;
+    }
+
+    static List<Selected> select(FastGpu fg, String spec) {
+        List<Selected> all = all(fg);
+        List<Selected> found;
+        if (spec.startsWith("{") && spec.endsWith("}") && spec.length() > 2) {
+            String suffix = spec.substring(1, spec.length() - 1);
+            found = all.stream().filter(s -> s.instance().name().endsWith(suffix)).toList();
+            if (found.isEmpty()) {
+                throw new NotFoundException("no instance name ends with '" + suffix + "'; 'fastgpu ls --stop' lists them all");
+            }
+        } else {
+            found = all.stream().filter(s -> s.instance().name().equals(spec)).toList();
+            if (found.isEmpty()) {
+                String hint = Suggest.closest(spec, all.stream().map(s -> s.instance().name()).toList())
+                        .map(n -> " (did you mean '" + n + "'?)").orElse("");
+                throw new NotFoundException("no instance named '" + spec + "'" + hint + "; 'fastgpu ls --stop' lists them all");
+            }
+        }
+        return found;
+    }
+
+    static Selected one(FastGpu fg, String spec) {
+        List<Selected> found = select(fg, spec);
+        if (found.size() > 1) {
+            throw new NotFoundException("'" + spec + "' matches " + found.size() + " instances; name one of them");
+        }
+        return found.get(0);
+    }
+}

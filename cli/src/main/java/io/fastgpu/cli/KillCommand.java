@@ -1,0 +1,37 @@
+package io.fastgpu.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code fastgpu kill}: release instances, after asking. */
+@Command(name = "kill", mixinStandardHelpOptions = true,
+        description = "Release instances: their processes end and their disks are deleted.")
+final class KillCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin GlobalOptions global;
+
+    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
+    String name;
+
+    @Option(names = {"-f", "--yes", "-y"}, description = "Do not ask for confirmation.")
+    boolean yes;
+
+    KillCommand(CliContext ctx) { this.ctx = ctx; }
+
+    @Override
+    public Integer call() {
+        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        String names = selected.stream().map(s -> s.instance().name()).collect(Collectors.joining(", "));
+        if (!yes && !ctx.confirm("Release " + names + " and delete their files? (y/N)", false)) {
+            ctx.err().println("Nothing was released.");
+            return 1;
+        }
+        return Lifecycle.apply(ctx, selected, "kill", s -> s.provider().destroy(s.instance().id()));
+    }
+}

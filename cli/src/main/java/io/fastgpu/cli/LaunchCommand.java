@@ -1,0 +1,95 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.core.launch.JobFile;
+import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.launch.LaunchResult;
+import io.fastgpu.core.launch.Launcher;
+import io.fastgpu.core.launch.PhaseTiming;
+import io.fastgpu.core.launch.StepFailedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code fastgpu launch}: the one command from code to trained model. */
+@Command(name = "launch", mixinStandardHelpOptions = true,
+        description = {"Run a job file: create or reuse its machines, set them up, upload, run the steps,",
+                "download the results, then stop the machines (the job file's 'after')."})
+final class LaunchCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin GlobalOptions global;
+
+    @Parameters(paramLabel = "FILE_OR_DIR", description = "A job file, or a folder with job.yaml in it.")
+    Path jobPath;
+
+    @Option(names = {"-y", "--yes"}, description = "Agree to the cost without asking.")
+    boolean yes;
+
+    @Option(names = "--keep", description = "Leave the machines running at the end, whatever 'after' says.")
+    boolean keep;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where downloads go (default: ./fastgpu-out).")
+    Path out;
+
+    LaunchCommand(CliContext ctx) { this.ctx = ctx; }
+
+    @Override
+    public Integer call() {
+        JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath));
+        ctx.assumeYes(yes);
+        Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
+        LaunchResult r = new Launcher(ctx.fastGpu()).launch(job, keep, outDir);
+        ctx.renderer().finish();
+        report(r);
+        if (r.ok()) return 0;
+        Style s = ctx.style();
+        if (r.failure() instanceof StepFailedException f) {
+            ctx.err().println(s.red("error: ") + f.getMessage());
+            if (!f.outputTail().isBlank()) {
+                ctx.err().println("last lines of its output:");
+                f.outputTail().lines().skip(Math.max(0, f.outputTail().lines().count() - 10))
+                        .forEach(l -> ctx.err().println("  " + l));
+            }
+        } else {
+            ctx.err().println(s.red("error: ") + r.failure().getMessage());
+        }
+        return 1;
+    }
+
+    private void report(LaunchResult r) {
+        var o = ctx.out();
+        Style s = ctx.style();
+        o.println();
+        o.println(s.bold("Timing of run " + r.runName() + (r.logdir().isEmpty() ? "" : " (logs: " + r.logdir() + ")")));
+        int width = Math.max(8, r.timings().stream().mapToInt(t -> t.phase().length()).max().orElse(8));
+        for (PhaseTiming t : r.timings()) {
+            o.println(String.format(Locale.ROOT, "  %-" + width + "s %9.2fs%s", t.phase(), t.elapsed().toMillis() / 1000.0,
+                    t.ok() ? "" : "  " + s.red("failed")));
+        }
+        o.println(String.format(Locale.ROOT, "  %-" + width + "s %9.2fs", "total", r.total().toMillis() / 1000.0));
+        if (r.outDir() != null && r.ok()) o.println("Downloads are in " + r.outDir());
+        if (!r.tasks().isEmpty() && r.after() != null) {
+            String t0 = r.tasks().get(0);
+            String group = r.tasks().size() > 1 ? "{" + r.jobName() + "}" : t0;
+            switch (r.after()) {
+                case STOP -> {
+                    o.println("The machines are stopped; their files are kept. Next:");
+                    o.println("  1. 'fastgpu ls --stop' to list every instance, stopped ones included");
+                    o.println("  2. 'fastgpu start " + group + "' to start them again");
+                    o.println("  3. 'fastgpu kill " + group + "' to release them");
+                }
+                case KEEP -> {
+                    o.println("The machines are still running. Next:");
+                    o.println("  'fastgpu ssh " + t0 + "' to look around, 'fastgpu stop " + group + "' when done");
+                }
+                case KILL -> o.println("The machines were released.");
+            }
+        }
+        o.flush();
+    }
+}

@@ -1,0 +1,61 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.core.runtime.FastGpu;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** The {@code fastgpu} program. */
+public final class Main {
+    private Main() { }
+
+    public static void main(String[] args) {
+        int code = run(args, FastGpu.defaultHome(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
+                System.console() != null);
+        System.exit(code);
+    }
+
+    /** Runs one command line; the exit code is 0 ok, 1 failure, 2 usage. */
+    public static int run(String[] args, Path home, Path workDir, InputStream in, OutputStream out, OutputStream err,
+                          boolean terminal) {
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal)) {
+            return commandLine(ctx).execute(args);
+        }
+    }
+
+    static CommandLine commandLine(CliContext ctx) {
+        CommandLine cl = new CommandLine(new FastGpuCommand(), new ContextFactory(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new ErrorTranslator(ctx));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ctx.err().println("error: " + ex.getMessage());
+            ctx.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cl;
+    }
+
+    /** Gives each command the context through its constructor. */
+    private record ContextFactory(CliContext ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(CliContext.class).newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

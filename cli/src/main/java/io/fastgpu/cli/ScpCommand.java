@@ -1,0 +1,59 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.api.InvalidSpecException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fastgpu scp SRC DST}: copy files between this machine and an instance. */
+@Command(name = "scp", mixinStandardHelpOptions = true,
+        description = {"Copy files and folders between this machine and an instance.",
+                "One side is NAME:path (relative to the instance's home), e.g.",
+                "  fastgpu scp ./data task0.bert:data      fastgpu scp task0.bert:model.pth ."})
+final class ScpCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin GlobalOptions global;
+
+    @Parameters(index = "0", paramLabel = "SRC") String src;
+
+    @Parameters(index = "1", paramLabel = "DST") String dst;
+
+    ScpCommand(CliContext ctx) { this.ctx = ctx; }
+
+    /** {@code NAME:path}; a local path with a colon can be written as ./a:b. */
+    private record Remote(String instance, String path) {
+        static Remote parse(String s) {
+            int colon = s.indexOf(':');
+            if (colon <= 0 || s.startsWith("./") || s.startsWith("/")) return null;
+            return new Remote(s.substring(0, colon), s.substring(colon + 1));
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Remote from = Remote.parse(src);
+        Remote to = Remote.parse(dst);
+        if ((from == null) == (to == null)) {
+            throw new InvalidSpecException("scp needs exactly one side written as NAME:path, got '" + src + "' and '" + dst + "'");
+        }
+        var fg = ctx.fastGpu();
+        if (to != null) {
+            var s = InstanceSelector.one(fg, to.instance());
+            fg.task(s.provider(), s.instance()).upload(src, to.path().isEmpty() ? null : to.path(), false);
+            ctx.out().println("copied " + src + " to " + s.instance().name() + ":" + to.path());
+        } else {
+            var s = InstanceSelector.one(fg, from.instance());
+            Path local = ctx.workDir().resolve(dst);
+            if (java.nio.file.Files.isDirectory(local)) {
+                local = local.resolve(Path.of(from.path()).getFileName().toString());
+            }
+            fg.task(s.provider(), s.instance()).download(from.path(), local);
+            ctx.out().println("copied " + s.instance().name() + ":" + from.path() + " to " + local);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+package io.fastgpu.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code fastgpu stop}. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = "Stop instances: every process ends, files stay, and (in a cloud) compute stops costing.")
+final class StopCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin GlobalOptions global;
+
+    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
+    String name;
+
+    StopCommand(CliContext ctx) { this.ctx = ctx; }
+
+    @Override
+    public Integer call() {
+        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        return Lifecycle.apply(ctx, selected, "stop", s -> s.provider().stop(s.instance().id()));
+    }
+}

@@ -1,0 +1,32 @@
+package io.fastgpu.core.files;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One file to copy: the local file, where it goes ('/'-separated, relative to the destination folder) and its size.
+ */
+public record FileCopy(Path local, String relative, long size) {
+    public FileCopy {
+        Objects.requireNonNull(local, "local file is missing; pass the path of the file to copy");
+        Objects.requireNonNull(relative, "destination path is missing; pass a path relative to the destination folder");
+        if (relative.isEmpty()) {
+            throw new IllegalArgumentException("destination path of " + local
+                    + " is empty; pass a path relative to the destination folder");
+        }
+        if (relative.startsWith("/")) {
+            throw new IllegalArgumentException("destination path '" + relative
+                    + "' is absolute; make it relative to the destination folder");
+        }
+        // ".." would let a copy escape the destination folder.
+        if (Arrays.asList(relative.split("/")).contains("..")) {
+            throw new IllegalArgumentException("destination path '" + relative
+                    + "' contains '..'; name a path inside the destination folder");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size of " + local + " is negative (" + size
+                    + "); pass the file's size in bytes");
+        }
+    }
+}

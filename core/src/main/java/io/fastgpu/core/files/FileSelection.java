@@ -1,0 +1,281 @@
+package io.fastgpu.core.files;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Expands what the user asked to upload into the files to copy.
+ *
+ * <p>The spec is a path or a glob relative to a base folder (or absolute):
+ * <ul>
+ *   <li>a file is copied under its own name, and the selection is marked {@link Selection#single() single};</li>
+ *   <li>a folder is copied whole under its own name ({@code GTC} gives {@code GTC/run.sh}), leaving out what its
+ *       {@link IgnoreRules} say;</li>
+ *   <li>a glob ({@code *}, {@code ?}, {@code [..]}, {@code **}) gives its matches relative to the glob's last folder
+ *       without wildcards ({@code src/**}{@code /*.py} gives {@code pkg/mod.py}); matched folders are copied whole, and
+ *       the ignore rules of that last folder apply.</li>
+ * </ul>
+ * Symbolic links to files are followed; symbolic links to folders are skipped and counted as ignored.
+ */
+public final class FileSelection {
+
+    private FileSelection() {
+    }
+
+    /**
+     * What a spec selected.
+     *
+     * @param files        the files to copy, sorted by destination path
+     * @param emptyDirs    destination paths of selected folders that receive no file, to create as they are; only the
+     *                     deepest are listed, sorted
+     * @param ignoredCount entries that would have been copied but were left out: ignored by the rules (an ignored
+     *                     folder counts once), symbolic links to folders, and special files
+     * @param single       whether the spec named one file, which the caller may place at an exact destination path
+     */
+    public record Selection(List<FileCopy> files, List<String> emptyDirs, int ignoredCount, boolean single) {
+        public Selection {
+            files = List.copyOf(files);
+            emptyDirs = List.copyOf(emptyDirs);
+        }
+    }
+
+    /**
+     * Selects what {@code spec} names under {@code baseDir}.
+     *
+     * @throws IllegalArgumentException when the path does not exist or the glob matches nothing
+     * @throws UncheckedIOException     when a folder or file cannot be read
+     */
+    public static Selection select(Path baseDir, String spec) {
+        Objects.requireNonNull(baseDir, "base folder is missing; pass the folder upload paths are relative to");
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalArgumentException("upload path is empty; name a file, a folder or a glob pattern");
+        }
+        Path base = baseDir.toAbsolutePath().normalize();
+        // A name that exists is taken literally, even if it contains glob characters.
+        Path path = resolve(base, spec);
+        if (path != null && Files.isRegularFile(path)) {
+            FileCopy file = new FileCopy(path, path.getFileName().toString(), size(path));
+            return new Selection(List.of(file), List.of(), 0, true);
+        }
+        if (path != null && Files.isDirectory(path)) {
+            String name = path.getFileName() == null ? "" : path.getFileName().toString();
+            return new Walk(path, name, true, relative -> true, Integer.MAX_VALUE).run();
+        }
+        if (firstWildcard(spec) < 0) {
+            throw new IllegalArgumentException("upload path '" + spec + "' does not exist (relative to " + base + ")");
+        }
+        return glob(base, spec);
+    }
+
+    private static Selection glob(Path base, String spec) {
+        int cut = spec.lastIndexOf('/', firstWildcard(spec));
+        Path parent = base.resolve(spec.substring(0, cut + 1)).normalize();
+        String glob = spec.substring(cut + 1);
+        Pattern regex;
+        try {
+            regex = Pattern.compile(IgnoreRules.globToRegex(glob));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("upload pattern '" + spec + "' is not a valid glob (" + e.getDescription()
+                    + "); fix the pattern", e);
+        }
+        Selection selection = new Selection(List.of(), List.of(), 0, false);
+        if (Files.isDirectory(parent)) {
+            // Without "**", matches lie exactly as many folders deep as the glob has segments.
+            int depth = glob.contains("**") ? Integer.MAX_VALUE : glob.split("/").length;
+            selection = new Walk(parent, "", false, relative -> regex.matcher(relative).matches(), depth).run();
+        }
+        if (selection.files().isEmpty() && selection.emptyDirs().isEmpty()) {
+            throw new IllegalArgumentException("upload pattern '" + spec + "' matched no files (relative to " + base + ")"
+                    + (selection.ignoredCount() == 0 ? "" : "; the " + selection.ignoredCount()
+                            + " entries it matched are ignored by the .fastgpuignore or .gitignore rules of " + parent));
+        }
+        return selection;
+    }
+
+    /** The spec as a path, or null where it cannot be one on this platform (e.g. '*' on Windows). */
+    private static Path resolve(Path base, String spec) {
+        try {
+            return base.resolve(spec).normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static int firstWildcard(String spec) {
+        int first = -1;
+        for (char c : new char[] {'*', '?', '['}) {
+            int at = spec.indexOf(c);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file + ": " + e.getMessage()
+                    + "; check it is readable", e);
+        }
+    }
+
+    /** One walk of a folder tree, collecting the selected entries. */
+    private static final class Walk extends SimpleFileVisitor<Path> {
+        /** A folder being walked: whether it is selected, and how many selected entries it holds so far. */
+        private static final class Folder {
+            final boolean selected;
+            int entries;
+
+            Folder(boolean selected) {
+                this.selected = selected;
+            }
+        }
+
+        private final Path root;
+        private final String prefix;
+        private final Predicate<String> matches;
+        private final int maxDepth;
+        private final IgnoreRules rules;
+        private final Deque<Folder> folders = new ArrayDeque<>();
+        private final List<FileCopy> files = new ArrayList<>();
+        private final List<String> emptyDirs = new ArrayList<>();
+        private int ignored;
+
+        /**
+         * @param prefix       prepended to every destination path ("" for none)
+         * @param rootSelected whether the whole root is selected (a folder) rather than the entries {@code matches}
+         * @param matches      whether an entry (relative to the root) is selected; so is everything under a selected folder
+         * @param maxDepth     how deep unselected folders are searched for matches
+         */
+        Walk(Path root, String prefix, boolean rootSelected, Predicate<String> matches, int maxDepth) {
+            this.root = realIfLink(root);
+            this.prefix = prefix;
+            this.matches = matches;
+            this.maxDepth = maxDepth;
+            this.rules = IgnoreRules.forRoot(this.root);
+            folders.push(new Folder(rootSelected));
+        }
+
+        Selection run() {
+            try {
+                Files.walkFileTree(root, this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage() + "; check its permissions", e);
+            }
+            files.sort(Comparator.comparing(FileCopy::relative));
+            emptyDirs.sort(Comparator.naturalOrder());
+            return new Selection(files, emptyDirs, ignored, false);
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            String relative = relative(dir);
+            if (relative.isEmpty()) {
+                return FileVisitResult.CONTINUE;
+            }
+            if (leftOut(relative, true)) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            folders.push(new Folder(selected(relative)));
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+                throw e;
+            }
+            Folder folder = folders.pop();
+            if (!folder.selected) {
+                return FileVisitResult.CONTINUE;
+            }
+            String destination = destination(relative(dir));
+            if (folder.entries == 0 && !destination.isEmpty()) {
+                emptyDirs.add(destination);
+            }
+            // Creating a listed empty folder creates its parent too, so the parent is not empty either.
+            if (!folders.isEmpty()) {
+                folders.peek().entries++;
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            String relative = relative(file);
+            if (leftOut(relative, false)) {
+                return FileVisitResult.CONTINUE;
+            }
+            // Files.isRegularFile follows links: links to folders, broken links and special files are left out.
+            if (!Files.isRegularFile(file)) {
+                ignored++;
+                return FileVisitResult.CONTINUE;
+            }
+            files.add(new FileCopy(file, destination(relative), Files.size(file)));
+            folders.peek().entries++;
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            String relative = relative(file);
+            if (!relative.isEmpty() && leftOut(relative, Files.isDirectory(file))) {
+                return FileVisitResult.CONTINUE;
+            }
+            throw new UncheckedIOException("cannot read " + file + " (" + e.getMessage() + ") while listing the upload; "
+                    + "fix its permissions or list it in .gitignore or .fastgpuignore", e);
+        }
+
+        /** Whether the entry is neither copied nor searched, counting it as ignored when it would have been copied. */
+        private boolean leftOut(String relative, boolean directory) {
+            boolean selected = selected(relative);
+            if (!selected && (!directory || relative.split("/").length >= maxDepth)) {
+                return true;
+            }
+            if (rules.isIgnored(relative, directory)) {
+                ignored += selected ? 1 : 0;
+                return true;
+            }
+            return false;
+        }
+
+        /** The walk does not follow links, so a root given as a link must be resolved to be walked at all. */
+        private static Path realIfLink(Path root) {
+            try {
+                return Files.isSymbolicLink(root) ? root.toRealPath() : root;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot resolve the link " + root + ": " + e.getMessage()
+                        + "; check its target exists", e);
+            }
+        }
+
+        private boolean selected(String relative) {
+            return folders.peek().selected || matches.test(relative);
+        }
+
+        private String relative(Path path) {
+            return IgnoreRules.relativePath(root, path);
+        }
+
+        private String destination(String relative) {
+            return prefix.isEmpty() ? relative : relative.isEmpty() ? prefix : prefix + "/" + relative;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.fastgpu.core.launch;
+
+import io.fastgpu.api.Resources;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated job file: what {@code fastgpu launch} runs.
+ *
+ * @param file      the job file
+ * @param name      job name
+ * @param runName   run name (defaults to the job name)
+ * @param machines  number of tasks
+ * @param backend   provider name
+ * @param resources machine resources
+ * @param upload    paths (files, folders, globs) relative to the job file's folder
+ * @param setup     script run once per new machine
+ * @param env       environment of every step
+ * @param steps     the named steps, in order
+ * @param download  paths on task0 to bring back
+ * @param after     what to do with the machines at the end
+ */
+public record JobFile(Path file, String name, String runName, int machines, String backend, Resources resources,
+                      List<String> upload, String setup, Map<String, String> env, List<Step> steps,
+                      List<String> download, After after) {
+    public JobFile {
+        upload = List.copyOf(upload);
+        env = Map.copyOf(env);
+        steps = List.copyOf(steps);
+        download = List.copyOf(download);
+    }
+
+    /** The folder relative paths of the job file resolve against. */
+    public Path folder() { return file.toAbsolutePath().getParent(); }
+
+    /** One named step. {@code on} is {@code task0} (the default), {@code taskN}, or {@code all}. */
+    public record Step(String name, String run, String on) {
+        public boolean onAll() { return on.equals("all"); }
+
+        public int taskIndex() { return onAll() ? 0 : Integer.parseInt(on.substring(4)); }
+    }
+
+    /** What happens to the machines once the job ends, successfully or not. */
+    public enum After {
+        STOP, KILL, KEEP;
+
+        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+}

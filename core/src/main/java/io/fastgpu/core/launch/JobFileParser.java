@@ -1,0 +1,208 @@
+package io.fastgpu.core.launch;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fastgpu.api.InvalidSpecException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import io.fastgpu.api.JobOptions;
+import io.fastgpu.api.Resources;
+import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.util.ShellQuote;
+import io.fastgpu.core.util.Suggest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and checks a job file. Every problem is one line naming the file, where in it, and what to do;
+ * all of it is checked (upload paths included) before any machine is created.
+ */
+public final class JobFileParser {
+    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private JobFileParser() { }
+
+    /** The job file itself, or {@code job.yaml} in a folder. */
+    public static Path locate(Path fileOrDir) {
+        Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve("job.yaml") : fileOrDir;
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidSpecException(Files.isDirectory(fileOrDir)
+                    ? "no job.yaml in " + fileOrDir + "; pass a job file or a folder that has one"
+                    : "job file " + fileOrDir + " does not exist");
+        }
+        return file;
+    }
+
+    public static JobFile parse(Path fileOrDir) {
+        Path file = locate(fileOrDir);
+        String where = file.toString();
+        Raw raw;
+        try {
+            if (Files.readString(file).isBlank()) {
+                throw new InvalidSpecException(where + ": the job file is empty; it needs at least 'name' and 'steps'");
+            }
+            raw = MAPPER.readValue(file.toFile(), Raw.class);
+        } catch (UnrecognizedPropertyException e) {
+            Set<String> known = e.getKnownPropertyIds().stream().map(Object::toString).collect(Collectors.toCollection(java.util.TreeSet::new));
+            String hint = Suggest.closest(e.getPropertyName(), known).map(s -> " (did you mean '" + s + "'?)")
+                    .orElse("; known keys: " + String.join(", ", known));
+            throw new InvalidSpecException(at(where, e.getLocation()) + "unknown key '" + e.getPropertyName() + "'"
+                    + inPath(e) + hint);
+        } catch (JsonMappingException e) {
+            Throwable syntax = syntaxError(e);
+            if (syntax != null) throw malformed(where, syntax);
+            throw new InvalidSpecException(at(where, e.getLocation()) + "wrong value" + inPath(e) + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse("").replaceAll(" \\(class .*", ""));
+        } catch (JsonProcessingException e) {
+            throw malformed(where, syntaxError(e) != null ? syntaxError(e) : e);
+        } catch (IOException e) {
+            throw new InvalidSpecException("cannot read job file " + where + ": " + e.getMessage());
+        }
+        if (raw == null) throw new InvalidSpecException(where + ": the job file is empty; it needs at least 'name' and 'steps'");
+        return validate(file, raw);
+    }
+
+    /** SnakeYAML's own error, which knows where the problem is, when the YAML itself is broken. */
+    private static Throwable syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException) return t;
+        }
+        return null;
+    }
+
+    private static InvalidSpecException malformed(String where, Throwable e) {
+        if (e instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            return new InvalidSpecException(where + ":" + (m.getProblemMark().getLine() + 1) + ":"
+                    + (m.getProblemMark().getColumn() + 1) + ": malformed YAML: " + m.getProblem()
+                    + (m.getContext() != null ? " (" + m.getContext() + " at line " + (m.getContextMark().getLine() + 1) + ")" : ""));
+        }
+        String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return new InvalidSpecException(at(where, e instanceof JsonProcessingException j ? j.getLocation() : null)
+                + "malformed YAML: " + String.valueOf(msg).lines().findFirst().orElse("").strip());
+    }
+
+    private static String at(String file, JsonLocation loc) {
+        return loc == null || loc.getLineNr() < 1 ? file + ": " : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+    }
+
+    private static String inPath(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        int last = path.lastIndexOf('.');
+        String parent = e instanceof UnrecognizedPropertyException ? (last < 0 ? "" : path.substring(0, last)) : path;
+        return parent.isEmpty() ? "" : " in " + parent;
+    }
+
+    private static JobFile validate(Path file, Raw raw) {
+        String where = file + ": ";
+        if (raw.name == null || raw.name.isBlank()) {
+            throw new InvalidSpecException(where + "'name' is required (lower-case letters, digits and '-')");
+        }
+        if (!JobOptions.isValidName(raw.name)) {
+            throw new InvalidSpecException(where + "name '" + raw.name + "' is invalid: use lower-case letters, digits"
+                    + " and '-', starting and ending with a letter or digit, e.g. '"
+                    + raw.name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "") + "'");
+        }
+        if (raw.machines < 1 || raw.machines > 256) {
+            throw new InvalidSpecException(where + "machines must be 1..256, was " + raw.machines);
+        }
+        Resources resources;
+        try {
+            RawResources r = raw.resources == null ? new RawResources() : raw.resources;
+            resources = new Resources(r.instanceType, r.image, r.spot, r.diskGb);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(where + "resources: " + e.getMessage());
+        }
+        if (raw.steps == null || raw.steps.isEmpty()) {
+            throw new InvalidSpecException(where + "'steps' is required: a list of {name: ..., run: ...}");
+        }
+        List<JobFile.Step> steps = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < raw.steps.size(); i++) {
+            RawStep s = raw.steps.get(i);
+            String at = where + "steps[" + i + "]";
+            if (s == null || s.name == null || s.name.isBlank()) throw new InvalidSpecException(at + " needs a 'name'");
+            if (s.run == null || s.run.isBlank()) throw new InvalidSpecException(at + " ('" + s.name + "') needs a 'run' command");
+            if (!names.add(s.name)) throw new InvalidSpecException(at + ": step name '" + s.name + "' is used twice; names must be unique");
+            String on = s.on == null ? "task0" : s.on.strip();
+            if (!on.equals("all") && !on.matches("task\\d+")) {
+                throw new InvalidSpecException(at + ": on must be 'all' or 'taskN', was '" + on + "'");
+            }
+            if (!on.equals("all") && Integer.parseInt(on.substring(4)) >= raw.machines) {
+                throw new InvalidSpecException(at + ": on: " + on + " but the job has " + raw.machines + " machine(s)");
+            }
+            steps.add(new JobFile.Step(s.name.strip(), s.run, on));
+        }
+        Map<String, String> env = raw.env == null ? Map.of() : raw.env;
+        for (String k : env.keySet()) {
+            if (!ShellQuote.isEnvName(k)) throw new InvalidSpecException(where + "env: '" + k + "' is not a valid variable name");
+        }
+        List<String> upload = raw.upload == null ? List.of() : raw.upload;
+        for (String u : upload) {
+            try {
+                FileSelection.select(file.toAbsolutePath().getParent(), u);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSpecException(where + "upload: " + e.getMessage());
+            }
+        }
+        JobFile.After after;
+        try {
+            after = JobFile.After.valueOf((raw.after == null ? "stop" : raw.after.strip()).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(where + "after must be stop, kill or keep, was '" + raw.after + "'");
+        }
+        String runName = raw.runName == null ? raw.name : raw.runName;
+        if (!runName.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new InvalidSpecException(where + "run_name must be letters, digits, '.', '_' or '-', was '" + runName + "'");
+        }
+        return new JobFile(file, raw.name, runName, raw.machines, raw.backend == null ? "local" : raw.backend.strip(),
+                resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
+                raw.download == null ? List.of() : raw.download, after);
+    }
+
+    /** The file as written; field names are the YAML keys. */
+    static final class Raw {
+        @JsonProperty("name") public String name;
+        @JsonProperty("run_name") public String runName;
+        @JsonProperty("machines") public int machines = 1;
+        @JsonProperty("backend") public String backend;
+        @JsonProperty("resources") public RawResources resources;
+        @JsonProperty("upload") public List<String> upload;
+        @JsonProperty("setup") public String setup;
+        @JsonProperty("env") public Map<String, String> env;
+        @JsonProperty("steps") public List<RawStep> steps;
+        @JsonProperty("download") public List<String> download;
+        @JsonProperty("after") public String after;
+    }
+
+    static final class RawResources {
+        @JsonProperty("instance_type") public String instanceType;
+        @JsonProperty("image") public String image;
+        @JsonProperty("spot") public boolean spot;
+        @JsonProperty("disk_gb") public int diskGb = 100;
+    }
+
+    static final class RawStep {
+        @JsonProperty("name") public String name;
+        @JsonProperty("run") public String run;
+        @JsonProperty("on") public String on;
+    }
+}

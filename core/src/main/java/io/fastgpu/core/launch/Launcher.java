@@ -1,0 +1,190 @@
+package io.fastgpu.core.launch;
+
+import io.fastgpu.api.CommandFailedException;
+import io.fastgpu.api.Event;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.JobFailedException;
+import io.fastgpu.api.JobOptions;
+import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.TaskRuntime;
+import io.fastgpu.core.state.StateStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs a job file end to end: machines, setup, upload, steps, download, then stop/kill/keep, timing
+ * every phase, recording the run in the state store and reporting everything as events.
+ */
+public final class Launcher {
+    private final FastGpu fg;
+
+    public Launcher(FastGpu fg) { this.fg = fg; }
+
+    /**
+     * @param job    the validated job file
+     * @param keep   leave the machines running whatever the job file says
+     * @param outDir where downloads go ({@code ./fastgpu-out/<run name>} by default)
+     */
+    public LaunchResult launch(JobFile job, boolean keep, Path outDir) {
+        long start = System.nanoTime();
+        List<PhaseTiming> timings = new ArrayList<>();
+        Path localLog = fg.home().resolve("logs").resolve(job.runName() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
+        JobFile.After after = keep ? JobFile.After.KEEP : job.after();
+        StateStore state = fg.state();
+        long runId = -1;
+        JobRuntime jobRt = null;
+        RuntimeException failure = null;
+        try (RunLog log = new RunLog(localLog); AutoCloseable sub = fg.events().subscribe(log)) {
+            try {
+                JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
+                        .backend(job.backend()).resources(job.resources()).installScript(job.setup())
+                        .confirmCost(false).build();
+                jobRt = phase("init", timings, () -> fg.makeJob(options));
+                runId = state.startRun(job.name(), job.runName(), job.backend(), jobRt.logdir(), localLog.toString());
+                recordStep(state, runId, timings.get(0), 0);
+                JobRuntime j = jobRt;
+                if (!job.upload().isEmpty()) {
+                    phase("upload", timings, () -> {
+                        for (String u : job.upload()) {
+                            FileSelection.Selection sel = FileSelection.select(job.folder(), u);
+                            parallel(j, "upload " + u, t -> t.upload(sel, null, false));
+                        }
+                        return null;
+                    });
+                    recordStep(state, runId, timings.get(timings.size() - 1), 0);
+                }
+                for (JobFile.Step step : job.steps()) {
+                    runStep(j, job, step, timings, state, runId);
+                }
+                if (!job.download().isEmpty()) {
+                    Path out = outDir.resolve(job.runName());
+                    phase("download", timings, () -> {
+                        TaskRuntime t0 = j.taskRuntimes().get(0);
+                        for (String d : job.download()) {
+                            String fileName = Path.of(d).getFileName().toString();
+                            t0.download(d, out.resolve(fileName));
+                        }
+                        return null;
+                    });
+                    recordStep(state, runId, timings.get(timings.size() - 1), 0);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (jobRt != null && after != JobFile.After.KEEP) {
+                JobRuntime j = jobRt;
+                try {
+                    phase(after.label(), timings, () -> {
+                        if (after == JobFile.After.STOP) j.stop(); else j.kill();
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    if (failure == null) failure = e;
+                }
+            }
+            Duration total = Duration.ofNanos(System.nanoTime() - start);
+            if (runId < 0) {
+                runId = state.startRun(job.name(), job.runName(), job.backend(), "", localLog.toString());
+            }
+            state.finishRun(runId, failure == null ? "succeeded" : "failed",
+                    failure instanceof StepFailedException s ? s.exitCode() : failure == null ? 0 : 1);
+            state.appendEvent(runId, "finished", (failure == null ? "succeeded" : "failed: " + failure.getMessage())
+                    + " in " + total.toMillis() + " ms");
+            return new LaunchResult(runId, job.name(), job.runName(), jobRt == null ? "" : jobRt.logdir(),
+                    jobRt == null ? List.of() : jobRt.taskRuntimes().stream().map(TaskRuntime::name).toList(),
+                    timings, total, job.download().isEmpty() ? null : outDir.resolve(job.runName()), after, failure);
+        } catch (FastGpuException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FastGpuException("launch of " + job.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void runStep(JobRuntime j, JobFile job, JobFile.Step step, List<PhaseTiming> timings, StateStore state,
+                         long runId) {
+        long stepId = state.startStep(runId, step.name());
+        RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(job.env());
+        int[] exit = {0};
+        try {
+            phase(step.name(), timings, () -> {
+                List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
+                try {
+                    parallel(targets, step.name(), t -> t.run(step.run(), opts));
+                } catch (JobFailedException e) {
+                    var first = e.failures().get(0);
+                    if (first.cause() instanceof CommandFailedException c) {
+                        exit[0] = c.exitCode();
+                        throw new StepFailedException(step.name(), first.task(), c.exitCode(), c.outputTail());
+                    }
+                    exit[0] = 1;
+                    throw e;
+                }
+                return null;
+            });
+        } finally {
+            PhaseTiming t = timings.get(timings.size() - 1);
+            state.finishStep(stepId, exit[0], t.elapsed());
+        }
+    }
+
+    private static void parallel(JobRuntime j, String what, java.util.function.Consumer<TaskRuntime> op) {
+        parallel(j.taskRuntimes(), what, op);
+    }
+
+    /** Runs {@code op} on each task at once; a single failure is rethrown as is, several are gathered. */
+    private static void parallel(List<TaskRuntime> tasks, String what, java.util.function.Consumer<TaskRuntime> op) {
+        List<JobFailedException.TaskFailure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (TaskRuntime t : tasks) {
+            Thread th = new Thread(() -> {
+                try {
+                    op.accept(t);
+                } catch (RuntimeException e) {
+                    failures.add(new JobFailedException.TaskFailure(t.name(), e));
+                }
+            }, "launch-" + t.name());
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FastGpuException("interrupted during " + what, e);
+            }
+        }
+        if (failures.size() == 1 && tasks.size() == 1) throw failures.get(0).cause();
+        if (!failures.isEmpty()) throw new JobFailedException(what, failures);
+    }
+
+    private void recordStep(StateStore state, long runId, PhaseTiming t, int exit) {
+        long id = state.startStep(runId, t.phase());
+        state.finishStep(id, t.ok() ? exit : 1, t.elapsed());
+    }
+
+    private <T> T phase(String name, List<PhaseTiming> timings, Supplier<T> body) {
+        fg.events().on(new Event.PhaseStarted(name));
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            T value = body.get();
+            ok = true;
+            return value;
+        } finally {
+            Duration d = Duration.ofNanos(System.nanoTime() - t0);
+            timings.add(new PhaseTiming(name, d, ok));
+            fg.events().on(new Event.PhaseFinished(name, d, ok));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.fastgpu.core.runtime;
+
+import io.fastgpu.api.EventListener;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.JobOptions;
+import io.fastgpu.core.events.EventBus;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.spi.ProviderContext;
+import io.fastgpu.core.state.StateStore;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The entry point of the runtime library: {@code FastGpu.open().makeJob(...)} creates or reuses a job's
+ * machines. Holds the FastGPU home, the backends, the state store and where events go.
+ */
+public final class FastGpu implements AutoCloseable {
+    /** Environment variable that moves the FastGPU home (default {@code ~/.fastgpu}). */
+    public static final String HOME_ENV = "FASTGPU_HOME";
+
+    private final Path home;
+    private final EventBus events = new EventBus();
+    private final CostConfirmer confirmer;
+    private final Providers providers;
+    private final Path localBase;
+    private StateStore state;
+
+    private FastGpu(Builder b) {
+        this.home = b.home;
+        events.subscribe(b.events);
+        this.confirmer = b.confirmer;
+        this.localBase = b.localBase;
+        this.providers = new Providers(new ProviderContext(home, events, b.settings));
+    }
+
+    /** The home from {@code FASTGPU_HOME}, else {@code ~/.fastgpu}. */
+    public static Path defaultHome() {
+        String env = System.getenv(HOME_ENV);
+        return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath()
+                : Path.of(System.getProperty("user.home"), ".fastgpu");
+    }
+
+    /** A runtime with the default home that prints nothing and refuses to buy anything. */
+    public static FastGpu open() { return builder().build(); }
+
+    public static Builder builder() { return new Builder(); }
+
+    public Path home() { return home; }
+
+    /** Where the runtime's events go; subscribe to see them. */
+    public EventBus events() { return events; }
+
+    public Providers providers() { return providers; }
+
+    public Provider provider(String name) { return providers.get(name); }
+
+    CostConfirmer confirmer() { return confirmer; }
+
+    Path localBase() { return localBase; }
+
+    /** The state store, opened on first use. */
+    public synchronized StateStore state() {
+        if (state == null) state = StateStore.open(home);
+        return state;
+    }
+
+    /** Creates the job's machines, or reuses those that exist (starting stopped ones), in parallel. */
+    public JobRuntime makeJob(JobOptions options) {
+        return new JobProvisioner(this).provision(options);
+    }
+
+    /** A task handle on any machine, outside a job: what {@code fastgpu exec} and {@code scp} use. */
+    public TaskRuntime task(Provider provider, Instance instance) {
+        return new TaskRuntime(provider, instance, 0, provider.runRoot(instance) + "/runs/adhoc", Map.of(), events,
+                localBase);
+    }
+
+    @Override
+    public synchronized void close() {
+        providers.close();
+        if (state != null) state.close();
+    }
+
+    /** Options of a {@link FastGpu}. */
+    public static final class Builder {
+        private Path home = defaultHome();
+        private EventListener events = EventListener.NONE;
+        private CostConfirmer confirmer = CostConfirmer.REFUSE;
+        private Path localBase = Path.of("").toAbsolutePath();
+        private final Map<String, String> settings = new HashMap<>();
+
+        public Builder home(Path v) { home = v.toAbsolutePath(); return this; }
+        public Builder events(EventListener v) { events = v; return this; }
+        public Builder confirmer(CostConfirmer v) { confirmer = v; return this; }
+        /** Folder that relative local paths resolve against (the job file's folder for a launch). */
+        public Builder localBase(Path v) { localBase = v.toAbsolutePath(); return this; }
+        public Builder setting(String key, String value) { settings.put(key, value); return this; }
+
+        public FastGpu build() { return new FastGpu(this); }
+    }
+}

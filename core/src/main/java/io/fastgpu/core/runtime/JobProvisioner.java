@@ -1,0 +1,164 @@
+package io.fastgpu.core.runtime;
+
+import io.fastgpu.api.CommandFailedException;
+import io.fastgpu.api.Event;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.InstanceState;
+import io.fastgpu.api.JobOptions;
+import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.util.ShellQuote;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/** Makes a job's machines exist and be ready: find by name, start or create, set up, make the log folder. */
+final class JobProvisioner {
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+
+    private final FastGpu fg;
+
+    JobProvisioner(FastGpu fg) { this.fg = fg; }
+
+    /** What one task needs: its existing machine, if any. */
+    private record Slot(int index, String name, Optional<Instance> existing) { }
+
+    /** The machine of a slot once ready, and whether this call created it. */
+    private record Ready(Instance instance, boolean created) { }
+
+    JobRuntime provision(JobOptions o) {
+        Provider provider = fg.provider(o.backend());
+        List<Instance> known = provider.list();
+        List<Slot> slots = IntStream.range(0, o.numTasks()).mapToObj(i -> {
+            String name = TaskNames.of(i, o.name());
+            return new Slot(i, name, known.stream().filter(x -> x.name().equals(name)).findFirst());
+        }).toList();
+        confirmCost(provider, o, slots);
+
+        List<Ready> ready = Parallel.all("get ready", slots, Slot::name, s -> ready(provider, o, s));
+        String masterIp = ready.get(0).instance().privateIp();
+        String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
+        int port = provider.rendezvousPort(o.name());
+        String logdir = chooseLogdir(provider, ready.get(0).instance(), o.runName());
+
+        List<TaskRuntime> tasks = new ArrayList<>();
+        for (int i = 0; i < ready.size(); i++) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("FASTGPU_JOB", o.name());
+            env.put("FASTGPU_RUN", o.runName());
+            env.put("FASTGPU_LOGDIR", logdir);
+            env.put("FASTGPU_NODE_RANK", String.valueOf(i));
+            env.put("FASTGPU_NUM_NODES", String.valueOf(ready.size()));
+            env.put("FASTGPU_NODE_IPS", ips);
+            env.put("FASTGPU_MASTER_ADDR", masterIp);
+            env.put("FASTGPU_MASTER_PORT", String.valueOf(port));
+            tasks.add(new TaskRuntime(provider, ready.get(i).instance(), i, logdir, env, fg.events(), fg.localBase()));
+        }
+        Parallel.all("make the log folder", tasks, TaskRuntime::name,
+                t -> t.runRaw("mkdir -p " + ShellQuote.quote(logdir)).exitCode());
+        setUp(o, tasks);
+        recordJob(provider, o);
+        List<String> created = ready.stream().filter(Ready::created).map(r -> r.instance().name()).toList();
+        return new JobRuntime(o.name(), o.runName(), logdir, tasks, created);
+    }
+
+    private void confirmCost(Provider provider, JobOptions o, List<Slot> slots) {
+        long toBuy = slots.stream().filter(s -> s.existing().map(i -> !i.state().isRunning()).orElse(true)).count();
+        if (toBuy == 0 || !provider.capabilities().costsMoney() || o.confirmCost()) return;
+        double hourly = provider.hourlyPrice(o.resources(), (int) toBuy);
+        String price = hourly > 0 ? String.format(Locale.ROOT, ": about %.2f per hour", hourly) : "";
+        String question = toBuy + " x " + (o.resources().instanceType().isEmpty() ? "default" : o.resources().instanceType())
+                + (o.resources().spot() ? " (spot)" : "") + " on " + provider.name()
+                + ". Costs of the resources will be charged on your account" + price + ". Confirm to continue? (y/n)";
+        if (!fg.confirmer().confirm(question)) {
+            throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
+        }
+    }
+
+    private Ready ready(Provider provider, JobOptions o, Slot slot) {
+        Instance inst;
+        boolean created = false;
+        if (slot.existing().isPresent()) {
+            inst = slot.existing().get();
+            if (inst.state() == InstanceState.STOPPED || inst.state() == InstanceState.STOPPING) {
+                fg.events().on(new Event.Notice(Event.Level.INFO, "Starting stopped " + inst.name()));
+                provider.start(inst.id());
+            } else {
+                fg.events().on(new Event.Notice(Event.Level.INFO, "Reusing " + inst.name() + " (" + inst.state().label() + ")"));
+            }
+        } else {
+            fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + slot.name()));
+            Map<String, String> tags = Map.of("fastgpu:job", o.name(), "fastgpu:task", String.valueOf(slot.index()),
+                    "fastgpu:owner", System.getProperty("user.name", "unknown"));
+            inst = provider.create(new CreateRequest(slot.name(), o.resources(), o.zone(), tags));
+            created = true;
+        }
+        return new Ready(provider.awaitReady(inst.id(), READY_TIMEOUT), created);
+    }
+
+    /** {@code <root>/runs/<run>}, or {@code .01}, {@code .02} ... when that exists, as the original did. */
+    private String chooseLogdir(Provider provider, Instance first, String runName) {
+        String base = provider.runRoot(first) + "/runs/" + runName;
+        TaskRuntime probe = new TaskRuntime(provider, first, 0, base, Map.of(), fg.events(), fg.localBase());
+        String script = "b=" + ShellQuote.quote(base) + "; d=$b; n=0\n"
+                + "while ! mkdir -p \"$(dirname \"$d\")\" || ! mkdir \"$d\" 2>/dev/null; do\n"
+                + "  n=$((n+1)); d=$(printf '%s.%02d' \"$b\" \"$n\"); [ $n -gt 999 ] && exit 1\ndone\necho \"$d\"\n";
+        var r = probe.runRaw(script);
+        if (r.exitCode() != 0) {
+            throw new FastGpuException(first.name() + ": could not create the log folder under " + base + ": " + r.stderr().strip());
+        }
+        return r.stdout().strip();
+    }
+
+    /** Runs the install script on machines that have not run this exact script yet. */
+    private void setUp(JobOptions o, List<TaskRuntime> tasks) {
+        if (o.skipSetup() || o.installScript().isBlank()) return;
+        String marker = ".fastgpu/setup-" + sha256(o.installScript()).substring(0, 16) + ".done";
+        List<TaskRuntime> pending = Parallel.all("check setup", tasks, TaskRuntime::name,
+                t -> t.exists(marker) ? null : t).stream().filter(t -> t != null).toList();
+        if (pending.isEmpty()) {
+            fg.events().on(new Event.Notice(Event.Level.INFO, "Skipping setup; already done on every task"));
+            return;
+        }
+        Parallel.all("set up", pending, TaskRuntime::name, t -> {
+            fg.events().on(new Event.Notice(Event.Level.INFO, t.name() + ": running setup"));
+            try {
+                t.run(o.installScript(), RunOptions.DEFAULT.streaming());
+            } catch (CommandFailedException e) {
+                throw new CommandFailedException(t.name(), "setup", e.exitCode(), e.outputTail());
+            }
+            t.write(marker, "ok\n");
+            return null;
+        });
+    }
+
+    private void recordJob(Provider provider, JobOptions o) {
+        try {
+            fg.state().recordJob(o.name(), provider.name(), o.numTasks());
+            fg.state().upsertInstances(provider.name(), provider.list());
+        } catch (FastGpuException e) {
+            fg.events().on(new Event.Notice(Event.Level.WARN, "state not recorded: " + e.getMessage()));
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.fastgpu.core.runtime;
+
+import io.fastgpu.core.util.ShellQuote;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The bash that makes each {@code run} behave like one long-lived shell without typing into one.
+ * Every call is its own process: it restores the task's saved working directory, exported variables,
+ * functions and aliases, sources the user's command file verbatim (so quotes, {@code #}, here-documents
+ * and {@code &} mean what they mean in bash), and saves the state again on exit, whatever the exit path.
+ */
+final class ShellScripts {
+    /** Variables that describe one process or connection, never carried from call to call. */
+    private static final String TRANSIENT =
+            "BASHOPTS|BASH_VERSINFO|EUID|PPID|SHELLOPTS|UID|SHLVL|_|PWD|TMUX|TMUX_PANE|SSH_CLIENT|SSH_CONNECTION|SSH_TTY";
+
+    private ShellScripts() { }
+
+    /** Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file. */
+    static String blocking(String stateDir, String commandFile, Map<String, String> env) {
+        String state = ShellQuote.quote(stateDir + "/shell");
+        String drop = env.keySet().stream().map(k -> "|" + k).collect(Collectors.joining());
+        return prelude(state, env)
+                + "__fastgpu_save() {\n"
+                + "  { export -p | command -p grep -Ev '^declare -x (" + TRANSIENT + drop + ")(=|$)'; declare -f; alias -p; }"
+                + " > \"$__fg_state/env.$$\" 2>/dev/null && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
+                + "  pwd > \"$__fg_state/cwd.$$\" 2>/dev/null && mv -f \"$__fg_state/cwd.$$\" \"$__fg_state/cwd\"\n"
+                + "  rm -f " + ShellQuote.quote(commandFile) + "\n"
+                + "}\n"
+                + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
+                + ". " + ShellQuote.quote(commandFile) + "\n";
+    }
+
+    /**
+     * The runner of a non-blocking command: records its pid, runs the command in the restored state
+     * (without saving it back: commands running side by side must not overwrite each other's state),
+     * and records the exit code atomically when it ends.
+     */
+    static String background(String stateDir, String commandFile, String logFile, String pidFile, String exitFile,
+                             Map<String, String> env) {
+        String state = ShellQuote.quote(stateDir + "/shell");
+        String exit = ShellQuote.quote(exitFile);
+        return "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
+                + "(\n" + prelude(state, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
+                + ShellQuote.quote(logFile) + " 2>&1 < /dev/null\n"
+                + "echo $? > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
+    }
+
+    /**
+     * Starts {@code runnerFile} detached from the caller: in the task's tmux session when tmux is there
+     * (so {@code fastgpu tmux} can watch it), else in a new session with no terminal.
+     */
+    static String detach(String runnerFile, String logFile, String tmuxSocket, String windowName) {
+        String runner = ShellQuote.quote(runnerFile);
+        String sock = ShellQuote.quote(tmuxSocket);
+        String window = "bash " + runner + " & tail --pid=$! -n +1 -F " + ShellQuote.quote(logFile) + " 2>/dev/null";
+        return "if command -v tmux >/dev/null 2>&1 && [ " + tmuxSocket.length() + " -lt 100 ]; then\n"
+                + "  tmux -S " + sock + " has-session -t fastgpu 2>/dev/null"
+                + " || tmux -S " + sock + " new-session -d -s fastgpu -n shell\n"
+                + "  tmux -S " + sock + " new-window -d -t fastgpu -n " + ShellQuote.quote(windowName) + " "
+                + ShellQuote.quote(window) + "\n"
+                + "else\n"
+                + "  setsid nohup bash " + runner + " > /dev/null 2>&1 < /dev/null &\n"
+                + "fi\n";
+    }
+
+    /** Prints {@code exit:<code>}, {@code running} or {@code gone} for a non-blocking command. */
+    static String status(String pidFile, String exitFile) {
+        String exit = ShellQuote.quote(exitFile);
+        return "if [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\";"
+                + " elif kill -0 \"$(cat " + ShellQuote.quote(pidFile) + " 2>/dev/null)\" 2>/dev/null; then echo running;"
+                + " elif [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\"; else echo gone; fi\n";
+    }
+
+    private static String prelude(String quotedState, Map<String, String> env) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("__fg_state=").append(quotedState).append("\n")
+          .append("mkdir -p \"$__fg_state\"\n")
+          .append("shopt -s expand_aliases\n")
+          .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
+        env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
+        // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
+        sb.append("if ! declare -F conda >/dev/null; then\n")
+          .append("  for __fg_c in \"$(command -v conda)\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
+          .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
+          .append("  done; unset __fg_c\n")
+          .append("fi\n")
+          .append("if [ -f \"$__fg_state/cwd\" ]; then cd \"$(cat \"$__fg_state/cwd\")\" 2>/dev/null || cd; else cd; fi\n");
+        return sb.toString();
+    }
+}

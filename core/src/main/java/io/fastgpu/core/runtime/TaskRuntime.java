@@ -1,0 +1,248 @@
+package io.fastgpu.core.runtime;
+
+import io.fastgpu.api.CommandFailedException;
+import io.fastgpu.api.Event;
+import io.fastgpu.api.EventListener;
+import io.fastgpu.api.ExecResult;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.NotFoundException;
+import io.fastgpu.api.RunHandle;
+import io.fastgpu.api.RunOptions;
+import io.fastgpu.api.Task;
+import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.Transport;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** A task of a job: one machine reached through its provider's transport. */
+public final class TaskRuntime implements Task {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Provider provider;
+    private final Instance instance;
+    private final int index;
+    private final String logdir;
+    private final Map<String, String> taskEnv;
+    private final EventListener events;
+    private final Path localBase;
+    private final ReentrantLock shellLock = new ReentrantLock();
+    private volatile Transport transport;
+
+    /**
+     * @param logdir    the run's log folder on the machine (absolute)
+     * @param taskEnv   environment every command of this task sees (rank, node IPs, ...)
+     * @param localBase folder that relative local paths in {@code upload}/{@code download} resolve against
+     */
+    public TaskRuntime(Provider provider, Instance instance, int index, String logdir, Map<String, String> taskEnv,
+                       EventListener events, Path localBase) {
+        this.provider = provider;
+        this.instance = instance;
+        this.index = index;
+        this.logdir = logdir;
+        this.taskEnv = Map.copyOf(taskEnv);
+        this.events = events;
+        this.localBase = localBase;
+    }
+
+    @Override public String name() { return instance.name(); }
+    @Override public int index() { return index; }
+    @Override public String ip() { return instance.privateIp(); }
+    @Override public String publicIp() { return instance.publicIp(); }
+    @Override public String logdir() { return logdir; }
+
+    public Instance instance() { return instance; }
+
+    Transport transport() {
+        Transport t = transport;
+        if (t == null) {
+            t = provider.transport(instance);
+            transport = t;
+        }
+        return t;
+    }
+
+    /** FastGPU's own folder on the machine. */
+    String stateDir() { return transport().home() + "/.fastgpu"; }
+
+    /** Resolves a user path on the machine: absolute as is, {@code ~/x} and relative ones against home. */
+    String remotePath(String path) {
+        String home = transport().home();
+        if (path == null || path.isEmpty() || path.equals("~") || path.equals(".")) return home;
+        if (path.startsWith("~/")) return home + path.substring(1);
+        if (path.startsWith("/")) return path;
+        return home + "/" + path;
+    }
+
+    @Override
+    public int run(String cmd, RunOptions options) {
+        OutputCollector out = new OutputCollector(name(), false, options.stream() ? events : null);
+        int rc = execInShell(cmd, options, out);
+        if (rc != 0 && !options.ignoreErrors()) {
+            throw new CommandFailedException(name(), cmd, rc, out.tail());
+        }
+        return rc;
+    }
+
+    @Override
+    public ExecResult runWithOutput(String cmd) {
+        OutputCollector out = new OutputCollector(name(), true, null);
+        int rc = execInShell(cmd, RunOptions.DEFAULT, out);
+        return new ExecResult(rc, out.stdout(), out.stderr());
+    }
+
+    /** Runs with per-call options and returns the collector's tail on failure; used by launch steps. */
+    private int execInShell(String cmd, RunOptions options, OutputCollector out) {
+        Map<String, String> env = new HashMap<>(taskEnv);
+        env.putAll(options.env());
+        String commandFile = stateDir() + "/cmd/" + newId() + ".sh";
+        shellLock.lock();
+        try {
+            transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
+            int rc = transport().exec(ShellScripts.blocking(stateDir(), commandFile, env), out,
+                    options.timeout());
+            out.finish();
+            return rc;
+        } finally {
+            shellLock.unlock();
+        }
+    }
+
+    @Override
+    public RunHandle runNonBlocking(String cmd) {
+        String id = newId();
+        String bg = stateDir() + "/bg/" + id;
+        String logFile = logdir + "/" + name() + "." + id + ".log";
+        transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
+        transport().write(bg + ".logpath", logFile.getBytes(StandardCharsets.UTF_8));
+        String runner = ShellScripts.background(stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
+        transport().write(bg + ".run", runner.getBytes(StandardCharsets.UTF_8));
+        String launch = "mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(logdir) + "\n"
+                + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);
+        int rc = transport().exec(launch, OutputSink.DISCARD, Duration.ofSeconds(30));
+        if (rc != 0) {
+            throw new FastGpuException(name() + ": could not start a background command (exit " + rc + ")");
+        }
+        events.on(new Event.Notice(Event.Level.INFO, name() + ": started " + id + ", output in " + logFile));
+        return new BackgroundCommand(this, id, logFile, bg);
+    }
+
+    /** A local command line for an interactive session on the machine, running {@code remoteCommand} if given. */
+    public List<String> transportCommand(String remoteCommand) { return transport().interactive(remoteCommand); }
+
+    /** The tmux socket of this task, where its non-blocking commands run when tmux is installed. */
+    public String tmuxSocket() { return stateDir() + "/tmux.sock"; }
+
+    @Override
+    public RunHandle handle(String id) {
+        if (!id.matches("[0-9A-Za-z-]+")) throw new NotFoundException(name() + ": no background command '" + id + "'");
+        String bg = stateDir() + "/bg/" + id;
+        if (!transport().exists(bg + ".logpath")) {
+            throw new NotFoundException(name() + ": no background command '" + id + "'");
+        }
+        return new BackgroundCommand(this, id, new String(transport().read(bg + ".logpath"), StandardCharsets.UTF_8), bg);
+    }
+
+    @Override
+    public List<RunHandle> handles() {
+        ExecResult r = runRaw("ls -1 " + io.fastgpu.core.util.ShellQuote.quote(stateDir() + "/bg")
+                + " 2>/dev/null | sed -n 's/\\.logpath$//p' | sort");
+        List<RunHandle> result = new ArrayList<>();
+        for (String id : r.stdout().split("\n")) {
+            if (!id.isBlank()) result.add(handle(id.strip()));
+        }
+        return result;
+    }
+
+    @Override
+    public void awaitAll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (RunHandle h : handles()) {
+            h.await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+    }
+
+    /** Runs a helper script outside the user's shell state. */
+    ExecResult runRaw(String script) {
+        OutputCollector out = new OutputCollector(name(), true, null);
+        int rc = transport().exec(script, out, Duration.ofMinutes(2));
+        out.finish();
+        return new ExecResult(rc, out.stdout(), out.stderr());
+    }
+
+    @Override
+    public void upload(String local, String remote, boolean dontOverwrite) {
+        FileSelection.Selection sel;
+        try {
+            sel = FileSelection.select(localBase, local);
+        } catch (IllegalArgumentException e) {
+            throw new io.fastgpu.api.InvalidSpecException(e.getMessage());
+        }
+        upload(sel, remote, dontOverwrite);
+    }
+
+    /** Uploads an already expanded selection; a single file goes to {@code remote} exactly when given. */
+    public void upload(FileSelection.Selection sel, String remote, boolean dontOverwrite) {
+        String base;
+        List<io.fastgpu.core.files.FileCopy> files = sel.files();
+        if (sel.single() && remote != null && !remote.isEmpty() && !remote.endsWith("/")) {
+            String target = remotePath(remote);
+            int slash = target.lastIndexOf('/');
+            base = target.substring(0, slash);
+            io.fastgpu.core.files.FileCopy f = files.get(0);
+            files = List.of(new io.fastgpu.core.files.FileCopy(f.local(), target.substring(slash + 1), f.size()));
+        } else {
+            base = remotePath(remote);
+        }
+        long total = files.stream().mapToLong(io.fastgpu.core.files.FileCopy::size).sum();
+        long[] done = {0};
+        String phase = "upload " + name();
+        transport().upload(files, sel.emptyDirs(), base, dontOverwrite, n -> {
+            done[0] += n;
+            events.on(new Event.Progress(phase, done[0], total, "bytes"));
+        });
+    }
+
+    @Override
+    public void download(String remote, Path local) {
+        transport().download(remotePath(remote), localBase.resolve(local));
+    }
+
+    @Override
+    public boolean exists(String remotePath) { return transport().exists(remotePath(remotePath)); }
+
+    @Override
+    public String read(String remotePath) {
+        return new String(transport().read(remotePath(remotePath)), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void write(String remotePath, String contents) {
+        transport().write(remotePath(remotePath), contents.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void stop() { provider.stop(instance.id()); }
+
+    @Override
+    public void kill() { provider.destroy(instance.id()); }
+
+    private static String newId() {
+        return LocalDateTime.now().format(ID_TIME) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    }
+
+    @Override
+    public String toString() { return name(); }
+}

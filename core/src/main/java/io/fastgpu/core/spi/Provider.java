@@ -1,0 +1,58 @@
+package io.fastgpu.core.spi;
+
+import io.fastgpu.api.Instance;
+import io.fastgpu.core.transport.Transport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The seam every backend implements: which machines exist, their lifecycle, and how to reach one.
+ * Portable logic (naming, reuse, waiting, setup, upload) lives above it, written once.
+ * Implementations are thread-safe: tasks are created and stopped in parallel.
+ */
+public interface Provider extends AutoCloseable {
+    /** Name used in job files and {@code --backend}: {@code local}, {@code ssh}, {@code aliyun}. */
+    String name();
+
+    Capabilities capabilities();
+
+    /** Every machine this provider knows, in any state but terminated. */
+    List<Instance> list();
+
+    default Optional<Instance> findByName(String name) {
+        return list().stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /** Creates one machine and returns it; it may still be starting. */
+    Instance create(CreateRequest request);
+
+    void start(String id);
+
+    /** Ends every process of the machine; its files stay. */
+    void stop(String id);
+
+    /** Ends its processes and removes it (or releases it, where the provider does not own machines). */
+    void destroy(String id);
+
+    void rename(String id, String newName);
+
+    /** Waits until the machine is running and reachable; the failure message says what was last seen. */
+    Instance awaitReady(String id, Duration timeout);
+
+    /** How to run commands and move files on a running machine. */
+    Transport transport(Instance instance);
+
+    /** The folder runs' log folders live under ({@code <root>/runs/<run name>}), as a path on the machine. */
+    String runRoot(Instance instance);
+
+    /** A rough hourly price for {@code count} machines of the given resources, or -1 when unknown. */
+    default double hourlyPrice(io.fastgpu.api.Resources resources, int count) { return 0; }
+
+    /** The port distributed rendezvous of {@code job} uses on its first task. */
+    default int rendezvousPort(String job) { return 29500; }
+
+    @Override
+    default void close() { }
+}

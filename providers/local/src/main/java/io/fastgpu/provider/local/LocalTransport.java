@@ -1,0 +1,185 @@
+package io.fastgpu.provider.local;
+
+import io.fastgpu.api.CommandTimeoutException;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.Transport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/** Runs commands as processes of this machine, in the instance's sandbox home, marked as the instance's. */
+final class LocalTransport implements Transport {
+    /** How long to keep reading after the shell exited, for output its background children still write. */
+    private static final long DRAIN_MILLIS = 1000;
+
+    private final String instanceId;
+    private final String instanceName;
+    private final Path home;
+    private final Runnable ensureRunning;
+
+    /** @param ensureRunning throws when the instance was stopped or killed since this transport was made */
+    LocalTransport(String instanceId, String instanceName, Path home, Runnable ensureRunning) {
+        this.instanceId = instanceId;
+        this.instanceName = instanceName;
+        this.home = home;
+        this.ensureRunning = ensureRunning;
+    }
+
+    @Override
+    public String home() { return home.toString(); }
+
+    /** The environment of the instance's processes: this machine's, with the sandbox as home. */
+    Map<String, String> environment(Map<String, String> base) {
+        base.remove("PWD");
+        base.remove("OLDPWD");
+        base.remove("TMUX");
+        base.put("HOME", home.toString());
+        base.put(ProcessReaper.MARKER, instanceId);
+        return base;
+    }
+
+    @Override
+    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+        ensureRunning.run();
+        ProcessBuilder pb = new ProcessBuilder("setsid", "bash", "-c", bashScript)
+                .directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        environment(pb.environment());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new FastGpuException(instanceName + ": cannot start bash: " + e.getMessage(), e);
+        }
+        Thread out = pump(p.getInputStream(), sink, false);
+        Thread err = pump(p.getErrorStream(), sink, true);
+        try {
+            boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new CommandTimeoutException(instanceName, "command", timeout);
+            }
+            out.join(DRAIN_MILLIS);
+            err.join(DRAIN_MILLIS);
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new FastGpuException(instanceName + ": interrupted", e);
+        }
+    }
+
+    private static Thread pump(InputStream in, OutputSink sink, boolean isErr) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16384];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (isErr) sink.stderr(buf, n); else sink.stdout(buf, n);
+                }
+            } catch (IOException ignored) {
+                // the process is gone; what was read has been delivered
+            }
+        }, isErr ? "local-stderr" : "local-stdout");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
+                       LongConsumer bytesCopied) {
+        Path base = Path.of(remoteBase);
+        try {
+            Files.createDirectories(base);
+            for (String dir : emptyDirs) Files.createDirectories(base.resolve(dir));
+            for (FileCopy f : files) {
+                Path target = base.resolve(f.relative());
+                if (dontOverwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+                Files.createDirectories(target.getParent());
+                Files.copy(f.local(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                bytesCopied.accept(f.size());
+            }
+        } catch (IOException e) {
+            throw new FastGpuException(instanceName + ": upload to " + remoteBase + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void download(String remotePath, Path local) {
+        Path src = Path.of(remotePath);
+        if (!Files.exists(src)) {
+            throw new FastGpuException(instanceName + ": " + remotePath + " does not exist; nothing to download");
+        }
+        try {
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> walk = Files.walk(src)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path target = local.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                        }
+                    }
+                }
+            } else {
+                if (local.getParent() != null) Files.createDirectories(local.getParent());
+                Files.copy(src, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new FastGpuException(instanceName + ": download of " + remotePath + " to " + local + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String remotePath) { return Files.exists(Path.of(remotePath)); }
+
+    @Override
+    public byte[] read(String remotePath) {
+        try {
+            return Files.readAllBytes(Path.of(remotePath));
+        } catch (IOException e) {
+            throw new FastGpuException(instanceName + ": cannot read " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(String remotePath, byte[] contents) {
+        Path target = Path.of(remotePath);
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".fastgpu-write", ".tmp");
+            Files.write(tmp, contents);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new FastGpuException(instanceName + ": cannot write " + remotePath + ": a folder is in the way", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(instanceName + ": cannot write " + remotePath, e);
+        }
+    }
+
+    @Override
+    public List<String> interactive(String remoteCommand) {
+        String cmd = remoteCommand == null || remoteCommand.isBlank() ? "exec bash -i" : remoteCommand;
+        return List.of("env", "HOME=" + home, ProcessReaper.MARKER + "=" + instanceId, "bash", "-c",
+                "cd \"$HOME\" && " + cmd);
+    }
+}

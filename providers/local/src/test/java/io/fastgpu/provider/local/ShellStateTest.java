@@ -1,0 +1,99 @@
+package io.fastgpu.provider.local;
+
+import io.fastgpu.api.CommandFailedException;
+import io.fastgpu.api.CommandTimeoutException;
+import io.fastgpu.api.JobOptions;
+import io.fastgpu.api.RunOptions;
+import io.fastgpu.api.Task;
+import io.fastgpu.core.runtime.FastGpu;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** cd, export, sourced environments, functions and aliases carry over between runs, as in one shell. */
+class ShellStateTest {
+    @TempDir Path home;
+    FastGpu fg;
+    Task task;
+
+    @BeforeEach
+    void setUp() {
+        fg = FastGpu.builder().home(home).build();
+        task = fg.makeJob(JobOptions.builder("state").build()).task(0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        task.kill();
+        fg.close();
+    }
+
+    @Test
+    void workingDirectoryAndExportsPersist() {
+        task.run("mkdir -p 'work dir/sub' && cd 'work dir/sub'");
+        task.run("export GREETING='hello world' COUNT=3");
+        task.run("LOCAL_ONLY=1");
+        String out = task.runWithOutput("pwd; echo \"$GREETING/$COUNT/${LOCAL_ONLY:-unset}\"").stdout();
+        assertThat(out.lines().toList().get(0)).endsWith("/home/work dir/sub");
+        assertThat(out.lines().toList().get(1)).isEqualTo("hello world/3/unset");
+    }
+
+    @Test
+    void aSourcedEnvironmentStaysActive() {
+        task.write("venv/bin/activate", "export VIRTUAL_ENV=\"$HOME/venv\"\n"
+                + "export PATH=\"$VIRTUAL_ENV/bin:$PATH\"\n"
+                + "deactivate() { export PATH=\"${PATH#$VIRTUAL_ENV/bin:}\"; unset VIRTUAL_ENV; }\n");
+        task.write("venv/bin/hello-tool", "#!/bin/sh\necho tool from venv\n");
+        task.run("chmod +x venv/bin/hello-tool && source venv/bin/activate");
+        assertThat(task.runWithOutput("hello-tool; type -t deactivate").stdout())
+                .isEqualTo("tool from venv\nfunction\n");
+        task.run("deactivate");
+        assertThat(task.runWithOutput("echo \"[${VIRTUAL_ENV:-}]\"; command -v hello-tool || echo gone").stdout())
+                .isEqualTo("[]\ngone\n");
+    }
+
+    @Test
+    void aliasesAndFunctionsPersist() {
+        task.run("alias greet='echo hi from alias'");
+        task.run("shout() { echo \"${1^^}\"; }");
+        assertThat(task.runWithOutput("greet\nshout quiet").stdout()).isEqualTo("hi from alias\nQUIET\n");
+    }
+
+    @Test
+    void stateIsSavedEvenWhenTheCommandExitsOrFails() {
+        assertThat(task.run("mkdir -p a && cd a && export MARK=1 && exit 4", RunOptions.DEFAULT.ignoringErrors())).isEqualTo(4);
+        assertThat(task.runWithOutput("basename \"$PWD\"; echo $MARK").stdout()).isEqualTo("a\n1\n");
+    }
+
+    @Test
+    void perCallEnvironmentDoesNotLeak() {
+        task.run("echo $ONCE", RunOptions.DEFAULT.withEnv(java.util.Map.of("ONCE", "x")));
+        assertThat(task.runWithOutput("echo \"[${ONCE:-}]\"").stdout()).isEqualTo("[]\n");
+    }
+
+    @Test
+    void aFailureCarriesExitCodeAndOutputTail() {
+        assertThatThrownBy(() -> task.run("for i in $(seq 1 40); do echo line$i; done; echo boom >&2; exit 9"))
+                .isInstanceOfSatisfying(CommandFailedException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(9);
+                    assertThat(e.getMessage()).contains("task0.state").contains("exit code 9");
+                    assertThat(e.outputTail()).contains("line40").contains("boom").doesNotContain("line10\n");
+                });
+    }
+
+    @Test
+    void aTimeoutKillsTheCommand() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> task.run("sleep 313", RunOptions.DEFAULT.withTimeout(Duration.ofMillis(500))))
+                .isInstanceOf(CommandTimeoutException.class).hasMessageContaining("timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Processes.withCommandLine("sleep 313")).isEmpty();
+    }
+}

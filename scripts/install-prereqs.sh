@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demos need from Debian's packages, only what is missing.
+# Safe to run again. Needs root (or sudo) on a machine that lacks something.
+set -euo pipefail
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+command -v unzip >/dev/null || need+=(unzip)
+command -v zip >/dev/null || need+=(zip)
+command -v setsid >/dev/null || need+=(util-linux)
+/usr/bin/python3 -c 'import torch, torchvision, PIL' 2>/dev/null || need+=(python3-torch python3-torchvision python3-pil)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "install-prereqs: missing ${need[*]}; run as root or install them" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-prereqs: installing ${need[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
