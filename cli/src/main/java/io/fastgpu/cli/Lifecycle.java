@@ -37,7 +37,8 @@ final class Lifecycle {
                     try {
                         op.accept(s);
                     } catch (RuntimeException e) {
-                        failures.add(s.instance().name() + ": " + e.getMessage());
+                        String m = String.valueOf(e.getMessage());
+                        failures.add(m.startsWith(s.instance().name()) ? m : s.instance().name() + ": " + m);
                     }
                 });
                 t.start();

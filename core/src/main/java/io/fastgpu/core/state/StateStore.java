@@ -90,6 +90,7 @@ public final class StateStore implements AutoCloseable {
             throw new FastGpuException("cannot create FastGPU home " + fastgpuHome + " (" + e.getMessage()
                     + "); check its permissions", e);
         }
+        SqliteNativeCache.use(fastgpuHome);
         StateStore store;
         try {
             store = new StateStore(file, DriverManager.getConnection("jdbc:sqlite:" + file));
