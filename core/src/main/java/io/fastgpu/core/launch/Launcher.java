@@ -9,6 +9,7 @@ import io.fastgpu.api.RunOptions;
 import io.fastgpu.core.files.FileSelection;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.Parallel;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.state.StateStore;
 
@@ -18,6 +19,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +59,7 @@ public final class Launcher {
                     phase("upload", timings, () -> {
                         for (String u : job.upload()) {
                             FileSelection.Selection sel = FileSelection.select(job.folder(), u);
-                            parallel(j, "upload " + u, t -> t.upload(sel, null, false));
+                            parallel(j.taskRuntimes(), "upload " + u, t -> t.upload(sel, null, false));
                         }
                         return null;
                     });
@@ -119,7 +121,7 @@ public final class Launcher {
             phase(step.name(), timings, () -> {
                 List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
                 try {
-                    parallel(targets, step.name(), t -> t.run(step.run(), opts));
+                    Parallel.all(step.name(), targets, TaskRuntime::name, t -> t.run(step.run(), opts));
                 } catch (JobFailedException e) {
                     var first = e.failures().get(0);
                     if (first.cause() instanceof CommandFailedException c) {
@@ -127,7 +129,7 @@ public final class Launcher {
                         throw new StepFailedException(step.name(), first.task(), c.exitCode(), c.outputTail());
                     }
                     exit[0] = 1;
-                    throw e;
+                    throw targets.size() == 1 ? first.cause() : e;
                 }
                 return null;
             });
@@ -137,35 +139,17 @@ public final class Launcher {
         }
     }
 
-    private static void parallel(JobRuntime j, String what, java.util.function.Consumer<TaskRuntime> op) {
-        parallel(j.taskRuntimes(), what, op);
-    }
-
-    /** Runs {@code op} on each task at once; a single failure is rethrown as is, several are gathered. */
-    private static void parallel(List<TaskRuntime> tasks, String what, java.util.function.Consumer<TaskRuntime> op) {
-        List<JobFailedException.TaskFailure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (TaskRuntime t : tasks) {
-            Thread th = new Thread(() -> {
-                try {
-                    op.accept(t);
-                } catch (RuntimeException e) {
-                    failures.add(new JobFailedException.TaskFailure(t.name(), e));
-                }
-            }, "launch-" + t.name());
-            th.start();
-            threads.add(th);
+    /** Runs {@code op} on each task at once; one task's failure is rethrown as is, several are gathered. */
+    private static void parallel(List<TaskRuntime> tasks, String what, Consumer<TaskRuntime> op) {
+        try {
+            Parallel.all(what, tasks, TaskRuntime::name, t -> {
+                op.accept(t);
+                return null;
+            });
+        } catch (JobFailedException e) {
+            if (tasks.size() == 1) throw e.failures().get(0).cause();
+            throw e;
         }
-        for (Thread th : threads) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FastGpuException("interrupted during " + what, e);
-            }
-        }
-        if (failures.size() == 1 && tasks.size() == 1) throw failures.get(0).cause();
-        if (!failures.isEmpty()) throw new JobFailedException(what, failures);
     }
 
     private void recordStep(StateStore state, long runId, PhaseTiming t, int exit) {

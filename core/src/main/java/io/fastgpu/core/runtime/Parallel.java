@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /** Runs one operation on many tasks at once; failures become data, successes are kept. */
-final class Parallel {
+public final class Parallel {
     private Parallel() { }
 
     /** A per-item result: a value or the failure. */
@@ -50,7 +50,7 @@ final class Parallel {
     }
 
     /** Like {@link #each} but throws {@link JobFailedException} naming each failed item when any failed. */
-    static <T, R> List<R> all(String operation, List<T> items, Function<T, String> nameOf, Function<T, R> op) {
+    public static <T, R> List<R> all(String operation, List<T> items, Function<T, String> nameOf, Function<T, R> op) {
         List<Outcome<T, R>> outcomes = each(items, op);
         List<JobFailedException.TaskFailure> failures = outcomes.stream().filter(o -> !o.ok())
                 .map(o -> new JobFailedException.TaskFailure(nameOf.apply(o.item()), o.error())).toList();

@@ -6,14 +6,17 @@ import io.fastgpu.api.EventListener;
 import io.fastgpu.api.ExecResult;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
+import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.api.RunHandle;
 import io.fastgpu.api.RunOptions;
 import io.fastgpu.api.Task;
+import io.fastgpu.core.files.FileCopy;
 import io.fastgpu.core.files.FileSelection;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
+import io.fastgpu.core.util.ShellQuote;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,7 +132,7 @@ public final class TaskRuntime implements Task {
         transport().write(bg + ".logpath", logFile.getBytes(StandardCharsets.UTF_8));
         String runner = ShellScripts.background(stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
         transport().write(bg + ".run", runner.getBytes(StandardCharsets.UTF_8));
-        String launch = "mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(logdir) + "\n"
+        String launch = "mkdir -p " + ShellQuote.quote(logdir) + "\n"
                 + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);
         int rc = transport().exec(launch, OutputSink.DISCARD, Duration.ofSeconds(30));
         if (rc != 0) {
@@ -157,7 +160,7 @@ public final class TaskRuntime implements Task {
 
     @Override
     public List<RunHandle> handles() {
-        ExecResult r = runRaw("ls -1 " + io.fastgpu.core.util.ShellQuote.quote(stateDir() + "/bg")
+        ExecResult r = runRaw("ls -1 " + ShellQuote.quote(stateDir() + "/bg")
                 + " 2>/dev/null | sed -n 's/\\.logpath$//p' | sort");
         List<RunHandle> result = new ArrayList<>();
         for (String id : r.stdout().split("\n")) {
@@ -188,7 +191,7 @@ public final class TaskRuntime implements Task {
         try {
             sel = FileSelection.select(localBase, local);
         } catch (IllegalArgumentException e) {
-            throw new io.fastgpu.api.InvalidSpecException(e.getMessage());
+            throw new InvalidSpecException(e.getMessage());
         }
         upload(sel, remote, dontOverwrite);
     }
@@ -196,17 +199,17 @@ public final class TaskRuntime implements Task {
     /** Uploads an already expanded selection; a single file goes to {@code remote} exactly when given. */
     public void upload(FileSelection.Selection sel, String remote, boolean dontOverwrite) {
         String base;
-        List<io.fastgpu.core.files.FileCopy> files = sel.files();
+        List<FileCopy> files = sel.files();
         if (sel.single() && remote != null && !remote.isEmpty() && !remote.endsWith("/")) {
             String target = remotePath(remote);
             int slash = target.lastIndexOf('/');
             base = target.substring(0, slash);
-            io.fastgpu.core.files.FileCopy f = files.get(0);
-            files = List.of(new io.fastgpu.core.files.FileCopy(f.local(), target.substring(slash + 1), f.size()));
+            FileCopy f = files.get(0);
+            files = List.of(new FileCopy(f.local(), target.substring(slash + 1), f.size()));
         } else {
             base = remotePath(remote);
         }
-        long total = files.stream().mapToLong(io.fastgpu.core.files.FileCopy::size).sum();
+        long total = files.stream().mapToLong(FileCopy::size).sum();
         long[] done = {0};
         String phase = "upload " + name();
         transport().upload(files, sel.emptyDirs(), base, dontOverwrite, n -> {
