@@ -19,6 +19,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -46,6 +49,9 @@ public final class Launcher {
         long runId = -1;
         JobRuntime jobRt = null;
         RuntimeException failure = null;
+        Thread interruptGuard = null;
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch recorded = new CountDownLatch(1);
         try (RunLog log = new RunLog(localLog); AutoCloseable sub = fg.events().subscribe(log)) {
             try {
                 JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
@@ -55,6 +61,7 @@ public final class Launcher {
                 runId = state.startRun(job.name(), job.runName(), job.backend(), jobRt.logdir(), localLog.toString());
                 recordStep(state, runId, timings.get(0), 0);
                 JobRuntime j = jobRt;
+                interruptGuard = onInterrupt(j, after, interrupted, recorded);
                 if (!job.upload().isEmpty()) {
                     phase("upload", timings, () -> {
                         for (String u : job.upload()) {
@@ -83,6 +90,10 @@ public final class Launcher {
             } catch (RuntimeException e) {
                 failure = e;
             }
+            removeHook(interruptGuard);
+            if (interrupted.get()) {
+                failure = new FastGpuException("launch interrupted; the machines got 'after: " + after.label() + "'");
+            }
             if (jobRt != null && after != JobFile.After.KEEP) {
                 JobRuntime j = jobRt;
                 try {
@@ -98,10 +109,12 @@ public final class Launcher {
             if (runId < 0) {
                 runId = state.startRun(job.name(), job.runName(), job.backend(), "", localLog.toString());
             }
-            state.finishRun(runId, failure == null ? "succeeded" : "failed",
-                    failure instanceof StepFailedException s ? s.exitCode() : failure == null ? 0 : 1);
-            state.appendEvent(runId, "finished", (failure == null ? "succeeded" : "failed: " + failure.getMessage())
+            String status = interrupted.get() ? "interrupted" : failure == null ? "succeeded" : "failed";
+            state.finishRun(runId, status,
+                    interrupted.get() ? 130 : failure instanceof StepFailedException s ? s.exitCode() : failure == null ? 0 : 1);
+            state.appendEvent(runId, "finished", (failure == null ? status : status + ": " + failure.getMessage())
                     + " in " + total.toMillis() + " ms");
+            recorded.countDown();
             return new LaunchResult(runId, job.name(), job.runName(), jobRt == null ? "" : jobRt.logdir(),
                     jobRt == null ? List.of() : jobRt.taskRuntimes().stream().map(TaskRuntime::name).toList(),
                     timings, total, job.download().isEmpty() ? null : outDir.resolve(job.runName()), after, failure);
@@ -149,6 +162,38 @@ public final class Launcher {
         } catch (JobFailedException e) {
             if (tasks.size() == 1) throw e.failures().get(0).cause();
             throw e;
+        }
+    }
+
+    /**
+     * When the launch is interrupted (Ctrl-C, SIGTERM), the machines still get their {@code after}, so an
+     * abandoned launch does not leave machines running and costing. Stopping them ends the running step;
+     * the launch then records the run as interrupted, which the hook waits for before the JVM exits.
+     */
+    private Thread onInterrupt(JobRuntime job, JobFile.After after, AtomicBoolean interrupted, CountDownLatch recorded) {
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            fg.events().on(new Event.Notice(Event.Level.WARN, "interrupted; applying 'after: " + after.label() + "'"));
+            try {
+                if (after == JobFile.After.STOP) job.stop();
+                else if (after == JobFile.After.KILL) job.kill();
+                recorded.await(30, TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                fg.events().on(new Event.Notice(Event.Level.WARN, "could not " + after.label() + " the machines: " + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fastgpu-launch-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) return;
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it applies 'after' and waits for the run to be recorded
         }
     }
 
