@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fastgpu launch}: the one command from code to trained model. */
 @Command(name = "launch", mixinStandardHelpOptions = true,
-        description = {"Run a job file: create or reuse its machines, set them up, upload, run the steps,",
-                "download the results, then stop the machines (the job file's 'after')."})
+        description = {"Run a job file end to end: machines, setup, upload, steps, download, then stop.",
+                "Creates or reuses the job's machines, streams each step's output, prints each phase's time,",
+                "and applies the job file's 'after' (stop by default) even when a step fails."})
 final class LaunchCommand implements Callable<Integer> {
     private final CliContext ctx;
 

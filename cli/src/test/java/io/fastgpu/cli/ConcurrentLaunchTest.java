@@ -4,7 +4,6 @@ import io.fastgpu.core.state.RunRecord;
 import io.fastgpu.core.state.StateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +65,6 @@ class ConcurrentLaunchTest {
     // each launch has its own FastGpu and so its own LocalProvider; two of them locking the same file in one JVM get
     // an OverlappingFileLockException ("1 task(s) failed to get ready: task0.job1: ...OverlappingFileLockException").
     @Test
-    @Disabled("bug: LocalProvider.locked throws OverlappingFileLockException for two providers of one home in one JVM")
     void fourLaunchesInOneJvmAllSucceedAndAreAllRecorded() throws Exception {
         List<String> jobs = jobs();
         CyclicBarrier together = new CyclicBarrier(JOBS);

@@ -3,7 +3,6 @@ package io.fastgpu.cli;
 import io.fastgpu.core.state.StateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,20 +82,15 @@ class JobFileErrorsTest {
         assertThat(line).startsWith("error: " + jobFile() + ":2:").containsPattern("job\\.yaml:2:\\d+: malformed YAML: ");
     }
 
-    // Bug: a syntax error inside a nested value reaches JobFileParser as a JsonMappingException wrapping the
-    // parse error, so it is reported as "wrong value in steps[0]: while parsing a flow mapping".
     @Test
-    @Disabled("bug: JobFileParser reports a syntax error inside a list as 'wrong value' instead of 'malformed YAML'")
     void malformedYamlInsideAListIsStillCalledMalformed() {
         String line = refused("name: x\nsteps: [ {name: a, run: b\n");
 
         assertThat(line).containsPattern("job\\.yaml:\\d+:\\d+: malformed YAML: ");
     }
 
-    // Bug: Suggest.closest keeps the first of equally distant candidates; 'on' and 'run' are both one edit
-    // from 'rn', and 'on' sorts first.
+    /** 'on' and 'run' are both one edit away from 'rn'; 'run' is the likelier typo. */
     @Test
-    @Disabled("bug: Suggest.closest suggests 'on' for 'rn' (tie broken alphabetically)")
     void misspeltRunInAStepSuggestsRun() {
         String line = refused("name: x\nsteps:\n  - name: a\n    rn: echo a\n");
 
@@ -135,7 +129,6 @@ class JobFileErrorsTest {
     // Bug: JobFileParser does not check the backend; the launch finds out in its 'init' phase, so the error is
     // exit code 1 (not 2), does not name the job file, comes with a timing report, and records a failed run.
     @Test
-    @Disabled("bug: an unknown backend is found only during the launch: exit 1, no file named, a failed run recorded")
     void unknownBackendIsAJobFileError() {
         String line = refused("name: x\nbackend: locl\nsteps: [{name: a, run: echo a}]\n");
 

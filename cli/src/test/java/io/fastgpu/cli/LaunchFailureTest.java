@@ -5,7 +5,6 @@ import io.fastgpu.core.state.StateStore;
 import io.fastgpu.core.state.StepRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,12 +132,7 @@ class LaunchFailureTest {
         assertThat(cli.run("logs", "solo").expectExit(0).outLines()).contains("task0> before-the-end");
     }
 
-    // Bug: Launcher.runStep only turns a JobFailedException into a StepFailedException, but for a step with a
-    // single target Launcher.parallel rethrows the task's CommandFailedException as is. So with one machine (or
-    // 'on: taskN') the error does not name the step, no output tail is shown, the run is recorded with exit code 1
-    // and the failed step with exit code 0.
     @Test
-    @Disabled("bug: Launcher.runStep ignores CommandFailedException from a single-target step")
     void failingStepOnOneMachineNamesTheStepAndKeepsItsExitCode() {
         Cli.Result r = cli.run("launch", oneMachineJob()).expectExit(1);
 

@@ -3,6 +3,7 @@ package io.fastgpu.core.launch;
 import io.fastgpu.api.CommandFailedException;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.JobFailedException;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.RunOptions;
@@ -40,6 +41,11 @@ public final class Launcher {
      * @param outDir where downloads go ({@code ./fastgpu-out/<run name>} by default)
      */
     public LaunchResult launch(JobFile job, boolean keep, Path outDir) {
+        try {
+            fg.provider(job.backend());
+        } catch (InvalidSpecException e) {
+            throw new InvalidSpecException(job.file() + ": " + e.getMessage()); // a job file error: nothing was started
+        }
         long start = System.nanoTime();
         List<PhaseTiming> timings = new ArrayList<>();
         Path localLog = fg.home().resolve("logs").resolve(job.runName() + "-"

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class LocalProvider implements Provider {
     public static final String NAME = "local";
+
+    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
     private final Path instancesDir;
@@ -176,16 +179,22 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    /** Serialises changes across threads and processes: instance names and addresses must stay unique. */
-    private synchronized <T> T locked(Supplier<T> action) {
-        try {
-            Files.createDirectories(instancesDir);
-            try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                return action.get();
+    /**
+     * Serialises changes across threads and processes: instance names and addresses must stay unique.
+     * A file lock excludes other processes; it cannot be taken twice in one JVM, so providers of the same
+     * root in this JVM (several {@code FastGpu} objects) first share a monitor.
+     */
+    private <T> T locked(Supplier<T> action) {
+        synchronized (JVM_LOCKS.computeIfAbsent(root.toAbsolutePath().normalize(), k -> new Object())) {
+            try {
+                Files.createDirectories(instancesDir);
+                try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = ch.lock()) {
+                    return action.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + root, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + root, e);
         }
     }
 
