@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param nas           mount shared storage at the run root (providers that have it)
  * @param zone          zone to create machines in, empty for the provider's choice
  * @param confirmCost   the user already agreed to pay; do not ask
+ * @param backendOptions what only this backend understands, e.g. {@code fleet} for {@code ssh}
  */
 public record JobOptions(String name, String runName, int numTasks, String backend, Resources resources,
-                         String installScript, boolean skipSetup, boolean nas, String zone, boolean confirmCost) {
+                         String installScript, boolean skipSetup, boolean nas, String zone, boolean confirmCost,
+                         java.util.Map<String, String> backendOptions) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public JobOptions {
@@ -38,6 +40,7 @@ public record JobOptions(String name, String runName, int numTasks, String backe
         resources = resources == null ? Resources.DEFAULT : resources;
         installScript = installScript == null ? "" : installScript;
         zone = zone == null ? "" : zone;
+        backendOptions = backendOptions == null ? java.util.Map.of() : java.util.Map.copyOf(backendOptions);
     }
 
     /** True when {@code name} is a valid job name. */
@@ -59,6 +62,7 @@ public record JobOptions(String name, String runName, int numTasks, String backe
         private boolean nas;
         private String zone = "";
         private boolean confirmCost;
+        private java.util.Map<String, String> backendOptions = java.util.Map.of();
 
         private Builder(String name) { this.name = name; }
 
@@ -75,9 +79,10 @@ public record JobOptions(String name, String runName, int numTasks, String backe
         public Builder nas(boolean v) { nas = v; return this; }
         public Builder zone(String v) { zone = v; return this; }
         public Builder confirmCost(boolean v) { confirmCost = v; return this; }
+        public Builder backendOptions(java.util.Map<String, String> v) { backendOptions = v; return this; }
 
         public JobOptions build() {
-            return new JobOptions(name, runName, numTasks, backend, resources, installScript, skipSetup, nas, zone, confirmCost);
+            return new JobOptions(name, runName, numTasks, backend, resources, installScript, skipSetup, nas, zone, confirmCost, backendOptions);
         }
     }
 }

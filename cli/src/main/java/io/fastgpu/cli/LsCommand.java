@@ -47,7 +47,7 @@ final class LsCommand implements Callable<Integer> {
         ctx.out().println(includeStopped ? "All Instances:" : "Running Instances:");
         List<String[]> rows = new ArrayList<>();
         for (Instance i : shown) {
-            rows.add(new String[]{i.name(), String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()),
+            rows.add(new String[]{i.name(), i.createdAt().equals(Instant.EPOCH) ? "-" : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()),
                     dash(i.privateIp()), i.gpu(), i.instanceType(), i.state().label()});
         }
         table(rows);

@@ -21,15 +21,17 @@ import java.util.Map;
  * @param steps     the named steps, in order
  * @param download  paths on task0 to bring back
  * @param after     what to do with the machines at the end
+ * @param backendOptions what only the backend understands ({@code fleet: NAME} for {@code ssh})
  */
 public record JobFile(Path file, String name, String runName, int machines, String backend, Resources resources,
                       List<String> upload, String setup, Map<String, String> env, List<Step> steps,
-                      List<String> download, After after) {
+                      List<String> download, After after, Map<String, String> backendOptions) {
     public JobFile {
         upload = List.copyOf(upload);
         env = Map.copyOf(env);
         steps = List.copyOf(steps);
         download = List.copyOf(download);
+        backendOptions = Map.copyOf(backendOptions);
     }
 
     /** The folder relative paths of the job file resolve against. */

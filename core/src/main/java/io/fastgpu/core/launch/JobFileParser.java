@@ -173,9 +173,12 @@ public final class JobFileParser {
         if (!runName.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new InvalidSpecException(where + "run_name must be letters, digits, '.', '_' or '-', was '" + runName + "'");
         }
-        return new JobFile(file, raw.name, runName, raw.machines, raw.backend == null ? "local" : raw.backend.strip(),
+        String backend = raw.backend == null ? "local" : raw.backend.strip();
+        Map<String, String> backendOptions = new LinkedHashMap<>();
+        if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
+        return new JobFile(file, raw.name, runName, raw.machines, backend,
                 resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
-                raw.download == null ? List.of() : raw.download, after);
+                raw.download == null ? List.of() : raw.download, after, backendOptions);
     }
 
     /** The file as written; field names are the YAML keys. */
@@ -191,6 +194,7 @@ public final class JobFileParser {
         @JsonProperty("steps") public List<RawStep> steps;
         @JsonProperty("download") public List<String> download;
         @JsonProperty("after") public String after;
+        @JsonProperty("fleet") public String fleet;
     }
 
     static final class RawResources {

@@ -61,7 +61,7 @@ public final class Launcher {
         try (RunLog log = new RunLog(localLog); AutoCloseable sub = fg.events().subscribe(log)) {
             try {
                 JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
-                        .backend(job.backend()).resources(job.resources()).installScript(job.setup())
+                        .backend(job.backend()).backendOptions(job.backendOptions()).resources(job.resources()).installScript(job.setup())
                         .confirmCost(false).build();
                 jobRt = phase("init", timings, () -> fg.makeJob(options));
                 runId = state.startRun(job.name(), job.runName(), job.backend(), jobRt.logdir(), localLog.toString());

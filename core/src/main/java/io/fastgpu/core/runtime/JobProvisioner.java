@@ -46,6 +46,9 @@ final class JobProvisioner {
             String name = TaskNames.of(i, o.name());
             return new Slot(i, name, known.stream().filter(x -> x.name().equals(name)).findFirst());
         }).toList();
+        Map<String, String> tagsBase = Map.of("fastgpu:job", o.name(), "fastgpu:owner", System.getProperty("user.name", "unknown"));
+        provider.validate(slots.stream().filter(s -> s.existing().isEmpty())
+                .map(s -> new CreateRequest(s.name(), o.resources(), o.zone(), tagsBase, o.backendOptions())).toList());
         confirmCost(provider, o, slots);
 
         List<Ready> ready = Parallel.all("get ready", slots, Slot::name, s -> ready(provider, o, s));
@@ -103,7 +106,7 @@ final class JobProvisioner {
             fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + slot.name()));
             Map<String, String> tags = Map.of("fastgpu:job", o.name(), "fastgpu:task", String.valueOf(slot.index()),
                     "fastgpu:owner", System.getProperty("user.name", "unknown"));
-            inst = provider.create(new CreateRequest(slot.name(), o.resources(), o.zone(), tags));
+            inst = provider.create(new CreateRequest(slot.name(), o.resources(), o.zone(), tags, o.backendOptions()));
             created = true;
         }
         return new Ready(provider.awaitReady(inst.id(), READY_TIMEOUT), created);

@@ -19,10 +19,10 @@ final class ShellScripts {
     private ShellScripts() { }
 
     /** Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file. */
-    static String blocking(String stateDir, String commandFile, Map<String, String> env) {
+    static String blocking(String home, String stateDir, String commandFile, Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
         String drop = env.keySet().stream().map(k -> "|" + k).collect(Collectors.joining());
-        return prelude(state, env)
+        return prelude(home, state, env)
                 + "__fastgpu_save() {\n"
                 + "  { export -p | command -p grep -Ev '^declare -x (" + TRANSIENT + drop + ")(=|$)'; declare -f; alias -p; }"
                 + " > \"$__fg_state/env.$$\" 2>/dev/null && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
@@ -38,12 +38,12 @@ final class ShellScripts {
      * (without saving it back: commands running side by side must not overwrite each other's state),
      * and records the exit code atomically when it ends.
      */
-    static String background(String stateDir, String commandFile, String logFile, String pidFile, String exitFile,
+    static String background(String home, String stateDir, String commandFile, String logFile, String pidFile, String exitFile,
                              Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
         String exit = ShellQuote.quote(exitFile);
         return "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
-                + "(\n" + prelude(state, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
+                + "(\n" + prelude(home, state, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
                 + ShellQuote.quote(logFile) + " 2>&1 < /dev/null\n"
                 + "echo $? > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
     }
@@ -74,7 +74,8 @@ final class ShellScripts {
                 + " elif [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\"; else echo gone; fi\n";
     }
 
-    private static String prelude(String quotedState, Map<String, String> env) {
+    /** Restores the saved state; a task without one starts in its home folder. */
+    private static String prelude(String home, String quotedState, Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
         sb.append("__fg_state=").append(quotedState).append("\n")
           .append("mkdir -p \"$__fg_state\"\n")
@@ -87,7 +88,8 @@ final class ShellScripts {
           .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
           .append("  done; unset __fg_c\n")
           .append("fi\n")
-          .append("if [ -f \"$__fg_state/cwd\" ]; then cd \"$(cat \"$__fg_state/cwd\")\" 2>/dev/null || cd; else cd; fi\n");
+          .append("if [ -f \"$__fg_state/cwd\" ]; then cd \"$(cat \"$__fg_state/cwd\")\" 2>/dev/null || cd ")
+          .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n");
         return sb.toString();
     }
 }

@@ -114,7 +114,7 @@ public final class TaskRuntime implements Task {
         shellLock.lock();
         try {
             transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
-            int rc = transport().exec(ShellScripts.blocking(stateDir(), commandFile, env), out,
+            int rc = transport().exec(ShellScripts.blocking(transport().home(), stateDir(), commandFile, env), out,
                     options.timeout());
             out.finish();
             return rc;
@@ -130,7 +130,7 @@ public final class TaskRuntime implements Task {
         String logFile = logdir + "/" + name() + "." + id + ".log";
         transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
         transport().write(bg + ".logpath", logFile.getBytes(StandardCharsets.UTF_8));
-        String runner = ShellScripts.background(stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
+        String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
         transport().write(bg + ".run", runner.getBytes(StandardCharsets.UTF_8));
         String launch = "mkdir -p " + ShellQuote.quote(logdir) + "\n"
                 + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);

@@ -25,6 +25,15 @@ public interface Provider extends AutoCloseable {
         return list().stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
+    /**
+     * Checks, before anything is created or changed anywhere, that {@code requests} can all be served
+     * (enough machines, reachable, keys that work); throws a one-line {@link io.fastgpu.api.FastGpuException} if not.
+     */
+    default void validate(List<CreateRequest> requests) { }
+
+    /** The instances with what only asking the machines tells (reachability, GPUs); for {@code ls}. */
+    default List<Instance> probe(List<Instance> instances) { return instances; }
+
     /** Creates one machine and returns it; it may still be starting. */
     Instance create(CreateRequest request);
 

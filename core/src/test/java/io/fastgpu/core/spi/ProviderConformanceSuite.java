@@ -35,6 +35,9 @@ public abstract class ProviderConformanceSuite {
     /** Makes the provider under test. */
     protected abstract Provider createProvider(Path scratch);
 
+    /** Backend options of the machines the suite creates (e.g. which fleet). */
+    protected Map<String, String> options() { return Map.of(); }
+
     @BeforeEach
     void makeProvider() { provider = createProvider(scratch); }
 
@@ -48,7 +51,7 @@ public abstract class ProviderConformanceSuite {
 
     private Instance create(String name) {
         Instance i = provider.create(new CreateRequest(name, Resources.DEFAULT, "",
-                Map.of("fastgpu:job", "conformance", "fastgpu:task", name.substring(4, 5))));
+                Map.of("fastgpu:job", "conformance", "fastgpu:task", name.substring(4, 5)), options()));
         return provider.awaitReady(i.id(), Duration.ofMinutes(5));
     }
 

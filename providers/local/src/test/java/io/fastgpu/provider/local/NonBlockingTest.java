@@ -41,6 +41,16 @@ class NonBlockingTest {
 
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
             Task t = fg.makeJob(JobOptions.builder("bg").build()).task(0);
+            try {
+                checkFoundRunningThenFinished(t, id);
+            } finally {
+                t.kill(); // also when an assertion failed: no process of the test outlives it
+            }
+        }
+    }
+
+    private static void checkFoundRunningThenFinished(Task t, String id) {
+        {
             RunHandle h = t.handle(id);
             assertThat(h.isRunning()).isTrue();
             assertThat(h.exitCode()).isEmpty();
@@ -49,7 +59,6 @@ class NonBlockingTest {
             assertThat(h.output()).endsWith("/sub\nfinished\n");
             assertThat(h.logFile()).contains("/runs/bg/task0.bg.");  // the log folder of the run that started it
             assertThat(t.handles()).extracting(RunHandle::id).containsExactly(id);
-            t.kill();
         }
     }
 
@@ -57,10 +66,13 @@ class NonBlockingTest {
     void severalRunSideBySide() {
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
             var job = fg.makeJob(JobOptions.builder("side").numTasks(2).build());
-            List<RunHandle> hs = job.runNonBlocking("sleep 0.5; echo rank $FASTGPU_NODE_RANK");
-            job.awaitAll(Duration.ofSeconds(30));
-            assertThat(hs).extracting(RunHandle::output).containsExactly("rank 0\n", "rank 1\n");
-            job.kill();
+            try {
+                List<RunHandle> hs = job.runNonBlocking("sleep 0.5; echo rank $FASTGPU_NODE_RANK");
+                job.awaitAll(Duration.ofSeconds(30));
+                assertThat(hs).extracting(RunHandle::output).containsExactly("rank 0\n", "rank 1\n");
+            } finally {
+                job.kill();
+            }
         }
     }
 }

@@ -1,0 +1,38 @@
+package io.fastgpu.provider.ssh;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Machines a team already has, reachable by SSH, named in {@code ~/.fastgpu/fleets/NAME.yaml}.
+ *
+ * @param name       fleet name (the file's name)
+ * @param shared     whether two jobs may use one host at once
+ * @param hosts      the machines, in the order jobs claim them
+ * @param knownHosts an extra known-hosts file whose keys count as known, or null
+ */
+public record Fleet(String name, boolean shared, List<Host> hosts, Path knownHosts) {
+    public Fleet {
+        Objects.requireNonNull(name, "name");
+        hosts = List.copyOf(hosts);
+    }
+
+    /**
+     * One machine of a fleet.
+     *
+     * @param host    address or SSH config alias
+     * @param port    port, 0 for the SSH config's or 22
+     * @param user    login user, empty for the SSH config's
+     * @param key     private key file, or null for the SSH config's
+     * @param jump    jump host {@code [user@]host[:port]}, empty for none
+     * @param gpus    GPU count if known, else 0
+     * @param gpuType GPU model if known, else empty
+     */
+    public record Host(String host, int port, String user, Path key, String jump, int gpus, String gpuType) {
+        /** Stable identity of the machine within FastGPU: {@code host_port}, safe in file names. */
+        public String id() { return (host + "_" + (port == 0 ? 22 : port)).replaceAll("[^A-Za-z0-9._-]", "_"); }
+
+        public String display() { return host + (port == 0 || port == 22 ? "" : ":" + port); }
+    }
+}

@@ -1,0 +1,376 @@
+package io.fastgpu.provider.ssh;
+
+import io.fastgpu.api.Event;
+import io.fastgpu.api.EventListener;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.InstanceState;
+import io.fastgpu.api.InvalidSpecException;
+import io.fastgpu.api.NotFoundException;
+import io.fastgpu.core.spi.Capabilities;
+import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.Transport;
+import io.fastgpu.core.util.ShellQuote;
+import io.fastgpu.core.util.Suggest;
+import io.fastgpu.transport.ssh.SshConnector;
+import io.fastgpu.transport.ssh.SshTarget;
+import io.fastgpu.transport.ssh.SshTransport;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * Machines a team already has: a job claims hosts of a fleet as its tasks. FastGPU does not own them:
+ * {@code stop} ends the job's processes there, {@code kill} releases the claim and removes the job's folder,
+ * and nothing ever powers a host off or deletes it.
+ */
+public final class SshProvider implements Provider {
+    public static final String NAME = "ssh";
+    /** The backend option naming the fleet a job uses. */
+    public static final String FLEET = "fleet";
+    private static final String MARKER = "FASTGPU_INSTANCE_ID";
+
+    private final Path home;
+    private final Path fleetsDir;
+    private final Claims claims;
+    private final EventListener events;
+    private SshConnector connector;
+    /** Hosts chosen by {@link #validate} for the tasks about to be created, so task i gets the i-th free host. */
+    private final Map<String, String> planned = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public SshProvider(Path home, EventListener events) {
+        this.home = home;
+        this.fleetsDir = home.resolve("fleets");
+        this.claims = new Claims(home.resolve("ssh").resolve("claims"));
+        this.events = events;
+    }
+
+    @Override public String name() { return NAME; }
+
+    @Override public Capabilities capabilities() { return new Capabilities(false, false, false); }
+
+    private synchronized SshConnector connector() {
+        if (connector == null) {
+            List<Path> trusted = new ArrayList<>();
+            for (Fleet f : fleets()) if (f.knownHosts() != null) trusted.add(f.knownHosts());
+            connector = new SshConnector(home.resolve("known_hosts"), trusted,
+                    Path.of(System.getProperty("user.home"), ".ssh", "config"), SshConnector.passphraseFromEnvironment());
+        }
+        return connector;
+    }
+
+    List<Fleet> fleets() {
+        return FleetFile.names(fleetsDir).stream().map(n -> FleetFile.read(n, fleetsDir.resolve(n + ".yaml"))).toList();
+    }
+
+    Fleet fleet(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidSpecException("backend 'ssh' needs a fleet: add 'fleet: NAME' to the job file ("
+                    + fleetsDir + "/NAME.yaml lists the machines)");
+        }
+        Path f = fleetsDir.resolve(name + ".yaml");
+        if (!Files.isRegularFile(f)) {
+            List<String> names = FleetFile.names(fleetsDir);
+            String hint = Suggest.closest(name, names).map(s -> " (did you mean '" + s + "'?)").orElse("");
+            throw new InvalidSpecException("no fleet '" + name + "'" + hint + ": create " + f
+                    + (names.isEmpty() ? "" : "; fleets: " + String.join(", ", names)));
+        }
+        return FleetFile.read(name, f);
+    }
+
+    private static SshTarget target(Fleet.Host h) {
+        return new SshTarget(h.host(), h.port(), h.user(), h.key() == null ? List.of() : List.of(h.key()), h.jump());
+    }
+
+    private static String gpu(Fleet.Host h) {
+        return h.gpus() > 0 ? (h.gpuType().isEmpty() ? "GPU" : h.gpuType()) + " x " + h.gpus() : "-";
+    }
+
+    @Override
+    public List<Instance> list() {
+        List<Claims.Claim> all = claims.all();
+        List<Instance> result = new ArrayList<>();
+        for (Fleet f : fleets()) {
+            for (Fleet.Host h : f.hosts()) {
+                List<Claims.Claim> on = all.stream().filter(c -> c.fleet().equals(f.name()) && c.hostKey().equals(h.id())).toList();
+                for (Claims.Claim c : on) result.add(instance(c, h));
+                if (on.isEmpty() || f.shared()) {
+                    result.add(new Instance("ssh-" + h.id(), f.name() + "/" + h.display(), NAME, InstanceState.RUNNING,
+                            "fleet " + f.name(), gpu(h), "", h.host(), Instant.EPOCH, Map.of("fastgpu:fleet", f.name())));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Instance instance(Claims.Claim c, Fleet.Host h) {
+        Map<String, String> tags = new java.util.HashMap<>(c.tags());
+        tags.put("fastgpu:fleet", c.fleet());
+        return new Instance(c.id(), c.task(), NAME, c.state(), "fleet " + c.fleet(), gpu(h), "", h.host(), c.createdAt(), tags);
+    }
+
+    private record Held(Claims.Claim claim, Fleet fleet, Fleet.Host host) { }
+
+    private Held held(String id) {
+        for (Claims.Claim c : claims.all()) {
+            if (c.id().equals(id)) {
+                Fleet f = fleet(c.fleet());
+                Fleet.Host h = f.hosts().stream().filter(x -> x.id().equals(c.hostKey())).findFirst()
+                        .orElseThrow(() -> new FastGpuException(c.task() + " holds a host that is no longer in fleet " + f.name()
+                                + "; release it with 'fastgpu kill " + c.task() + "'"));
+                return new Held(c, f, h);
+            }
+        }
+        if (id.startsWith("ssh-") && !id.contains("--")) {
+            throw new FastGpuException("ssh hosts are not owned by FastGPU: " + id.substring(4) + " is not held by any job,"
+                    + " so there is nothing to stop or release; it is never powered off or deleted");
+        }
+        throw new NotFoundException("no ssh task with id " + id);
+    }
+
+    @Override
+    public void validate(List<CreateRequest> requests) {
+        if (requests.isEmpty()) return;
+        Fleet f = fleet(requests.get(0).options().get(FLEET));
+        List<Fleet.Host> free = freeHosts(f);
+        if (free.size() < requests.size()) {
+            throw new InvalidSpecException("fleet '" + f.name() + "' has " + free.size() + " free host(s) of " + f.hosts().size()
+                    + " but the job needs " + requests.size() + " more; free some ('fastgpu ls') or add hosts to the fleet");
+        }
+        List<Fleet.Host> toCheck = free.subList(0, requests.size());
+        for (int i = 0; i < requests.size(); i++) planned.put(requests.get(i).name(), toCheck.get(i).id());
+        List<String> problems = parallel(toCheck, h -> {
+            String missing = check(h);
+            return missing.isEmpty() ? null : h.display() + ": " + missing;
+        }).stream().filter(Objects::nonNull).toList();
+        if (!problems.isEmpty()) {
+            throw new FastGpuException("fleet '" + f.name() + "' is not ready, nothing was changed: " + String.join("; ", problems));
+        }
+    }
+
+    /** What a host lacks to run tasks, or empty; connection problems become the message. */
+    private String check(Fleet.Host h) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int rc = admin(h).exec("for c in bash tar python3 tmux; do command -v $c >/dev/null || printf '%s ' $c; done",
+                    sinkOf(out), Duration.ofSeconds(30));
+            String missing = out.toString(StandardCharsets.UTF_8).strip();
+            if (rc != 0) return "the check failed with exit code " + rc;
+            return missing.isEmpty() ? "" : "missing " + missing.replace(" ", ", ") + " (install it there)";
+        } catch (FastGpuException e) {
+            return e.getMessage();
+        }
+    }
+
+    private List<Fleet.Host> freeHosts(Fleet f) {
+        List<Claims.Claim> all = claims.all();
+        if (f.shared()) {
+            // Spread a job over distinct hosts, least used first.
+            return f.hosts().stream().sorted(Comparator.comparingLong(h -> all.stream()
+                    .filter(c -> c.hostKey().equals(h.id())).count())).toList();
+        }
+        return f.hosts().stream().filter(h -> all.stream().noneMatch(c -> c.hostKey().equals(h.id()))).toList();
+    }
+
+    @Override
+    public Instance create(CreateRequest request) {
+        Fleet f = fleet(request.options().get(FLEET));
+        Claims.Claim c = claims.locked(() -> {
+            if (claims.all().stream().anyMatch(x -> x.task().equals(request.name()))) {
+                throw new FastGpuException("an instance named " + request.name() + " already exists");
+            }
+            List<String> jobHosts = claims.all().stream().filter(x -> Objects.equals(x.tags().get("fastgpu:job"),
+                    request.tags().get("fastgpu:job"))).map(Claims.Claim::hostKey).toList();
+            Fleet.Host h = freeHosts(f).stream().filter(x -> !jobHosts.contains(x.id())).findFirst()
+                    .orElseThrow(() -> new FastGpuException("fleet '" + f.name() + "' has no free host for " + request.name()));
+            Claims.Claim claim = new Claims.Claim(request.name(), f.name(), h.id(), request.name(), InstanceState.RUNNING,
+                    Instant.now(), request.tags());
+            claims.save(claim);
+            return claim;
+        });
+        Fleet.Host h = f.hosts().stream().filter(x -> x.id().equals(c.hostKey())).findFirst().orElseThrow();
+        events.on(new Event.Notice(Event.Level.INFO, request.name() + " claims " + h.display() + " of fleet " + f.name()));
+        return instance(c, h);
+    }
+
+    @Override
+    public void start(String id) {
+        claims.locked(() -> {
+            Held held = held(id);
+            claims.save(held.claim().with(InstanceState.RUNNING));
+            return null;
+        });
+    }
+
+    @Override
+    public void stop(String id) {
+        Held held = held(id);
+        endProcesses(held);
+        claims.locked(() -> {
+            claims.save(held(id).claim().with(InstanceState.STOPPED));
+            return null;
+        });
+    }
+
+    @Override
+    public void destroy(String id) {
+        Held held = held(id);
+        endProcesses(held);
+        int rc = admin(held.host()).exec("rm -rf \"$HOME\"/fastgpu/" + ShellQuote.quote(held.claim().workdir()),
+                OutputSink.DISCARD, Duration.ofMinutes(5));
+        if (rc != 0) throw new FastGpuException(held.claim().task() + ": could not remove its folder on " + held.host().display());
+        claims.locked(() -> {
+            claims.remove(held.claim());
+            return null;
+        });
+        events.on(new Event.Notice(Event.Level.INFO, held.claim().task() + " released " + held.host().display()
+                + " (the machine itself keeps running: FastGPU does not own it)"));
+    }
+
+    /** Ends every process that carries this task's marker, on its host. */
+    private void endProcesses(Held held) {
+        String script = "id=" + ShellQuote.quote(held.claim().id()) + "; self=$$\n"
+                + "pids() { grep -l -s -z -x -F \"" + MARKER + "=$id\" /proc/[0-9]*/environ 2>/dev/null"
+                + " | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#' | grep -v -x \"$self\"; }\n"
+                + "for sig in TERM TERM KILL KILL KILL; do p=$(pids); [ -z \"$p\" ] && exit 0; kill -$sig $p 2>/dev/null; sleep 0.3; done\n"
+                + "p=$(pids); [ -z \"$p\" ] || { echo \"still running: $p\" >&2; exit 1; }\n";
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = admin(held.host()).exec(script, new OutputSink() {
+            @Override public void stdout(byte[] b, int n) { }
+            @Override public void stderr(byte[] b, int n) { err.write(b, 0, n); }
+        }, Duration.ofMinutes(1));
+        if (rc != 0) {
+            throw new FastGpuException(held.claim().task() + ": could not end its processes on " + held.host().display() + ": "
+                    + err.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Override
+    public void rename(String id, String newName) {
+        claims.locked(() -> {
+            if (claims.all().stream().anyMatch(c -> c.task().equals(newName))) {
+                throw new FastGpuException("an instance named " + newName + " already exists");
+            }
+            Held held = held(id);
+            claims.remove(held.claim());
+            claims.save(held.claim().named(newName));
+            return null;
+        });
+    }
+
+    @Override
+    public Instance awaitReady(String id, Duration timeout) {
+        Held held = held(id);
+        if (held.claim().state() != InstanceState.RUNNING) {
+            throw new FastGpuException(held.claim().task() + " is stopped; start it with 'fastgpu start " + held.claim().task() + "'");
+        }
+        transport(instance(held.claim(), held.host())).home(); // connects, and makes its folder
+        return instance(held.claim(), held.host());
+    }
+
+    @Override
+    public Transport transport(Instance instance) {
+        Held held = held(instance.id());
+        if (held.claim().state() != InstanceState.RUNNING) {
+            throw new FastGpuException(held.claim().task() + " is stopped; start it with 'fastgpu start " + held.claim().task() + "'");
+        }
+        return new SshTransport(connector(), target(held.host()), held.claim().task(), Map.of(MARKER, held.claim().id()),
+                "fastgpu/" + held.claim().workdir());
+    }
+
+    /** A transport outside any task: for checks and clean-up, without the marker, in the login's home. */
+    private SshTransport admin(Fleet.Host h) {
+        return new SshTransport(connector(), target(h), h.display(), Map.of(), null);
+    }
+
+    @Override
+    public String runRoot(Instance instance) {
+        return admin(held(instance.id()).host()).home() + "/fastgpu";
+    }
+
+    @Override
+    public List<Instance> probe(List<Instance> instances) {
+        List<Fleet.Host> hosts = new ArrayList<>();
+        Map<String, Fleet.Host> byAddress = new java.util.HashMap<>();
+        for (Fleet f : fleets()) for (Fleet.Host h : f.hosts()) byAddress.putIfAbsent(h.host(), h);
+        for (Instance i : instances) hosts.add(byAddress.get(i.privateIp()));
+        List<Instance> result = new ArrayList<>();
+        List<String[]> facts = parallel(hosts, h -> h == null ? null : gpuFacts(h));
+        for (int i = 0; i < instances.size(); i++) {
+            Instance inst = instances.get(i);
+            String[] fact = facts.get(i);
+            if (fact == null) {
+                result.add(inst);
+            } else if (fact[0] == null) {
+                result.add(inst.withState(InstanceState.UNREACHABLE));
+            } else {
+                result.add(new Instance(inst.id(), inst.name(), NAME, inst.state(), inst.instanceType(),
+                        fact[0].isEmpty() ? inst.gpu() : fact[0], inst.publicIp(), inst.privateIp(), inst.createdAt(), inst.tags()));
+            }
+        }
+        return result;
+    }
+
+    /** {GPU description or "" when nvidia-smi is absent}, or {null} when the host does not answer. */
+    private String[] gpuFacts(Fleet.Host h) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            admin(h).exec("nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || true", sinkOf(out), Duration.ofSeconds(15));
+            Map<String, Long> names = out.toString(StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty())
+                    .map(s -> s.replaceFirst("^(NVIDIA|Tesla) ", "")).collect(Collectors.groupingBy(s -> s, java.util.TreeMap::new, Collectors.counting()));
+            return new String[]{names.entrySet().stream().map(e -> e.getKey() + " x " + e.getValue()).collect(Collectors.joining(", "))};
+        } catch (FastGpuException e) {
+            return new String[]{null};
+        }
+    }
+
+    private static OutputSink sinkOf(ByteArrayOutputStream out) {
+        return new OutputSink() {
+            @Override public void stdout(byte[] b, int n) { synchronized (out) { out.write(b, 0, n); } }
+            @Override public void stderr(byte[] b, int n) { }
+        };
+    }
+
+    private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
+        if (items.isEmpty()) return List.of();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(32, items.size()));
+        try {
+            List<Future<R>> futures = items.stream().map(i -> pool.submit(() -> f.apply(i))).toList();
+            List<R> result = new ArrayList<>();
+            for (Future<R> fu : futures) {
+                try {
+                    result.add(fu.get());
+                } catch (Exception e) {
+                    throw new FastGpuException("checking hosts failed: " + e.getMessage(), e);
+                }
+            }
+            return result;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Forgets the pinned host key of {@code hostKeyName}, for {@code fastgpu forget-host}. */
+    public Optional<String> knownHostsFile() { return Optional.of(home.resolve("known_hosts").toString()); }
+
+    @Override
+    public synchronized void close() {
+        if (connector != null) connector.close();
+    }
+}

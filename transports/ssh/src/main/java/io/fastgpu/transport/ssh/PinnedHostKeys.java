@@ -1,0 +1,128 @@
+package io.fastgpu.transport.ssh;
+
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Host keys are learnt on first connect and pinned in FastGPU's own known-hosts file (OpenSSH format, so
+ * {@code ssh -o UserKnownHostsFile=} can use it too). A changed key is refused; the refusal is kept so the
+ * connection error can name the host, both fingerprints and how to forget the old key. Keys already in
+ * extra trusted files (such as the test hosts' known_hosts) count as known.
+ */
+final class PinnedHostKeys implements ServerKeyVerifier {
+    /** Why the last key of a host was refused, for the error message. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final Path file;
+    private final List<Path> trusted;
+
+    PinnedHostKeys(Path file, List<Path> trusted) {
+        this.file = file;
+        this.trusted = List.copyOf(trusted);
+    }
+
+    Path file() { return file; }
+
+    /** The OpenSSH known-hosts name of a host: {@code host} on port 22, else {@code [host]:port}. */
+    static String hostKey(String host, int port) {
+        return port == 22 || port == 0 ? host : "[" + host + "]:" + port;
+    }
+
+    @Override
+    public synchronized boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
+        String name = name(session, remote);
+        List<PublicKey> known = lookup(name);
+        if (known.isEmpty()) {
+            append(name, key);
+            return true;
+        }
+        if (known.stream().anyMatch(k -> KeyUtils.compareKeys(k, key))) return true;
+        PublicKey pinned = known.stream().filter(k -> k.getAlgorithm().equals(key.getAlgorithm())).findFirst().orElse(known.get(0));
+        refusals.put(name, "the host key of " + name + " has changed: pinned " + KeyUtils.getFingerPrint(pinned)
+                + ", offered " + KeyUtils.getFingerPrint(key) + "; if the machine was really reinstalled, run"
+                + " 'fastgpu forget-host " + name + "' (or remove its line from " + file + ") and connect again");
+        return false;
+    }
+
+    Optional<String> refusal(String host, int port) { return Optional.ofNullable(refusals.get(hostKey(host, port))); }
+
+    /** Removes the pinned key of {@code name}; returns whether there was one. */
+    synchronized boolean forget(String name) {
+        if (!Files.exists(file)) return false;
+        try {
+            List<String> kept = new ArrayList<>();
+            boolean removed = false;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith(name + " ")) removed = true; else kept.add(line);
+            }
+            Files.write(file, kept, StandardCharsets.UTF_8);
+            return removed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
+    }
+
+    private static String name(ClientSession session, SocketAddress remote) {
+        // Pin by the name the user connected to, so an address change behind a name is caught too.
+        SocketAddress connect = session.getConnectAddress();
+        InetSocketAddress a = (InetSocketAddress) (connect instanceof InetSocketAddress ? connect : remote);
+        return hostKey(a.getHostString(), a.getPort());
+    }
+
+    /** Every key known for {@code name}, in all the files (a host may have several key types). */
+    private List<PublicKey> lookup(String name) {
+        List<PublicKey> keys = new ArrayList<>();
+        List<Path> files = new ArrayList<>(trusted);
+        files.add(0, file);
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) continue;
+            try {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    String[] parts = line.strip().split("\\s+", 2);
+                    if (parts.length < 2 || parts[0].startsWith("#")) continue;
+                    for (String host : parts[0].split(",")) {
+                        if (host.equals(name)) keys.add(parse(parts[1]));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read known hosts " + f, e);
+            }
+        }
+        return keys;
+    }
+
+    private static PublicKey parse(String keyText) {
+        try {
+            return AuthorizedKeyEntry.parseAuthorizedKeyEntry(keyText).resolvePublicKey(null, java.util.Map.of(), org.apache.sshd.common.config.keys.PublicKeyEntryResolver.FAILING);
+        } catch (Exception e) {
+            throw new IllegalStateException("unreadable host key '" + keyText + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void append(String name, PublicKey key) {
+        try {
+            Files.createDirectories(file.getParent());
+            String line = name + " " + PublicKeyEntry.toString(key) + "\n";
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write known hosts " + file, e);
+        }
+    }
+}

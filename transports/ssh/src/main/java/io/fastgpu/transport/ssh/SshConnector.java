@@ -1,0 +1,210 @@
+package io.fastgpu.transport.ssh;
+
+import io.fastgpu.api.FastGpuException;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * One SSH client for the whole process and one connection per host, reused for every command, file and
+ * transfer; a connection that dropped is made again on next use. Keep-alives find dead peers.
+ */
+public final class SshConnector implements AutoCloseable {
+    /** Environment variable with the passphrase of encrypted private keys. */
+    public static final String PASSPHRASE_ENV = "FASTGPU_SSH_PASSPHRASE";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final SshClient client;
+    private final PinnedHostKeys hostKeys;
+    private final HostConfigEntryResolver config;
+    private final Function<String, Optional<String>> passphrases;
+    private final Map<SshTarget, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<SshTarget, Object> connecting = new ConcurrentHashMap<>();
+
+    /**
+     * @param knownHosts  FastGPU's own pinned host keys file
+     * @param trusted     extra known-hosts files whose keys count as known (read only)
+     * @param sshConfig   an OpenSSH client config file, usually {@code ~/.ssh/config} (may not exist)
+     * @param passphrases the passphrase of a key file, asked by its path (an environment variable, a prompt)
+     */
+    public SshConnector(Path knownHosts, List<Path> trusted, Path sshConfig, Function<String, Optional<String>> passphrases) {
+        this.hostKeys = new PinnedHostKeys(knownHosts, trusted);
+        this.config = sshConfig != null && Files.isRegularFile(sshConfig)
+                ? new ConfigFileHostEntryResolver(sshConfig) : HostConfigEntryResolver.EMPTY;
+        this.passphrases = passphrases;
+        this.client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(hostKeys);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // resolved here, once, below
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(10));
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(24));
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, Duration.ofSeconds(20));
+        client.start();
+    }
+
+    /** Passphrases from {@value #PASSPHRASE_ENV} only. */
+    public static Function<String, Optional<String>> passphraseFromEnvironment() {
+        return key -> Optional.ofNullable(System.getenv(PASSPHRASE_ENV));
+    }
+
+    PinnedHostKeys hostKeys() { return hostKeys; }
+
+    /** The open session to {@code target}, connecting (again) when there is none. */
+    public ClientSession session(SshTarget target) {
+        ClientSession s = sessions.get(target);
+        if (s != null && s.isOpen() && s.isAuthenticated()) return s;
+        synchronized (connecting.computeIfAbsent(target, t -> new Object())) {
+            s = sessions.get(target);
+            if (s != null && s.isOpen() && s.isAuthenticated()) return s;
+            if (s != null) s.close(true);
+            s = connect(target);
+            sessions.put(target, s);
+            return s;
+        }
+    }
+
+    /** Drops the connection to {@code target}, e.g. after the machine was stopped. */
+    public void disconnect(SshTarget target) {
+        ClientSession s = sessions.remove(target);
+        if (s != null) s.close(true);
+    }
+
+    /** The effective host, port, user, keys and jump host, after {@code ~/.ssh/config}. */
+    HostConfigEntry resolve(SshTarget t) {
+        HostConfigEntry fromConfig;
+        try {
+            fromConfig = config.resolveEffectiveHost(t.host(), t.port(), null, t.user(), t.proxyJump(), null);
+        } catch (IOException e) {
+            throw new FastGpuException("cannot read the SSH config: " + e.getMessage(), e);
+        }
+        String hostName = fromConfig != null && fromConfig.getHostName() != null ? fromConfig.getHostName() : t.host();
+        int port = t.port() > 0 ? t.port() : fromConfig != null && fromConfig.getPort() > 0 ? fromConfig.getPort() : 22;
+        String user = !t.user().isEmpty() ? t.user()
+                : fromConfig != null && fromConfig.getUsername() != null ? fromConfig.getUsername()
+                : System.getProperty("user.name");
+        String jump = !t.proxyJump().isEmpty() ? t.proxyJump()
+                : fromConfig != null && fromConfig.getProxyJump() != null ? fromConfig.getProxyJump() : "";
+        HostConfigEntry e = new HostConfigEntry("", hostName, port, user, jump.isEmpty() ? null : jump);
+        List<String> ids = new ArrayList<>();
+        t.keys().forEach(k -> ids.add(k.toString()));
+        if (ids.isEmpty() && fromConfig != null && fromConfig.getIdentities() != null) ids.addAll(fromConfig.getIdentities());
+        if (ids.isEmpty()) {
+            Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+            for (String n : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+                if (Files.isRegularFile(ssh.resolve(n))) ids.add(ssh.resolve(n).toString());
+            }
+        }
+        e.setIdentities(ids);
+        return e;
+    }
+
+    private ClientSession connect(SshTarget target) {
+        HostConfigEntry e = resolve(target);
+        String where = e.getUsername() + "@" + e.getHostName() + ":" + e.getPort()
+                + (target.host().equals(e.getHostName()) ? "" : " (" + target.host() + ")");
+        List<KeyPair> keys = loadKeys(e.getIdentities());
+        if (keys.isEmpty()) {
+            throw new FastGpuException("no SSH key to log in to " + where + "; name one (key: in the fleet, or"
+                    + " IdentityFile in ~/.ssh/config) or create ~/.ssh/id_ed25519");
+        }
+        ClientSession s = null;
+        try {
+            // The jump host (if any) authenticates with the same keys.
+            client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(keys));
+            HostConfigEntry plain = new HostConfigEntry("", e.getHostName(), e.getPort(), e.getUsername(), e.getProxyJump());
+            s = client.connect(plain, null, null).verify(CONNECT_TIMEOUT).getSession();
+            for (KeyPair k : keys) s.addPublicKeyIdentity(k);
+            s.auth().verify(Duration.ofSeconds(20));
+            return s;
+        } catch (IOException ex) {
+            if (s != null) s.close(true);
+            throw translate(where, e, ex);
+        }
+    }
+
+    private FastGpuException translate(String where, HostConfigEntry e, IOException ex) {
+        Optional<String> refused = hostKeys.refusal(e.getHostName(), e.getPort());
+        if (refused.isPresent()) return new FastGpuException(refused.get(), ex);
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return new FastGpuException("cannot reach " + where + ": connection refused; is sshd running there"
+                        + " and the port right?", ex);
+            }
+            if (c instanceof NoRouteToHostException || c instanceof UnknownHostException) {
+                return new FastGpuException("cannot reach " + where + ": " + c.getMessage() + "; check the address", ex);
+            }
+        }
+        String msg = String.valueOf(ex.getMessage());
+        if (msg.contains("No more authentication methods") || msg.contains("authentication")) {
+            return new FastGpuException("cannot log in to " + where + ": the key(s) " + e.getIdentities()
+                    + " were refused; check the user and that the public key is in ~/.ssh/authorized_keys there", ex);
+        }
+        if (msg.toLowerCase().contains("timeout") || msg.toLowerCase().contains("timed out")) {
+            return new FastGpuException("cannot reach " + where + ": no answer within " + CONNECT_TIMEOUT.toSeconds()
+                    + "s; check the address, the port and any firewall", ex);
+        }
+        return new FastGpuException("cannot connect to " + where + ": " + msg, ex);
+    }
+
+    private List<KeyPair> loadKeys(Collection<String> files) {
+        List<KeyPair> result = new ArrayList<>();
+        for (String f : files) {
+            Path p = Path.of(f.startsWith("~/") ? System.getProperty("user.home") + f.substring(1) : f);
+            if (!Files.isRegularFile(p)) {
+                throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
+            }
+            FilePasswordProvider pw = (session, resource, retry) -> {
+                if (retry > 0) throw new IOException("wrong passphrase");
+                return passphrases.apply(p.toString()).orElseThrow(() -> new IOException("no passphrase"));
+            };
+            try (InputStream in = Files.newInputStream(p)) {
+                SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(p.toString()), in, pw).forEach(result::add);
+            } catch (IOException | GeneralSecurityException e) {
+                String m = String.valueOf(e.getMessage());
+                if (m.contains("no passphrase")) {
+                    throw new FastGpuException("SSH key " + p + " is encrypted; set " + PASSPHRASE_ENV
+                            + " to its passphrase (or run from a terminal to be asked)", e);
+                }
+                if (m.contains("wrong passphrase") || m.toLowerCase().contains("decrypt") || m.toLowerCase().contains("padding")
+                        || e instanceof GeneralSecurityException) {
+                    throw new FastGpuException("wrong passphrase for SSH key " + p + "; check " + PASSPHRASE_ENV, e);
+                }
+                throw new FastGpuException("cannot read SSH key " + p + ": " + m, e);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(s -> s.close(true));
+        sessions.clear();
+        client.stop();
+    }
+}

@@ -1,0 +1,320 @@
+package io.fastgpu.transport.ssh;
+
+import io.fastgpu.api.CommandTimeoutException;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.Transport;
+import io.fastgpu.core.util.ShellQuote;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs commands and moves files on a machine over SSH: commands on exec channels of the host's one
+ * connection, small files over SFTP, trees as one streamed tar each way. Re-uploads send only files whose
+ * size or modification time differ from what is on the machine (a listing in one round trip).
+ */
+public final class SshTransport implements Transport {
+    /** Scripts longer than this go by file: one exec argument is limited to 128 KiB on Linux. */
+    private static final int MAX_INLINE_SCRIPT = 100_000;
+
+    private final SshConnector connector;
+    private final SshTarget target;
+    private final String name;
+    private final Map<String, String> environment;
+    private final String workdir;
+    private volatile String home;
+
+    /**
+     * @param name        the machine's name in messages
+     * @param environment exported in every command (e.g. the marker that finds a job's processes)
+     * @param workdir     the task's own folder, relative to the login's home (created on first use), or
+     *                    null to use the login's home itself
+     */
+    public SshTransport(SshConnector connector, SshTarget target, String name, Map<String, String> environment,
+                        String workdir) {
+        this.connector = connector;
+        this.target = target;
+        this.name = name;
+        this.environment = Map.copyOf(environment);
+        this.workdir = workdir;
+    }
+
+    private ClientSession session() { return connector.session(target); }
+
+    @Override
+    public String home() {
+        String h = home;
+        if (h == null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String dir = workdir == null ? "\"$HOME\"" : "\"$HOME\"/" + ShellQuote.quote(workdir);
+            int rc = run("d=" + dir + "; mkdir -p \"$d\" && printf %s \"$d\"", out, null, null, Duration.ofSeconds(30));
+            h = out.toString(StandardCharsets.UTF_8);
+            if (rc != 0 || !h.startsWith("/")) throw new FastGpuException(name + ": cannot find the home folder (exit " + rc + ")");
+            home = h;
+        }
+        return h;
+    }
+
+    @Override
+    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+        OutputStream out = sinkStream(sink, false);
+        OutputStream err = sinkStream(sink, true);
+        String tmp = null;
+        String script = bashScript;
+        if (script.length() > MAX_INLINE_SCRIPT) {
+            tmp = "/tmp/fastgpu-script-" + UUID.randomUUID() + ".sh";
+            write(tmp, script.getBytes(StandardCharsets.UTF_8));
+            script = ". " + ShellQuote.quote(tmp) + "\n";
+        }
+        try {
+            return run(prelude() + script, out, err, null, timeout);
+        } finally {
+            if (tmp != null) run("rm -f " + ShellQuote.quote(tmp), OutputStream.nullOutputStream(), null, null, Duration.ofSeconds(30));
+        }
+    }
+
+    private String prelude() {
+        StringBuilder sb = new StringBuilder();
+        environment.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
+        return sb.toString();
+    }
+
+    /**
+     * Runs {@code script} under bash on one exec channel. With a timeout, the remote side enforces it too
+     * ({@code timeout} kills the command's whole process group), so nothing keeps running after we give up.
+     */
+    private int run(String script, OutputStream out, OutputStream err, StdinWriter stdin, Duration timeout) {
+        String command = "exec " + (timeout != null ? "timeout -s KILL " + Math.max(1, timeout.toSeconds() + 1) + " " : "")
+                + "bash -c " + ShellQuote.quote(script);
+        try (ChannelExec ch = session().createExecChannel(command)) {
+            ch.setOut(out);
+            ch.setErr(err != null ? err : OutputStream.nullOutputStream());
+            if (stdin == null) ch.setIn(InputStream.nullInputStream());
+            ch.open().verify(Duration.ofSeconds(20));
+            if (stdin != null) {
+                try (OutputStream in = ch.getInvertedIn()) {
+                    stdin.write(in);
+                }
+            }
+            long waitMs = timeout == null ? 0 : timeout.toMillis() + 5000;
+            Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), waitMs);
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new CommandTimeoutException(name, "command", timeout);
+            }
+            Integer status = ch.getExitStatus();
+            if (status == null) {
+                if (ch.getExitSignal() != null) return 128 + 9;
+                throw new FastGpuException(name + ": the connection to " + target.display() + " was lost while a command"
+                        + " ran; it may still be running there (see 'fastgpu ls' and the run's log folder)");
+            }
+            if (timeout != null && status == 137) throw new CommandTimeoutException(name, "command", timeout);
+            return status;
+        } catch (IOException e) {
+            throw new FastGpuException(name + ": command failed on " + target.display() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes standard input of a remote command, e.g. a tar stream. */
+    @FunctionalInterface
+    private interface StdinWriter {
+        void write(OutputStream in) throws IOException;
+    }
+
+    private static OutputStream sinkStream(OutputSink sink, boolean isErr) {
+        return new OutputStream() {
+            @Override public void write(int b) { write(new byte[]{(byte) b}, 0, 1); }
+
+            @Override public void write(byte[] b, int off, int len) {
+                byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len);
+                if (isErr) sink.stderr(copy, len); else sink.stdout(copy, len);
+            }
+        };
+    }
+
+    @Override
+    public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
+                       LongConsumer bytesCopied) {
+        Map<String, long[]> remote = listing(remoteBase);
+        List<FileCopy> send = new ArrayList<>();
+        for (FileCopy f : files) {
+            long[] there = remote.get(f.relative());
+            if (there == null) {
+                send.add(f);
+            } else if (!dontOverwrite && !sameFile(f, there)) {
+                send.add(f);
+            } else {
+                bytesCopied.accept(f.size()); // already there: counts as done
+            }
+        }
+        if (send.isEmpty() && emptyDirs.isEmpty()) return;
+        String base = ShellQuote.quote(remoteBase);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = run("mkdir -p " + base + " && tar -x -f - -C " + base + " --no-same-owner", OutputStream.nullOutputStream(), err,
+                in -> TarStreams.write(send, emptyDirs, in, bytesCopied::accept), null);
+        if (rc != 0) {
+            throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "
+                    + err.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    private static boolean sameFile(FileCopy f, long[] there) {
+        try {
+            long mtime = Files.getLastModifiedTime(f.local()).toMillis() / 1000;
+            return there[0] == f.size() && there[1] == mtime;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Relative path → {size, mtime seconds} of every file under {@code base} on the machine. */
+    private Map<String, long[]> listing(String base) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        run("cd " + ShellQuote.quote(base) + " 2>/dev/null && find . -type f -printf '%s %T@ %P\\0' || true", out, null, null,
+                Duration.ofMinutes(5));
+        Map<String, long[]> result = new HashMap<>();
+        for (String rec : out.toString(StandardCharsets.UTF_8).split("\0")) {
+            String[] p = rec.split(" ", 3);
+            if (p.length < 3) continue;
+            long mtime = (long) Double.parseDouble(p[1]);
+            result.put(p[2], new long[]{Long.parseLong(p[0]), mtime});
+        }
+        return result;
+    }
+
+    @Override
+    public void download(String remotePath, Path local) {
+        ByteArrayOutputStream kind = new ByteArrayOutputStream();
+        String q = ShellQuote.quote(remotePath);
+        run("if [ -d " + q + " ]; then echo dir; elif [ -e " + q + " ]; then echo file; else echo none; fi", kind, null, null,
+                Duration.ofSeconds(30));
+        String k = kind.toString(StandardCharsets.UTF_8).strip();
+        if (k.equals("none")) throw new FastGpuException(name + ": " + remotePath + " does not exist; nothing to download");
+        boolean dir = k.equals("dir");
+        String cmd = dir ? "tar -c -f - -C " + q + " ." : "tar -c -f - -C \"$(dirname " + q + ")\" \"$(basename " + q + ")\"";
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        try (PipedInputStream in = new PipedInputStream(1 << 20); PipedOutputStream pipe = new PipedOutputStream(in)) {
+            Thread reader = new Thread(() -> {
+                try {
+                    if (dir) Files.createDirectories(local);
+                    TarStreams.extract(in, local, !dir);
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    failure.set(e);
+                }
+            }, "ssh-download");
+            reader.start();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc;
+            try {
+                rc = run(cmd, pipe, err, null, null);
+            } finally {
+                pipe.close();
+            }
+            reader.join();
+            if (rc != 0) throw new FastGpuException(name + ": download of " + remotePath + " failed: " + err.toString(StandardCharsets.UTF_8).strip());
+            if (failure.get() != null) throw failure.get();
+        } catch (IOException e) {
+            throw new FastGpuException(name + ": download of " + remotePath + " to " + local + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FastGpuException("interrupted", e);
+        }
+    }
+
+    private SftpClient sftp() throws IOException {
+        return SftpClientFactory.instance().createSftpClient(session());
+    }
+
+    @Override
+    public boolean exists(String remotePath) {
+        try (SftpClient sftp = sftp()) {
+            sftp.stat(remotePath);
+            return true;
+        } catch (org.apache.sshd.sftp.common.SftpException e) {
+            return false;
+        } catch (IOException e) {
+            throw new FastGpuException(name + ": cannot check " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] read(String remotePath) {
+        try (SftpClient sftp = sftp(); InputStream in = sftp.read(remotePath)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new FastGpuException(name + ": cannot read " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(String remotePath, byte[] contents) {
+        int slash = remotePath.lastIndexOf('/');
+        String dir = slash > 0 ? remotePath.substring(0, slash) : "/";
+        String tmp = dir + "/.fastgpu-write-" + UUID.randomUUID();
+        try (SftpClient sftp = sftp()) {
+            try (OutputStream out = sftp.write(tmp)) {
+                out.write(contents);
+            } catch (org.apache.sshd.sftp.common.SftpException e) {
+                run("mkdir -p " + ShellQuote.quote(dir), OutputStream.nullOutputStream(), null, null, Duration.ofSeconds(30));
+                try (OutputStream out = sftp.write(tmp)) {
+                    out.write(contents);
+                }
+            }
+            var posix = sftp.getExtension(org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension.class);
+            if (posix != null && posix.isSupported()) {
+                posix.posixRename(tmp, remotePath); // atomic replace, as rename(2)
+            } else {
+                try {
+                    sftp.remove(remotePath);
+                } catch (org.apache.sshd.sftp.common.SftpException absent) {
+                    // nothing to replace
+                }
+                sftp.rename(tmp, remotePath);
+            }
+        } catch (IOException e) {
+            throw new FastGpuException(name + ": cannot write " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> interactive(String remoteCommand) {
+        var e = connector.resolve(target);
+        List<String> argv = new ArrayList<>(List.of("ssh", "-t", "-p", String.valueOf(e.getPort()),
+                "-o", "UserKnownHostsFile=" + connector.hostKeys().file(), "-o", "StrictHostKeyChecking=yes",
+                "-o", "BatchMode=no"));
+        for (String id : e.getIdentities()) argv.addAll(List.of("-i", id));
+        if (e.getProxyJump() != null && !e.getProxyJump().isBlank()) argv.addAll(List.of("-J", e.getProxyJump()));
+        argv.add(e.getUsername() + "@" + e.getHostName());
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        String exports = prelude().replace('\n', ';');
+        argv.add(remoteCommand == null || remoteCommand.isBlank()
+                ? (env.isEmpty() ? "exec bash -l" : exports + " exec bash -l")
+                : exports + " " + remoteCommand);
+        return argv;
+    }
+}
