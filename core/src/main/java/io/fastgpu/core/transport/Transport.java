@@ -16,7 +16,7 @@ public interface Transport {
     String home();
 
     /**
-     * Runs a bash script with standard input closed and waits for it.
+     * Runs a bash script in {@link #home()}, with standard input closed, and waits for it.
      *
      * @return its exit code
      * @throws io.fastgpu.api.CommandTimeoutException after {@code timeout} (the script is killed)

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,8 +97,9 @@ public final class SshTransport implements Transport {
         }
     }
 
+    /** Every command starts in the task's home folder, with the task's environment. */
     private String prelude() {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder("cd " + ShellQuote.quote(home()) + " || exit 1\n");
         environment.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         return sb.toString();
     }
@@ -116,9 +116,12 @@ public final class SshTransport implements Transport {
             ch.setErr(err != null ? err : OutputStream.nullOutputStream());
             if (stdin == null) ch.setIn(InputStream.nullInputStream());
             ch.open().verify(Duration.ofSeconds(20));
+            IOException stdinFailure = null;
             if (stdin != null) {
                 try (OutputStream in = ch.getInvertedIn()) {
                     stdin.write(in);
+                } catch (IOException e) {
+                    stdinFailure = e; // the command ended early: its exit code and stderr say why
                 }
             }
             long waitMs = timeout == null ? 0 : timeout.toMillis() + 5000;
@@ -133,6 +136,7 @@ public final class SshTransport implements Transport {
                         + " ran; it may still be running there (see 'fastgpu ls' and the run's log folder)");
             }
             if (timeout != null && status == 137) throw new CommandTimeoutException(name, "command", timeout);
+            if (status == 0 && stdinFailure != null) throw stdinFailure;
             return status;
         } catch (IOException e) {
             throw new FastGpuException(name + ": command failed on " + target.display() + ": " + e.getMessage(), e);
@@ -310,11 +314,8 @@ public final class SshTransport implements Transport {
         for (String id : e.getIdentities()) argv.addAll(List.of("-i", id));
         if (e.getProxyJump() != null && !e.getProxyJump().isBlank()) argv.addAll(List.of("-J", e.getProxyJump()));
         argv.add(e.getUsername() + "@" + e.getHostName());
-        Map<String, String> env = new LinkedHashMap<>(environment);
-        String exports = prelude().replace('\n', ';');
-        argv.add(remoteCommand == null || remoteCommand.isBlank()
-                ? (env.isEmpty() ? "exec bash -l" : exports + " exec bash -l")
-                : exports + " " + remoteCommand);
+        String prelude = prelude().replace('\n', ';').replace("|| exit 1;", "&&");
+        argv.add(prelude + " " + (remoteCommand == null || remoteCommand.isBlank() ? "exec bash -l" : remoteCommand));
         return argv;
     }
 }
