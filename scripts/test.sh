@@ -5,10 +5,19 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/install-prereqs.sh
-mvn -B -q verify
+# Real machines for the SSH tests: network-namespace hosts with their own sshd (needs root; without
+# root the SSH tests skip and say why).
+hosts_up=0
+if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable: the SSH tests will skip" >&2; fi
+mvn -B -q -Dstyle.color=never verify
 home="$(mktemp -d)"
 out="$(mktemp -d)"
-trap 'FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes >/dev/null 2>&1 || true; rm -rf "$home" "$out"' EXIT
+cleanup() {
+  FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes >/dev/null 2>&1 || true
+  rm -rf "$home" "$out"
+  [ "$hosts_up" = 1 ] && scripts/testhosts.sh down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$out/gtc-demo/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }

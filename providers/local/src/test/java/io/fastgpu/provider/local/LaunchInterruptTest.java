@@ -1,5 +1,7 @@
 package io.fastgpu.provider.local;
 
+import io.fastgpu.core.runtime.Processes;
+
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.core.launch.JobFileParser;
 import io.fastgpu.core.launch.Launcher;

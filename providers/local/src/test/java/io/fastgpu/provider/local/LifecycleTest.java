@@ -1,5 +1,7 @@
 package io.fastgpu.provider.local;
 
+import io.fastgpu.core.runtime.Processes;
+
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;

@@ -130,8 +130,10 @@ public final class SshTransport implements Transport {
                 throw new CommandTimeoutException(name, "command", timeout);
             }
             Integer status = ch.getExitStatus();
+            if (status == null && ch.getExitSignal() != null) {
+                status = 128 + signalNumber(ch.getExitSignal()); // killed, as a shell would report it
+            }
             if (status == null) {
-                if (ch.getExitSignal() != null) return 128 + 9;
                 throw new FastGpuException(name + ": the connection to " + target.display() + " was lost while a command"
                         + " ran; it may still be running there (see 'fastgpu ls' and the run's log folder)");
             }
@@ -141,6 +143,20 @@ public final class SshTransport implements Transport {
         } catch (IOException e) {
             throw new FastGpuException(name + ": command failed on " + target.display() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int signalNumber(String name) {
+        return switch (name) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "QUIT" -> 3;
+            case "ABRT" -> 6;
+            case "KILL" -> 9;
+            case "SEGV" -> 11;
+            case "PIPE" -> 13;
+            case "ALRM" -> 14;
+            default -> 15;
+        };
     }
 
     /** Writes standard input of a remote command, e.g. a tar stream. */

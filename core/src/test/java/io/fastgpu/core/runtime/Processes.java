@@ -1,12 +1,12 @@
-package io.fastgpu.provider.local;
+package io.fastgpu.core.runtime;
 
 import java.util.List;
 
 /** Looks at this machine's real processes, independently of the code under test. */
-final class Processes {
+public final class Processes {
     private Processes() { }
 
-    static List<Long> withCommandLine(String fragment) {
+    public static List<Long> withCommandLine(String fragment) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(fragment)).orElse(false))
                 .map(ProcessHandle::pid).toList();

@@ -1,11 +1,10 @@
-package io.fastgpu.provider.local;
+package io.fastgpu.core.runtime;
 
 import io.fastgpu.api.CommandFailedException;
 import io.fastgpu.api.CommandTimeoutException;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.RunOptions;
 import io.fastgpu.api.Task;
-import io.fastgpu.core.runtime.FastGpu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,22 +16,28 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** cd, export, sourced environments, functions and aliases carry over between runs, as in one shell. */
-class ShellStateTest {
+/**
+ * cd, export, sourced environments, functions and aliases carry over between runs, as in one shell, on
+ * every backend. A backend's test extends this and says how to make a job there.
+ */
+public abstract class ShellStateSuite {
     @TempDir Path home;
     FastGpu fg;
     Task task;
 
+    /** The job options that put a job named {@code name} on the backend under test (skip if unavailable). */
+    protected abstract JobOptions job(String name, Path home);
+
     @BeforeEach
     void setUp() {
         fg = FastGpu.builder().home(home).build();
-        task = fg.makeJob(JobOptions.builder("state").build()).task(0);
+        task = fg.makeJob(job("state", home)).task(0);
     }
 
     @AfterEach
     void tearDown() {
-        task.kill();
-        fg.close();
+        if (task != null) task.kill();
+        if (fg != null) fg.close();
     }
 
     @Test
@@ -41,13 +46,13 @@ class ShellStateTest {
         task.run("export GREETING='hello world' COUNT=3");
         task.run("LOCAL_ONLY=1");
         String out = task.runWithOutput("pwd; echo \"$GREETING/$COUNT/${LOCAL_ONLY:-unset}\"").stdout();
-        assertThat(out.lines().toList().get(0)).endsWith("/home/work dir/sub");
+        assertThat(out.lines().toList().get(0)).endsWith("/work dir/sub");
         assertThat(out.lines().toList().get(1)).isEqualTo("hello world/3/unset");
     }
 
     @Test
     void aSourcedEnvironmentStaysActive() {
-        task.write("venv/bin/activate", "export VIRTUAL_ENV=\"$HOME/venv\"\n"
+        task.write("venv/bin/activate", "export VIRTUAL_ENV=\"$PWD/venv\"\n"
                 + "export PATH=\"$VIRTUAL_ENV/bin:$PATH\"\n"
                 + "deactivate() { export PATH=\"${PATH#$VIRTUAL_ENV/bin:}\"; unset VIRTUAL_ENV; }\n");
         task.write("venv/bin/hello-tool", "#!/bin/sh\necho tool from venv\n");

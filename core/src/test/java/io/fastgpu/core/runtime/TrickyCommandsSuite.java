@@ -1,12 +1,12 @@
-package io.fastgpu.provider.local;
+package io.fastgpu.core.runtime;
 
 import io.fastgpu.api.ExecResult;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.Task;
-import io.fastgpu.core.runtime.FastGpu;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,21 +18,29 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Commands reach bash verbatim: what bash would print and return is what the task returns. */
-class TrickyCommandsTest {
-    @TempDir static Path home;
-    static FastGpu fg;
-    static Task task;
+/**
+ * Commands reach bash verbatim: what bash would print and return is what the task returns, on every
+ * backend. A backend's test extends this and says how to make a job there.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TrickyCommandsSuite {
+    @TempDir static Path home; // static: injected before @BeforeAll
+    FastGpu fg;
+    Task task;
+
+    /** The job options that put a job named {@code name} on the backend under test (skip if unavailable). */
+    protected abstract JobOptions job(String name, Path home);
 
     @BeforeAll
-    static void setUp() {
+    void setUp() {
         fg = FastGpu.builder().home(home).build();
-        task = fg.makeJob(JobOptions.builder("tricky").build()).task(0);
+        task = fg.makeJob(job("tricky", home)).task(0);
     }
 
     @AfterAll
-    static void tearDown() {
-        fg.makeJob(JobOptions.builder("tricky").build()).kill();
+    void tearDown() {
+        if (fg == null) return;
+        if (task != null) task.kill();
         fg.close();
     }
 
