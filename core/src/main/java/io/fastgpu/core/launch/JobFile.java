@@ -37,11 +37,18 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
     /** The folder relative paths of the job file resolve against. */
     public Path folder() { return file.toAbsolutePath().getParent(); }
 
-    /** One named step. {@code on} is {@code task0} (the default), {@code taskN}, or {@code all}. */
-    public record Step(String name, String run, String on) {
-        public boolean onAll() { return on.equals("all"); }
+    /**
+     * One named step. {@code on} is {@code task0} (the default), {@code taskN}, or {@code all}. With a
+     * {@code launcher}, {@code run} is started as a distributed program ({@code nprocPerNode} processes per
+     * node, 0 for one per GPU) and the launcher decides where it runs.
+     */
+    public record Step(String name, String run, String on, DistributedLaunch.Kind launcher, int nprocPerNode) {
+        public boolean onAll() { return launcher != null ? launcher.onEveryNode() : on.equals("all"); }
 
-        public int taskIndex() { return onAll() ? 0 : Integer.parseInt(on.substring(4)); }
+        /** The command as it runs on a task. */
+        public String command() { return launcher == null ? run : DistributedLaunch.render(launcher, run, nprocPerNode); }
+
+        public int taskIndex() { return onAll() || launcher != null ? 0 : Integer.parseInt(on.substring(4)); }
     }
 
     /** What happens to the machines once the job ends, successfully or not. */

@@ -149,7 +149,17 @@ public final class JobFileParser {
             if (!on.equals("all") && Integer.parseInt(on.substring(4)) >= raw.machines) {
                 throw new InvalidSpecException(at + ": on: " + on + " but the job has " + raw.machines + " machine(s)");
             }
-            steps.add(new JobFile.Step(s.name.strip(), s.run, on));
+            DistributedLaunch.Kind launcher = null;
+            if (s.launcher != null) {
+                try {
+                    launcher = DistributedLaunch.Kind.parse(s.launcher);
+                } catch (InvalidSpecException e) {
+                    throw new InvalidSpecException(at + ": " + e.getMessage());
+                }
+            }
+            int nproc = s.nprocPerNode == null ? 0 : s.nprocPerNode;
+            if (nproc < 0 || nproc > 1024) throw new InvalidSpecException(at + ": nproc_per_node must be 1..1024, was " + nproc);
+            steps.add(new JobFile.Step(s.name.strip(), s.run, on, launcher, nproc));
         }
         Map<String, String> env = raw.env == null ? Map.of() : raw.env;
         for (String k : env.keySet()) {
@@ -208,5 +218,7 @@ public final class JobFileParser {
         @JsonProperty("name") public String name;
         @JsonProperty("run") public String run;
         @JsonProperty("on") public String on;
+        @JsonProperty("launcher") public String launcher;
+        @JsonProperty("nproc_per_node") public Integer nprocPerNode;
     }
 }

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +33,8 @@ import java.util.function.Supplier;
  * every phase, recording the run in the state store and reporting everything as events.
  */
 public final class Launcher {
+    /** Environment variable that marks every process of one step. */
+    static final String STEP_MARKER = "FASTGPU_STEP_ID";
     private final FastGpu fg;
 
     public Launcher(FastGpu fg) { this.fg = fg; }
@@ -134,15 +138,29 @@ public final class Launcher {
     private void runStep(JobRuntime j, JobFile job, JobFile.Step step, List<PhaseTiming> timings, StateStore state,
                          long runId) {
         long stepId = state.startStep(runId, step.name());
-        RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(job.env());
+        // Every process of the step carries this marker, so a failure on one task can end it on the others.
+        String marker = "s" + runId + "-" + stepId + "-" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = new LinkedHashMap<>(job.env());
+        env.put(STEP_MARKER, marker);
+        RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         int[] exit = {0};
         try {
             phase(step.name(), timings, () -> {
                 List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
+                if (step.launcher() == DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
                 try {
-                    Parallel.all(step.name(), targets, TaskRuntime::name, t -> t.run(step.run(), opts));
+                    Parallel.all(step.name(), targets, TaskRuntime::name, t -> {
+                        try {
+                            return t.run(step.command(), opts);
+                        } catch (RuntimeException e) {
+                            // The others would wait for this one forever (a collective, a barrier): end them.
+                            targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(STEP_MARKER, marker));
+                            throw e;
+                        }
+                    });
                 } catch (JobFailedException e) {
-                    var first = e.failures().get(0);
+                    var first = e.failures().stream().filter(f -> f.cause() instanceof CommandFailedException c
+                            && c.exitCode() != 143 && c.exitCode() != 137).findFirst().orElse(e.failures().get(0));
                     if (first.cause() instanceof CommandFailedException c) {
                         exit[0] = c.exitCode();
                         throw new StepFailedException(step.name(), first.task(), c.exitCode(), c.outputTail());

@@ -57,6 +57,10 @@ final class JobProvisioner {
         int port = provider.rendezvousPort(o.name());
         String logdir = chooseLogdir(provider, ready.get(0).instance(), o.runName());
 
+        int gpus = gpusPerNode(ready.get(0).instance().gpu());
+        String hostfile = logdir + "/hostfile";
+        String hostfileText = ready.stream().map(r -> r.instance().privateIp() + " slots=" + Math.max(1, gpus))
+                .collect(Collectors.joining("\n")) + "\n";
         List<TaskRuntime> tasks = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) {
             Map<String, String> env = new LinkedHashMap<>();
@@ -68,10 +72,20 @@ final class JobProvisioner {
             env.put("FASTGPU_NODE_IPS", ips);
             env.put("FASTGPU_MASTER_ADDR", masterIp);
             env.put("FASTGPU_MASTER_PORT", String.valueOf(port));
+            env.put("FASTGPU_GPUS_PER_NODE", String.valueOf(gpus));
+            env.put("FASTGPU_HOSTFILE", hostfile);
+            // The names TI-ONE gives, so scripts written for it run unchanged.
+            env.put("NODE_NUM", String.valueOf(ready.size()));
+            env.put("INDEX", String.valueOf(i));
+            env.put("GPU_NUM_PER_NODE", String.valueOf(gpus));
+            env.put("CHIEF_IP", masterIp);
             tasks.add(new TaskRuntime(provider, ready.get(i).instance(), i, logdir, env, fg.events(), fg.localBase()));
         }
-        Parallel.all("make the log folder", tasks, TaskRuntime::name,
-                t -> t.runRaw("mkdir -p " + ShellQuote.quote(logdir)).exitCode());
+        Parallel.all("make the log folder", tasks, TaskRuntime::name, t -> {
+            t.runRaw("mkdir -p " + ShellQuote.quote(logdir));
+            t.write(hostfile, hostfileText);
+            return null;
+        });
         setUp(o, tasks);
         recordJob(provider, o);
         List<String> created = ready.stream().filter(Ready::created).map(r -> r.instance().name()).toList();
@@ -155,6 +169,12 @@ final class JobProvisioner {
         } catch (FastGpuException e) {
             fg.events().on(new Event.Notice(Event.Level.WARN, "state not recorded: " + e.getMessage()));
         }
+    }
+
+    /** {@code V100 x 8} → 8; 0 when the machines have no GPU (or it is not known). */
+    static int gpusPerNode(String gpu) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("x\\s*(\\d+)\\s*$").matcher(gpu);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     static String sha256(String s) {

@@ -66,6 +66,18 @@ final class ShellScripts {
                 + "fi\n";
     }
 
+    /**
+     * Ends the processes whose environment holds {@code name=value} exactly: TERM, then KILL for what is
+     * left. The script itself does not carry the marker, so it never matches itself.
+     */
+    static String endMarked(String name, String value) {
+        return "__fg_m=" + ShellQuote.quote(name + "=" + value) + "\n"
+                + "__fg_pids() { grep -l -s -z -x -F \"$__fg_m\" /proc/[0-9]*/environ 2>/dev/null"
+                + " | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#' | grep -v -x \"$$\"; }\n"
+                + "for __fg_s in TERM TERM KILL KILL; do __fg_p=$(__fg_pids); [ -z \"$__fg_p\" ] && exit 0;"
+                + " kill -$__fg_s $__fg_p 2>/dev/null; sleep 0.3; done\n";
+    }
+
     /** Prints {@code exit:<code>}, {@code running} or {@code gone} for a non-blocking command. */
     static String status(String pidFile, String exitFile) {
         String exit = ShellQuote.quote(exitFile);

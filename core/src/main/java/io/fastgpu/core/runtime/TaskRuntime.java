@@ -177,6 +177,11 @@ public final class TaskRuntime implements Task {
         }
     }
 
+    /** Ends every process on this task whose environment has {@code name=value}; best effort. */
+    public void endMarked(String name, String value) {
+        runRaw(ShellScripts.endMarked(name, value));
+    }
+
     /** Runs a helper script outside the user's shell state. */
     ExecResult runRaw(String script) {
         OutputCollector out = new OutputCollector(name(), true, null);
