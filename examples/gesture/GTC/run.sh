@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+/usr/bin/python3 train.py "$@"
