@@ -37,11 +37,20 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where downloads go (default: ./fastgpu-out).")
     Path out;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "Run on this backend instead of the job file's.")
+    String backend;
+
+    @Option(names = "--fleet", paramLabel = "NAME", description = "The ssh fleet to claim machines from.")
+    String fleet;
+
+    @Option(names = "--machines", paramLabel = "N", description = "Use N machines instead of the job file's number.")
+    Integer machines;
+
     LaunchCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
-        JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath));
+        JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
         ctx.assumeYes(yes);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
         LaunchResult r = new Launcher(ctx.fastGpu()).launch(job, keep, outDir);

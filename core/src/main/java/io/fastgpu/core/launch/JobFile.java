@@ -34,6 +34,22 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
         backendOptions = Map.copyOf(backendOptions);
     }
 
+    /** This job with the command line's choices instead of the file's (null: keep the file's). */
+    public JobFile overridden(String newBackend, String fleet, Integer newMachines) {
+        Map<String, String> options = new java.util.LinkedHashMap<>(backendOptions);
+        if (fleet != null) options.put("fleet", fleet);
+        int m = newMachines == null ? machines : newMachines;
+        if (m < 1 || m > 256) throw new io.fastgpu.api.InvalidSpecException("--machines must be 1..256, was " + m);
+        for (Step s : steps) {
+            if (!s.onAll() && s.taskIndex() >= m) {
+                throw new io.fastgpu.api.InvalidSpecException(file + ": step '" + s.name() + "' runs on " + s.on()
+                        + " but --machines is " + m);
+            }
+        }
+        return new JobFile(file, name, runName, m, newBackend == null ? backend : newBackend, resources, upload, setup,
+                env, steps, download, after, options);
+    }
+
     /** The folder relative paths of the job file resolve against. */
     public Path folder() { return file.toAbsolutePath().getParent(); }
 

@@ -111,18 +111,30 @@ public final class SshTransport implements Transport {
     private int run(String script, OutputStream out, OutputStream err, StdinWriter stdin, Duration timeout) {
         String command = "exec " + (timeout != null ? "timeout -s KILL " + Math.max(1, timeout.toSeconds() + 1) + " " : "")
                 + "bash -c " + ShellQuote.quote(script);
+        java.io.PipedOutputStream feed = null;
         try (ChannelExec ch = session().createExecChannel(command)) {
             ch.setOut(out);
             ch.setErr(err != null ? err : OutputStream.nullOutputStream());
-            if (stdin == null) ch.setIn(InputStream.nullInputStream());
+            if (stdin == null) {
+                ch.setIn(InputStream.nullInputStream());
+            } else {
+                // MINA pumps standard input from this pipe on its own; we write the pipe here.
+                PipedInputStream pipe = new PipedInputStream(1 << 20);
+                feed = new java.io.PipedOutputStream(pipe);
+                ch.setIn(pipe);
+            }
             ch.open().verify(Duration.ofSeconds(20));
             IOException stdinFailure = null;
             if (stdin != null) {
-                try (OutputStream in = ch.getInvertedIn()) {
+                try (OutputStream in = feed) {
                     stdin.write(in);
                 } catch (IOException e) {
                     stdinFailure = e; // the command ended early: its exit code and stderr say why
                 }
+            }
+            if (stdinFailure != null) {
+                ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(30).toMillis());
+                if (ch.getExitStatus() == null) throw stdinFailure;
             }
             long waitMs = timeout == null ? 0 : timeout.toMillis() + 5000;
             Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), waitMs);
@@ -138,7 +150,8 @@ public final class SshTransport implements Transport {
                         + " ran; it may still be running there (see 'fastgpu ls' and the run's log folder)");
             }
             if (timeout != null && status == 137) throw new CommandTimeoutException(name, "command", timeout);
-            if (status == 0 && stdinFailure != null) throw stdinFailure;
+            // A reader that exits 0 got what it needed (tar stops after the end-of-archive blocks, and the
+            // last record's padding may find the channel closed): only a failing reader makes it an error.
             return status;
         } catch (IOException e) {
             throw new FastGpuException(name + ": command failed on " + target.display() + ": " + e.getMessage(), e);
@@ -194,7 +207,9 @@ public final class SshTransport implements Transport {
         if (send.isEmpty() && emptyDirs.isEmpty()) return;
         String base = ShellQuote.quote(remoteBase);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = run("mkdir -p " + base + " && tar -x -f - -C " + base + " --no-same-owner", OutputStream.nullOutputStream(), err,
+        // tar stops reading at the end-of-archive blocks; cat takes the rest so the sender never hits a closed channel.
+        int rc = run("mkdir -p " + base + " && { tar -x -f - -C " + base + " --no-same-owner; rc=$?; cat > /dev/null; exit $rc; }",
+                OutputStream.nullOutputStream(), err,
                 in -> TarStreams.write(send, emptyDirs, in, bytesCopied::accept), null);
         if (rc != 0) {
             throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "

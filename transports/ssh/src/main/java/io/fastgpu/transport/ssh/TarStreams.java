@@ -24,7 +24,7 @@ final class TarStreams {
 
     /** Writes {@code files} (and empty folders) as a POSIX tar with modes and modification times. */
     static void write(List<FileCopy> files, List<String> emptyDirs, OutputStream out, LongConsumer bytes) throws IOException {
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 64 * 1024)) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(out, 256 * 1024))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
