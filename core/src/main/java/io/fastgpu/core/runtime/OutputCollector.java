@@ -23,7 +23,10 @@ final class OutputCollector implements OutputSink {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final LineBuffer outLines = new LineBuffer(false);
     private final LineBuffer errLines = new LineBuffer(true);
-    private final Deque<String> tail = new ArrayDeque<>();
+    /** The last lines of both streams; error lines are kept longer, as they usually say what went wrong. */
+    private final Deque<Line> tail = new ArrayDeque<>();
+
+    private record Line(String text, boolean isErr) { }
 
     OutputCollector(String task, boolean keepAll, EventListener streamTo) {
         this.task = task;
@@ -54,11 +57,21 @@ final class OutputCollector implements OutputSink {
     String stderr() { synchronized (err) { return err.toString(StandardCharsets.UTF_8); } }
 
     /** The last lines of both streams, in arrival order. */
-    synchronized String tail() { return String.join("\n", tail); }
+    synchronized String tail() { return String.join("\n", tail.stream().map(Line::text).toList()); }
 
     private synchronized void line(String line, boolean isErr) {
-        tail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
-        if (tail.size() > TAIL_LINES) tail.removeFirst();
+        tail.addLast(new Line(line.length() > 500 ? line.substring(0, 500) + "..." : line, isErr));
+        if (tail.size() > TAIL_LINES) {
+            // Evict the oldest line; while error lines are few, the oldest output line instead.
+            boolean manyErrors = tail.stream().filter(Line::isErr).count() > TAIL_LINES / 2;
+            for (var it = tail.iterator(); it.hasNext(); ) {
+                Line oldest = it.next();
+                if (manyErrors || !oldest.isErr()) {
+                    it.remove();
+                    break;
+                }
+            }
+        }
         if (stream != null) stream.on(new Event.LogLine(task, line, isErr));
     }
 

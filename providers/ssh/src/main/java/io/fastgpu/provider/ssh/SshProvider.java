@@ -51,6 +51,7 @@ public final class SshProvider implements Provider {
     private final Claims claims;
     private final EventListener events;
     private SshConnector connector;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Hosts chosen by {@link #validate} for the tasks about to be created, so task i gets the i-th free host. */
     private final Map<String, String> planned = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -75,8 +76,17 @@ public final class SshProvider implements Provider {
         return connector;
     }
 
+    /** Every readable fleet; a broken fleet file is reported, and fails only the jobs that use it. */
     List<Fleet> fleets() {
-        return FleetFile.names(fleetsDir).stream().map(n -> FleetFile.read(n, fleetsDir.resolve(n + ".yaml"))).toList();
+        List<Fleet> result = new ArrayList<>();
+        for (String n : FleetFile.names(fleetsDir)) {
+            try {
+                result.add(FleetFile.read(n, fleetsDir.resolve(n + ".yaml")));
+            } catch (InvalidSpecException e) {
+                if (warned.add(n)) events.on(new Event.Notice(Event.Level.WARN, "fleet '" + n + "' skipped: " + e.getMessage()));
+            }
+        }
+        return result;
     }
 
     Fleet fleet(String name) {

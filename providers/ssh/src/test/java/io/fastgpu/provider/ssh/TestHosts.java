@@ -33,6 +33,9 @@ final class TestHosts {
         Path dir = Path.of(env != null && !env.isBlank() ? env : "/var/lib/fastgpu-testhosts");
         Path hosts = dir.resolve("client/hosts");
         assumeTrue(Files.isRegularFile(hosts), "no test hosts (" + hosts + " missing): run 'scripts/testhosts.sh up 4' as root");
+        // Without the bridge, their addresses would be routed off this machine: never contact those.
+        assumeTrue(Files.exists(Path.of("/sys/class/net/fgbr0")), "test hosts are down (no bridge fgbr0): run"
+                + " 'scripts/testhosts.sh up 4' as root");
         List<String> ips;
         try {
             ips = Files.readAllLines(hosts).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -45,10 +48,13 @@ final class TestHosts {
         return new TestHosts(dir, up);
     }
 
+    /** An sshd answers there: the connection opens and the SSH banner comes. */
     private static boolean answers(String ip) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(ip, 22), 1000);
-            return true;
+            s.setSoTimeout(2000);
+            byte[] banner = s.getInputStream().readNBytes(4);
+            return new String(banner, java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-");
         } catch (IOException e) {
             return false;
         }

@@ -63,8 +63,8 @@ final class PinnedHostKeys implements ServerKeyVerifier {
 
     Optional<String> refusal(String host, int port) { return Optional.ofNullable(refusals.get(hostKey(host, port))); }
 
-    /** Removes the pinned key of {@code name}; returns whether there was one. */
-    synchronized boolean forget(String name) {
+    /** Removes the pinned keys of {@code name} ({@code host} or {@code [host]:port}) from {@code file}. */
+    static synchronized boolean forget(Path file, String name) {
         if (!Files.exists(file)) return false;
         try {
             List<String> kept = new ArrayList<>();

@@ -75,6 +75,26 @@ public final class SshConnector implements AutoCloseable {
 
     PinnedHostKeys hostKeys() { return hostKeys; }
 
+    /**
+     * Forgets the pinned host key of {@code host} (and {@code [host]:port} entries) in {@code knownHosts}, for a
+     * machine that was really reinstalled; returns whether one was pinned.
+     */
+    public static boolean forgetHost(Path knownHosts, String host) {
+        boolean plain = PinnedHostKeys.forget(knownHosts, host);
+        boolean ported = false;
+        if (!host.startsWith("[")) {
+            try {
+                for (String line : Files.exists(knownHosts) ? Files.readAllLines(knownHosts) : List.<String>of()) {
+                    String name = line.split("\\s+", 2)[0];
+                    if (name.startsWith("[" + host + "]:")) ported |= PinnedHostKeys.forget(knownHosts, name);
+                }
+            } catch (IOException e) {
+                throw new FastGpuException("cannot read " + knownHosts + ": " + e.getMessage(), e);
+            }
+        }
+        return plain || ported;
+    }
+
     /** The open session to {@code target}, connecting (again) when there is none. */
     public ClientSession session(SshTarget target) {
         ClientSession s = sessions.get(target);
@@ -192,6 +212,7 @@ public final class SshConnector implements AutoCloseable {
                             + " to its passphrase (or run from a terminal to be asked)", e);
                 }
                 if (m.contains("wrong passphrase") || m.toLowerCase().contains("decrypt") || m.toLowerCase().contains("padding")
+                        || m.contains("check values")
                         || e instanceof GeneralSecurityException) {
                     throw new FastGpuException("wrong passphrase for SSH key " + p + "; check " + PASSPHRASE_ENV, e);
                 }
