@@ -13,8 +13,8 @@ public sealed interface Event {
     /** One line of a command's output on a task. */
     record LogLine(String task, String line, boolean stderr) implements Event { }
 
-    /** Progress of a long operation, such as a transfer, in {@code unit}s. */
-    record Progress(String phase, long done, long total, String unit) implements Event { }
+    /** Progress of a long operation, such as a transfer: {@code unit}s done of total, and files done of total. */
+    record Progress(String phase, long done, long total, String unit, long files, long filesTotal) implements Event { }
 
     /** Something the user should know, e.g. "Reusing task0.gtc-demo (stopped, starting it)". */
     record Notice(Level level, String message) implements Event { }

@@ -18,6 +18,7 @@ public final class ConsoleRenderer implements EventListener {
     private final boolean terminal;
     private boolean barShown;
     private long lastBar;
+    private final java.util.Map<String, Long> barStarted = new java.util.HashMap<>();
 
     ConsoleRenderer(PrintWriter out, PrintWriter err, Style style, boolean terminal) {
         this.out = out;
@@ -58,8 +59,12 @@ public final class ConsoleRenderer implements EventListener {
         int width = 30;
         double frac = p.total() <= 0 ? 1 : Math.min(1, (double) p.done() / p.total());
         int filled = (int) Math.round(frac * width);
-        String text = String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s / %s", p.phase(), "=".repeat(filled),
-                " ".repeat(width - filled), Math.round(frac * 100), human(p.done()), human(p.total()));
+        double secs = Math.max(1e-3, (now - barStarted.computeIfAbsent(p.phase(), k -> now)) / 1e9);
+        double rate = p.done() / secs;
+        String eta = rate > 0 && p.done() < p.total() ? String.format(Locale.ROOT, " ETA %ds", Math.round((p.total() - p.done()) / rate)) : "";
+        String text = String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s / %s, %d / %d files  %s/s%s", p.phase(),
+                "=".repeat(filled), " ".repeat(width - filled), Math.round(frac * 100), human(p.done()), human(p.total()),
+                p.files(), p.filesTotal(), human((long) rate), eta);
         err.print(text);
         err.flush();
         barShown = true;

@@ -32,12 +32,14 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var fg = ctx.fastGpu();
-        List<Instance> shown = InstanceSelector.all(fg).stream().map(InstanceSelector.Selected::instance)
-                .filter(i -> includeStopped || i.state().isRunning())
-                .sorted(Comparator.comparing(Instance::backend).thenComparing(Instance::name)).toList();
+        List<Instance> shown = new ArrayList<>();
         for (String backend : fg.providers().names()) {
-            fg.state().upsertInstances(backend, fg.provider(backend).list());
+            List<Instance> all = fg.provider(backend).list();
+            fg.state().upsertInstances(backend, all);
+            // Reachability and GPUs, where only asking the machines tells (ssh hosts).
+            shown.addAll(fg.provider(backend).probe(all.stream().filter(i -> includeStopped || i.state().isRunning()).toList()));
         }
+        shown.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));
         Instant now = Instant.now();
         if (json) {
             ctx.out().println(Json.instances(shown, now));

@@ -22,10 +22,11 @@ import java.util.Map;
  * @param download  paths on task0 to bring back
  * @param after     what to do with the machines at the end
  * @param backendOptions what only the backend understands ({@code fleet: NAME} for {@code ssh})
+ * @param uploadViaTask0 upload once to task0, which passes it on to the others over the cluster network
  */
 public record JobFile(Path file, String name, String runName, int machines, String backend, Resources resources,
                       List<String> upload, String setup, Map<String, String> env, List<Step> steps,
-                      List<String> download, After after, Map<String, String> backendOptions) {
+                      List<String> download, After after, Map<String, String> backendOptions, boolean uploadViaTask0) {
     public JobFile {
         upload = List.copyOf(upload);
         env = Map.copyOf(env);
@@ -47,7 +48,7 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
             }
         }
         return new JobFile(file, name, runName, m, newBackend == null ? backend : newBackend, resources, upload, setup,
-                env, steps, download, after, options);
+                env, steps, download, after, options, uploadViaTask0);
     }
 
     /** The folder relative paths of the job file resolve against. */

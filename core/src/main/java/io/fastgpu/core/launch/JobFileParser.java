@@ -188,7 +188,13 @@ public final class JobFileParser {
         if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
         return new JobFile(file, raw.name, runName, raw.machines, backend,
                 resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
-                raw.download == null ? List.of() : raw.download, after, backendOptions);
+                raw.download == null ? List.of() : raw.download, after, backendOptions, uploadViaTask0(where, raw.uploadVia));
+    }
+
+    private static boolean uploadViaTask0(String where, String via) {
+        if (via == null || via.equals("direct")) return false;
+        if (via.equals("task0")) return true;
+        throw new InvalidSpecException(where + "upload_via must be direct or task0, was '" + via + "'");
     }
 
     /** The file as written; field names are the YAML keys. */
@@ -205,6 +211,7 @@ public final class JobFileParser {
         @JsonProperty("download") public List<String> download;
         @JsonProperty("after") public String after;
         @JsonProperty("fleet") public String fleet;
+        @JsonProperty("upload_via") public String uploadVia;
     }
 
     static final class RawResources {

@@ -71,13 +71,21 @@ public final class Launcher {
                 runId = state.startRun(job.name(), job.runName(), job.backend(), jobRt.logdir(), localLog.toString());
                 recordStep(state, runId, timings.get(0), 0);
                 JobRuntime j = jobRt;
+                // Each launch starts in a fresh shell in the task's home, whatever an earlier one left.
+                parallel(j.taskRuntimes(), "reset the shell", TaskRuntime::resetShell);
                 interruptGuard = onInterrupt(j, after, interrupted, recorded);
                 if (!job.upload().isEmpty()) {
                     phase("upload", timings, () -> {
-                        for (String u : job.upload()) {
-                            FileSelection.Selection sel = FileSelection.select(job.folder(), u);
-                            parallel(j.taskRuntimes(), "upload " + u, t -> t.upload(sel, null, false));
+                        List<FileSelection.Selection> selections = job.upload().stream()
+                                .map(u -> FileSelection.select(job.folder(), u)).toList();
+                        boolean relay = job.uploadViaTask0() && j.taskRuntimes().size() > 1
+                                && !fg.provider(job.backend()).capabilities().sharedRunRoot();
+                        List<TaskRuntime> direct = relay ? List.of(j.taskRuntimes().get(0)) : j.taskRuntimes();
+                        for (int i = 0; i < selections.size(); i++) {
+                            FileSelection.Selection sel = selections.get(i);
+                            parallel(direct, "upload " + job.upload().get(i), t -> t.upload(sel, null, false));
                         }
+                        if (relay) UploadRelay.fromTask0(j.taskRuntimes(), selections);
                         return null;
                     });
                     recordStep(state, runId, timings.get(timings.size() - 1), 0);

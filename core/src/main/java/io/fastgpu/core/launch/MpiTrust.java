@@ -16,19 +16,19 @@ final class MpiTrust {
 
     static void ensure(List<TaskRuntime> tasks) {
         TaskRuntime t0 = tasks.get(0);
-        var key = t0.runWithOutput("mkdir -p ~/.ssh && chmod 700 ~/.ssh && { [ -f ~/.ssh/id_ed25519 ] ||"
+        var key = t0.runRaw("mkdir -p ~/.ssh && chmod 700 ~/.ssh && { [ -f ~/.ssh/id_ed25519 ] ||"
                 + " ssh-keygen -q -t ed25519 -N '' -f ~/.ssh/id_ed25519; } && cat ~/.ssh/id_ed25519.pub");
         if (key.exitCode() != 0) {
             throw new FastGpuException(t0.name() + ": cannot make an SSH key for mpirun: " + key.stderr().strip());
         }
         String pub = key.stdout().strip();
         for (TaskRuntime t : tasks) {
-            var r = t.runWithOutput("mkdir -p ~/.ssh && chmod 700 ~/.ssh && touch ~/.ssh/authorized_keys && "
+            var r = t.runRaw("mkdir -p ~/.ssh && chmod 700 ~/.ssh && touch ~/.ssh/authorized_keys && "
                     + "grep -qxF " + ShellQuote.quote(pub) + " ~/.ssh/authorized_keys || echo " + ShellQuote.quote(pub)
                     + " >> ~/.ssh/authorized_keys; chmod 600 ~/.ssh/authorized_keys");
             if (r.exitCode() != 0) throw new FastGpuException(t.name() + ": cannot trust task0's key: " + r.stderr().strip());
         }
         String ips = tasks.stream().map(TaskRuntime::ip).collect(Collectors.joining(" "));
-        t0.runWithOutput("ssh-keyscan -T 5 " + ips + " >> ~/.ssh/known_hosts 2>/dev/null; sort -u -o ~/.ssh/known_hosts ~/.ssh/known_hosts");
+        t0.runRaw("ssh-keyscan -T 5 " + ips + " >> ~/.ssh/known_hosts 2>/dev/null; sort -u -o ~/.ssh/known_hosts ~/.ssh/known_hosts");
     }
 }

@@ -68,6 +68,9 @@ public final class TaskRuntime implements Task {
 
     public Instance instance() { return instance; }
 
+    /** The task's home folder on its machine, where relative paths land. */
+    public String home() { return transport().home(); }
+
     Transport transport() {
         Transport t = transport;
         if (t == null) {
@@ -182,8 +185,13 @@ public final class TaskRuntime implements Task {
         runRaw(ShellScripts.endMarked(name, value));
     }
 
-    /** Runs a helper script outside the user's shell state. */
-    ExecResult runRaw(String script) {
+    /** Forgets the saved shell state (working directory, variables): the next run starts fresh in the home folder. */
+    public void resetShell() {
+        runRaw("rm -rf " + ShellQuote.quote(stateDir() + "/shell"));
+    }
+
+    /** Runs a helper script in the home folder, outside the user's shell state (which it neither sees nor changes). */
+    public ExecResult runRaw(String script) {
         OutputCollector out = new OutputCollector(name(), true, null);
         int rc = transport().exec(script, out, Duration.ofMinutes(2));
         out.finish();
@@ -215,11 +223,15 @@ public final class TaskRuntime implements Task {
             base = remotePath(remote);
         }
         long total = files.stream().mapToLong(FileCopy::size).sum();
+        long[] ends = new long[files.size()]; // where each file ends in the byte stream: files are sent in order
+        for (int i = 0; i < ends.length; i++) ends[i] = (i == 0 ? 0 : ends[i - 1]) + files.get(i).size();
         long[] done = {0};
+        int[] filesDone = {0};
         String phase = "upload " + name();
         transport().upload(files, sel.emptyDirs(), base, dontOverwrite, n -> {
             done[0] += n;
-            events.on(new Event.Progress(phase, done[0], total, "bytes"));
+            while (filesDone[0] < ends.length && ends[filesDone[0]] <= done[0]) filesDone[0]++;
+            events.on(new Event.Progress(phase, done[0], total, "bytes", filesDone[0], ends.length));
         });
     }
 

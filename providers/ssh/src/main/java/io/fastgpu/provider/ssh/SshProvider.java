@@ -207,7 +207,9 @@ public final class SshProvider implements Provider {
             }
             List<String> jobHosts = claims.all().stream().filter(x -> Objects.equals(x.tags().get("fastgpu:job"),
                     request.tags().get("fastgpu:job"))).map(Claims.Claim::hostKey).toList();
-            Fleet.Host h = freeHosts(f).stream().filter(x -> !jobHosts.contains(x.id())).findFirst()
+            String plan = planned.remove(request.name());
+            Fleet.Host h = freeHosts(f).stream().filter(x -> !jobHosts.contains(x.id()))
+                    .sorted(Comparator.comparing((Fleet.Host x) -> !x.id().equals(plan))).findFirst()
                     .orElseThrow(() -> new FastGpuException("fleet '" + f.name() + "' has no free host for " + request.name()));
             Claims.Claim claim = new Claims.Claim(request.name(), f.name(), h.id(), request.name(), InstanceState.RUNNING,
                     Instant.now(), request.tags());
