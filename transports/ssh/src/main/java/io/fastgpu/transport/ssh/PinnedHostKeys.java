@@ -40,6 +40,13 @@ final class PinnedHostKeys implements ServerKeyVerifier {
 
     Path file() { return file; }
 
+    /** Every known-hosts file, space separated, as OpenSSH's {@code UserKnownHostsFile} takes them. */
+    String knownHostsFiles() {
+        StringBuilder sb = new StringBuilder(file.toString());
+        trusted.forEach(t -> sb.append(' ').append(t));
+        return sb.toString();
+    }
+
     /** The OpenSSH known-hosts name of a host: {@code host} on port 22, else {@code [host]:port}. */
     static String hostKey(String host, int port) {
         return port == 22 || port == 0 ? host : "[" + host + "]:" + port;

@@ -340,8 +340,8 @@ public final class SshTransport implements Transport {
     public List<String> interactive(String remoteCommand) {
         var e = connector.resolve(target);
         List<String> argv = new ArrayList<>(List.of("ssh", "-t", "-p", String.valueOf(e.getPort()),
-                "-o", "UserKnownHostsFile=" + connector.hostKeys().file(), "-o", "StrictHostKeyChecking=yes",
-                "-o", "BatchMode=no"));
+                "-o", "UserKnownHostsFile=" + connector.hostKeys().knownHostsFiles(), "-o", "StrictHostKeyChecking=yes",
+                "-o", "BatchMode=no", "-o", "LogLevel=ERROR"));
         for (String id : e.getIdentities()) argv.addAll(List.of("-i", id));
         if (e.getProxyJump() != null && !e.getProxyJump().isBlank()) argv.addAll(List.of("-J", e.getProxyJump()));
         argv.add(e.getUsername() + "@" + e.getHostName());
