@@ -3,21 +3,10 @@ package io.fastgpu.provider.ssh;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.core.runtime.ShellStateSuite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 
-/** The same commands, over SSH to a real sshd test host. */
+/** The same suite, over SSH to a real sshd test host. */
 class SshShellStateTest extends ShellStateSuite {
     @Override
-    protected JobOptions job(String name, Path home) {
-        TestHosts hosts = TestHosts.require(1);
-        try {
-            hosts.writeFleet(home, "lab", 1, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return JobOptions.builder(name).backend("ssh").backendOptions(Map.of(SshProvider.FLEET, "lab")).build();
-    }
+    protected JobOptions job(String name, Path home) { return TestHosts.oneHostJob(name, home); }
 }

@@ -60,6 +60,17 @@ final class TestHosts {
         }
     }
 
+    /** Options for a one-task job on a fleet {@code lab} of the first test host, written into {@code home}. */
+    static io.fastgpu.api.JobOptions oneHostJob(String name, Path home) {
+        try {
+            require(1).writeFleet(home, "lab", 1, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return io.fastgpu.api.JobOptions.builder(name).backend("ssh")
+                .backendOptions(java.util.Map.of(SshProvider.FLEET, "lab")).build();
+    }
+
     /** Writes fleet {@code name} of the first {@code count} hosts into {@code home/fleets}. */
     Path writeFleet(Path home, String name, int count, boolean shared) throws IOException {
         StringBuilder sb = new StringBuilder("shared: " + shared + "\n")
