@@ -1,0 +1,40 @@
+package io.fastgpu.emulator.aliyun;
+
+import java.util.List;
+
+/**
+ * One ECS instance as the emulator stores it (and persists it, field for field, in the state file).
+ * The status is stored as the last commanded transition and the time it began; what a caller sees
+ * is derived from that lazily by {@link InstanceLifecycle}, so no timer threads are needed.
+ *
+ * @param status the status entered at {@code statusSince}: Pending, Starting, Running, Stopping or Stopped
+ * @param statusSince ISO-8601 instant the status was entered
+ * @param creationTime ISO-8601 instant of creation
+ * @param publicIp null when created without public bandwidth
+ * @param lockReason an OperationLocks reason such as {@code Recycling} (spot reclaim), or null
+ */
+public record InstanceRecord(String instanceId, String regionId, String zoneId, String instanceName,
+    String hostName, String description, String instanceType, String imageId, String vSwitchId,
+    String securityGroupId, String keyPairName, int internetMaxBandwidthOut, String spotStrategy,
+    int systemDiskSize, List<Tag> tags, String privateIp, String publicIp, String creationTime, String status,
+    String statusSince, String lockReason) {
+
+  /** A resource tag. */
+  public record Tag(String key, String value) {}
+
+  public InstanceRecord {
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  InstanceRecord withStatus(String newStatus, String since) {
+    return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
+        imageId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy, systemDiskSize,
+        tags, privateIp, publicIp, creationTime, newStatus, since, lockReason);
+  }
+
+  InstanceRecord withLockReason(String reason) {
+    return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
+        imageId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy, systemDiskSize,
+        tags, privateIp, publicIp, creationTime, status, statusSince, reason);
+  }
+}

@@ -1,0 +1,122 @@
+package io.fastgpu.emulator.aliyun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.aliyun.ecs20140526.Client;
+import com.aliyun.ecs20140526.models.DescribeInstancesRequest;
+import com.aliyun.ecs20140526.models.DescribeRegionsRequest;
+import com.aliyun.ecs20140526.models.RunInstancesRequest;
+import com.aliyun.tea.TeaException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The cloud's refusals, as the SDK surfaces them. */
+class ErrorsTest {
+  private AliyunEmulator emulator;
+
+  @AfterEach
+  void stop() {
+    emulator.close();
+  }
+
+  private Client start(EmulatorConfig.Builder config) throws Exception {
+    emulator = new AliyunEmulator(config.build()).start();
+    return EmulatorFixture.client(emulator);
+  }
+
+  private static RunInstancesRequest run(String type, String zone, int amount) {
+    return new RunInstancesRequest().setRegionId(EmulatorFixture.REGION).setZoneId(zone)
+        .setImageId("ubuntu_22_04_x64_20G_alibase_20240101.vhd").setInstanceType(type).setAmount(amount);
+  }
+
+  private static TeaException failure(ThrowingCall call) {
+    return catchThrowableOfType(TeaException.class, call::run);
+  }
+
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aSoldOutZoneAnswersNoStock() throws Exception {
+    Client client = start(EmulatorFixture.config());
+
+    TeaException soldOut = failure(() -> client.runInstances(run("ecs.gn7i-c8g1.2xlarge", "cn-hangzhou-i", 1)));
+    assertThat(soldOut.getCode()).isEqualTo("OperationDenied.NoStock");
+    assertThat(soldOut.getStatusCode()).isEqualTo(403);
+
+    // Stock is consumed by live instances: capacity 2 fits two, not a third.
+    emulator.setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 2);
+    client.runInstances(run("ecs.gn6v-c8g1.2xlarge", "cn-hangzhou-h", 2));
+    assertThat(failure(() -> client.runInstances(run("ecs.gn6v-c8g1.2xlarge", "cn-hangzhou-h", 1))).getCode())
+        .isEqualTo("OperationDenied.NoStock");
+  }
+
+  @Test
+  void anUnknownInstanceTypeIsNotFound() throws Exception {
+    Client client = start(EmulatorFixture.config());
+
+    TeaException e = failure(() -> client.runInstances(run("ecs.unicorn.huge", "cn-hangzhou-h", 1)));
+
+    assertThat(e.getCode()).isEqualTo("InvalidInstanceType.NotFound");
+  }
+
+  @Test
+  void theInstanceQuotaIsEnforced() throws Exception {
+    Client client = start(EmulatorFixture.config().instanceQuota(3));
+    client.runInstances(run("ecs.g7.xlarge", "cn-hangzhou-h", 2));
+
+    TeaException e = failure(() -> client.runInstances(run("ecs.g7.xlarge", "cn-hangzhou-h", 2)));
+
+    assertThat(e.getCode()).isEqualTo("QuotaExceed.ElasticQuota");
+  }
+
+  @Test
+  void missingAndInvalidParameters() throws Exception {
+    Client client = start(EmulatorFixture.config());
+
+    assertThat(failure(() -> client.runInstances(run("ecs.g7.xlarge", "cn-hangzhou-h", 1).setImageId(null)))
+        .getCode()).isEqualTo("MissingParameter");
+    assertThat(failure(() -> client.describeInstances(new DescribeInstancesRequest()
+        .setRegionId(EmulatorFixture.REGION).setInstanceIds("i-not-json"))).getCode())
+        .isEqualTo("InvalidParameter");
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      tooMany.add("\"i-" + i + "\"");
+    }
+    assertThat(failure(() -> client.describeInstances(new DescribeInstancesRequest()
+        .setRegionId(EmulatorFixture.REGION).setInstanceIds("[" + String.join(",", tooMany) + "]"))).getCode())
+        .isEqualTo("InvalidParameter");
+    assertThat(failure(() -> client.describeInstances(new DescribeInstancesRequest().setRegionId("mars-1")))
+        .getCode()).isEqualTo("InvalidRegionId.NotFound");
+    assertThat(failure(() -> client.runInstances(run("ecs.g7.xlarge", "cn-hangzhou-h", 1).setDryRun(true)))
+        .getCode()).isEqualTo("DryRunOperation");
+  }
+
+  @Test
+  void throttlingAnswersThrottlingUser() throws Exception {
+    Client client = start(EmulatorFixture.config().throttle("DescribeRegions", 2));
+
+    List<String> outcomes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      try {
+        client.describeRegions(new DescribeRegionsRequest());
+        outcomes.add("ok");
+      } catch (TeaException e) {
+        outcomes.add(e.getCode() + "/" + e.getStatusCode());
+      }
+    }
+
+    // Ten quick calls span at most a few one-second windows of two calls each.
+    assertThat(outcomes).contains("ok", "Throttling.User/400");
+    // Other actions are not limited.
+    client.describeInstances(new DescribeInstancesRequest().setRegionId(EmulatorFixture.REGION));
+
+    // Lifting the limit takes effect at once, even within the throttled window.
+    emulator.setThrottle("DescribeRegions", 0);
+    client.describeRegions(new DescribeRegionsRequest());
+  }
+}
