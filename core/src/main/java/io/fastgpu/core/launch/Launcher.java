@@ -75,34 +75,14 @@ public final class Launcher {
                 parallel(j.taskRuntimes(), "reset the shell", TaskRuntime::resetShell);
                 interruptGuard = onInterrupt(j, after, interrupted, recorded);
                 if (!job.upload().isEmpty()) {
-                    phase("upload", timings, () -> {
-                        List<FileSelection.Selection> selections = job.upload().stream()
-                                .map(u -> FileSelection.select(job.folder(), u)).toList();
-                        boolean relay = job.uploadViaTask0() && j.taskRuntimes().size() > 1
-                                && !fg.provider(job.backend()).capabilities().sharedRunRoot();
-                        List<TaskRuntime> direct = relay ? List.of(j.taskRuntimes().get(0)) : j.taskRuntimes();
-                        for (int i = 0; i < selections.size(); i++) {
-                            FileSelection.Selection sel = selections.get(i);
-                            parallel(direct, "upload " + job.upload().get(i), t -> t.upload(sel, null, false));
-                        }
-                        if (relay) UploadRelay.fromTask0(j.taskRuntimes(), selections);
-                        return null;
-                    });
+                    phase("upload", timings, () -> upload(j, job));
                     recordStep(state, runId, timings.get(timings.size() - 1), 0);
                 }
                 for (JobFile.Step step : job.steps()) {
                     runStep(j, job, step, timings, state, runId);
                 }
                 if (!job.download().isEmpty()) {
-                    Path out = outDir.resolve(job.runName());
-                    phase("download", timings, () -> {
-                        TaskRuntime t0 = j.taskRuntimes().get(0);
-                        for (String d : job.download()) {
-                            String fileName = Path.of(d).getFileName().toString();
-                            t0.download(d, out.resolve(fileName));
-                        }
-                        return null;
-                    });
+                    phase("download", timings, () -> download(j, job, outDir.resolve(job.runName())));
                     recordStep(state, runId, timings.get(timings.size() - 1), 0);
                 }
             } catch (RuntimeException e) {
@@ -141,6 +121,29 @@ public final class Launcher {
         } catch (Exception e) {
             throw new FastGpuException("launch of " + job.name() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The job file's uploads, to every task at once, or through task0 when the job asks for it. */
+    private Void upload(JobRuntime j, JobFile job) {
+        List<FileSelection.Selection> selections = job.upload().stream().map(u -> FileSelection.select(job.folder(), u)).toList();
+        boolean relay = job.uploadViaTask0() && j.taskRuntimes().size() > 1
+                && !fg.provider(job.backend()).capabilities().sharedRunRoot();
+        List<TaskRuntime> direct = relay ? List.of(j.taskRuntimes().get(0)) : j.taskRuntimes();
+        for (int i = 0; i < selections.size(); i++) {
+            FileSelection.Selection sel = selections.get(i);
+            parallel(direct, "upload " + job.upload().get(i), t -> t.upload(sel, null, false));
+        }
+        if (relay) UploadRelay.fromTask0(j.taskRuntimes(), selections);
+        return null;
+    }
+
+    /** The job file's downloads, from task0, each into {@code out} under its own file name. */
+    private static Void download(JobRuntime j, JobFile job, Path out) {
+        TaskRuntime t0 = j.taskRuntimes().get(0);
+        for (String d : job.download()) {
+            t0.download(d, out.resolve(Path.of(d).getFileName().toString()));
+        }
+        return null;
     }
 
     private void runStep(JobRuntime j, JobFile job, JobFile.Step step, List<PhaseTiming> timings, StateStore state,
