@@ -78,6 +78,22 @@ final class ShellScripts {
                 + " kill -$__fg_s $__fg_p 2>/dev/null; sleep 0.3; done\n";
     }
 
+    /**
+     * Writes {@code contents} to {@code file} byte for byte with a quoted here-document whose delimiter is
+     * random, so no line of the contents can end it early.
+     */
+    static String writeFile(String file, String contents) {
+        String delimiter;
+        do {
+            delimiter = "FASTGPU_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        } while (contents.contains(delimiter));
+        String q = ShellQuote.quote(file);
+        // The here-document adds a final newline; head -c takes exactly the bytes of the contents back.
+        int bytes = contents.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return "mkdir -p \"$(dirname " + q + ")\" && head -c " + bytes + " > " + q + " <<'" + delimiter + "'\n"
+                + contents + "\n" + delimiter + "\n";
+    }
+
     /** Prints {@code exit:<code>}, {@code running} or {@code gone} for a non-blocking command. */
     static String status(String pidFile, String exitFile) {
         String exit = ShellQuote.quote(exitFile);

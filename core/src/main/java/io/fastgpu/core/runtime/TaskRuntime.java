@@ -32,6 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /** A task of a job: one machine reached through its provider's transport. */
 public final class TaskRuntime implements Task {
+    /** Longer commands go as a file: a script is one exec argument, limited to 128 KiB on Linux. */
+    private static final int INLINE_COMMAND_LIMIT = 32 * 1024;
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Provider provider;
@@ -116,9 +118,14 @@ public final class TaskRuntime implements Task {
         String commandFile = stateDir() + "/cmd/" + newId() + ".sh";
         shellLock.lock();
         try {
-            transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
-            int rc = transport().exec(ShellScripts.blocking(transport().home(), stateDir(), commandFile, env), out,
-                    options.timeout());
+            // A short command travels in the same request as the script that runs it: one round trip, not two.
+            String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, env);
+            if (cmd.length() <= INLINE_COMMAND_LIMIT) {
+                script = ShellScripts.writeFile(commandFile, cmd) + script;
+            } else {
+                transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
+            }
+            int rc = transport().exec(script, out, options.timeout());
             out.finish();
             return rc;
         } finally {
