@@ -21,12 +21,13 @@ final class ShellScripts {
     /** Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file. */
     static String blocking(String home, String stateDir, String commandFile, Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
-        String drop = env.keySet().stream().map(k -> "|" + k).collect(Collectors.joining());
+        String drop = env.keySet().stream().map(k -> " " + k).collect(Collectors.joining());
+        // Builtins and one fork only: this runs around every command, on every task.
         return prelude(home, state, env)
                 + "__fastgpu_save() {\n"
-                + "  { export -p | command -p grep -Ev '^declare -x (" + TRANSIENT + drop + ")(=|$)'; declare -f; alias -p; }"
-                + " > \"$__fg_state/env.$$\" 2>/dev/null && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
-                + "  pwd > \"$__fg_state/cwd.$$\" 2>/dev/null && mv -f \"$__fg_state/cwd.$$\" \"$__fg_state/cwd\"\n"
+                + "  { ( unset -v " + TRANSIENT.replace('|', ' ') + drop + " 2>/dev/null; export -p ); declare -f; alias -p;"
+                + " printf '__fg_cwd=%q\\n' \"$PWD\"; } > \"$__fg_state/env.$$\" 2>/dev/null"
+                + " && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
                 + "  rm -f " + ShellQuote.quote(commandFile) + "\n"
                 + "}\n"
                 + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
@@ -87,11 +88,12 @@ final class ShellScripts {
         do {
             delimiter = "FASTGPU_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         } while (contents.contains(delimiter));
-        String q = ShellQuote.quote(file);
-        // The here-document adds a final newline; head -c takes exactly the bytes of the contents back.
-        int bytes = contents.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        return "mkdir -p \"$(dirname " + q + ")\" && head -c " + bytes + " > " + q + " <<'" + delimiter + "'\n"
-                + contents + "\n" + delimiter + "\n";
+        int slash = file.lastIndexOf('/');
+        String dir = ShellQuote.quote(slash > 0 ? file.substring(0, slash) : "/");
+        // Builtins only; the here-document adds a final newline, which the expansion takes off again.
+        return "[ -d " + dir + " ] || mkdir -p " + dir + "\n"
+                + "IFS= read -r -d '' __fg_cmd <<'" + delimiter + "'\n" + contents + "\n" + delimiter + "\n"
+                + "printf '%s' \"${__fg_cmd%$'\\n'}\" > " + ShellQuote.quote(file) + "; unset __fg_cmd\n";
     }
 
     /** Prints {@code exit:<code>}, {@code running} or {@code gone} for a non-blocking command. */
@@ -106,18 +108,20 @@ final class ShellScripts {
     private static String prelude(String home, String quotedState, Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
         sb.append("__fg_state=").append(quotedState).append("\n")
-          .append("mkdir -p \"$__fg_state\"\n")
+          .append("[ -d \"$__fg_state\" ] || mkdir -p \"$__fg_state\"\n")
           .append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
         sb.append("if ! declare -F conda >/dev/null; then\n")
-          .append("  for __fg_c in \"$(command -v conda)\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
+          .append("  __fg_c=; if command -v conda >/dev/null 2>&1; then __fg_c=$(command -v conda); fi\n")
+          .append("  for __fg_c in \"$__fg_c\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
           .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
           .append("  done; unset __fg_c\n")
           .append("fi\n")
-          .append("if [ -f \"$__fg_state/cwd\" ]; then cd \"$(cat \"$__fg_state/cwd\")\" 2>/dev/null || cd ")
-          .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n");
+          .append("if [ -n \"${__fg_cwd:-}\" ]; then cd \"$__fg_cwd\" 2>/dev/null || cd ")
+          .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n")
+          .append("unset __fg_cwd\n");
         return sb.toString();
     }
 }
