@@ -4,6 +4,7 @@ import io.fastgpu.api.Job;
 import io.fastgpu.api.RunHandle;
 import io.fastgpu.api.RunOptions;
 import io.fastgpu.api.Task;
+import io.fastgpu.core.files.FileSelection;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +50,10 @@ public final class JobRuntime implements Job {
 
     @Override
     public void upload(String local, String remote, boolean dontOverwrite) {
+        if (tasks.isEmpty()) return;
+        FileSelection.Selection sel = tasks.get(0).select(local); // walk the tree once, not once per task
         Parallel.all("upload " + local, tasks, TaskRuntime::name, t -> {
-            t.upload(local, remote, dontOverwrite);
+            t.upload(sel, remote, dontOverwrite);
             return null;
         });
     }

@@ -207,13 +207,16 @@ public final class TaskRuntime implements Task {
 
     @Override
     public void upload(String local, String remote, boolean dontOverwrite) {
-        FileSelection.Selection sel;
+        upload(select(local), remote, dontOverwrite);
+    }
+
+    /** The files {@code local} (a file, folder or glob relative to the local base) stands for. */
+    FileSelection.Selection select(String local) {
         try {
-            sel = FileSelection.select(localBase, local);
+            return FileSelection.select(localBase, local);
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException(e.getMessage());
         }
-        upload(sel, remote, dontOverwrite);
     }
 
     /** Uploads an already expanded selection; a single file goes to {@code remote} exactly when given. */
