@@ -30,6 +30,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def prepare(jar_arg, tool, want_hosts):
+    """The jar, the test hosts' key and known_hosts, and the first want_hosts hosts; exits saying what is missing."""
+    jar = os.path.abspath(os.path.join(ROOT, jar_arg))
+    if not os.path.isfile(jar):
+        sys.exit(f"no {jar}: build first (mvn -q -DskipTests package)")
+    for t in (tool, "java", "ssh"):
+        if not shutil.which(t):
+            sys.exit(f"{t} is not installed")
+    key, known_hosts, hosts = testhosts_env()
+    if len(hosts) < want_hosts:
+        sys.exit(f"only {len(hosts)} test hosts are up; run: scripts/testhosts.sh up {want_hosts}")
+    return jar, key, known_hosts, hosts[:want_hosts]
+
+
 def testhosts_env():
     """FASTGPU_TESTHOSTS_* from the environment, else from `scripts/testhosts.sh env`."""
     env = {k: v for k, v in os.environ.items() if k.startswith("FASTGPU_TESTHOSTS_")}
@@ -84,16 +98,7 @@ def main():
     ap.add_argument("--hosts", type=int, default=16, help="how many of the test hosts to use")
     ap.add_argument("--jar", default="cli/target/fastgpu.jar", help="FastGPU CLI jar (relative to the repo root)")
     args = ap.parse_args()
-    jar = os.path.abspath(os.path.join(ROOT, args.jar))
-    if not os.path.isfile(jar):
-        sys.exit(f"no {jar}: build first (mvn -q -DskipTests package)")
-    for tool in ("pdsh", "java", "ssh"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is not installed")
-    key, known_hosts, hosts = testhosts_env()
-    if len(hosts) < args.hosts:
-        sys.exit(f"only {len(hosts)} test hosts are up; run: scripts/testhosts.sh up {args.hosts}")
-    hosts = hosts[:args.hosts]
+    jar, key, known_hosts, hosts = prepare(args.jar, "pdsh", args.hosts)
     n = len(hosts)
 
     work = tempfile.mkdtemp(prefix="fastgpu-fanout-")

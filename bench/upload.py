@@ -38,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no bench/__pycache__ from importing fanout
-from fanout import testhosts_env, write_fleet, loadavg  # noqa: E402
+from fanout import prepare, write_fleet, loadavg  # noqa: E402
 
 TREE = "tree"
 DEST_ROOT = "/root/fastgpu-bench-dest"  # a tmpfs on each host (unless --dest-fs disk)
@@ -168,16 +168,7 @@ def main():
     ap.add_argument("--tree-dir", default=os.path.join(tempfile.gettempdir(), f"fastgpu-bench-tree-{SEED}"),
                     help="where the generated tree is kept between runs")
     args = ap.parse_args()
-    jar = os.path.abspath(os.path.join(ROOT, args.jar))
-    if not os.path.isfile(jar):
-        sys.exit(f"no {jar}: build first (mvn -q -DskipTests package)")
-    for tool in ("rsync", "java", "ssh"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is not installed")
-    key, known_hosts, hosts = testhosts_env()
-    if len(hosts) < args.hosts:
-        sys.exit(f"only {len(hosts)} test hosts are up; run: scripts/testhosts.sh up {args.hosts}")
-    hosts = hosts[:args.hosts]
+    jar, key, known_hosts, hosts = prepare(args.jar, "rsync", args.hosts)
     n = len(hosts)
 
     parent = args.tree_dir
