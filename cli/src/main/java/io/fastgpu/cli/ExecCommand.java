@@ -55,7 +55,7 @@ final class ExecCommand implements Callable<Integer> {
         if (timeoutSeconds != null) opts = opts.withTimeout(Duration.ofSeconds(timeoutSeconds));
         RunOptions o = opts;
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
-        Lifecycle.Quiet.each(selected, s -> {
+        Lifecycle.each(selected, s -> {
             int rc = fg.task(s.provider(), s.instance()).run(cmd, o);
             if (rc != 0) failed.add(s.instance().name() + " exited with " + rc);
         }, failed);

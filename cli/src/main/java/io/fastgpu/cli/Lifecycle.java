@@ -1,6 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.runtime.Parallel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ final class Lifecycle {
     static int apply(CliContext ctx, List<InstanceSelector.Selected> selected, String verb,
                      Consumer<InstanceSelector.Selected> op) {
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        Quiet.each(selected, s -> {
+        each(selected, s -> {
             op.accept(s);
             synchronized (ctx.out()) {
                 ctx.out().println(verb + " " + s.instance().name() + ": " + ctx.style().green("done"));
@@ -25,33 +26,16 @@ final class Lifecycle {
         return 0;
     }
 
-    /** Runs an operation per instance on its own thread, collecting "name: cause" for each failure. */
-    static final class Quiet {
-        private Quiet() { }
-
-        static void each(List<InstanceSelector.Selected> selected, Consumer<InstanceSelector.Selected> op,
-                         List<String> failures) {
-            List<Thread> threads = new ArrayList<>();
-            for (InstanceSelector.Selected s : selected) {
-                Thread t = new Thread(() -> {
-                    try {
-                        op.accept(s);
-                    } catch (RuntimeException e) {
-                        String m = String.valueOf(e.getMessage());
-                        failures.add(m.startsWith(s.instance().name()) ? m : s.instance().name() + ": " + m);
-                    }
-                });
-                t.start();
-                threads.add(t);
-            }
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new FastGpuException("interrupted", e);
-                }
-            }
+    /** Runs an operation on each instance at once, adding "name: cause" to {@code failures} for each that fails. */
+    static void each(List<InstanceSelector.Selected> selected, Consumer<InstanceSelector.Selected> op, List<String> failures) {
+        for (var o : Parallel.each(selected, s -> {
+            op.accept(s);
+            return null;
+        })) {
+            if (o.ok()) continue;
+            String name = o.item().instance().name();
+            String m = String.valueOf(o.error().getMessage());
+            failures.add(m.startsWith(name) ? m : name + ": " + m);
         }
     }
 }

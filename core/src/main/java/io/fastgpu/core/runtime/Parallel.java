@@ -16,11 +16,12 @@ public final class Parallel {
     private Parallel() { }
 
     /** A per-item result: a value or the failure. */
-    record Outcome<T, R>(T item, R value, RuntimeException error) {
-        boolean ok() { return error == null; }
+    public record Outcome<T, R>(T item, R value, RuntimeException error) {
+        public boolean ok() { return error == null; }
     }
 
-    static <T, R> List<Outcome<T, R>> each(List<T> items, Function<T, R> op) {
+    public static <T, R> List<Outcome<T, R>> each(List<T> items, Function<T, R> op) {
+        if (items.isEmpty()) return List.of();
         if (items.size() == 1) {
             return List.of(attempt(items.get(0), op));
         }

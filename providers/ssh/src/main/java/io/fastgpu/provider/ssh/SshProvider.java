@@ -9,6 +9,7 @@ import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.core.spi.Capabilities;
 import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.runtime.Parallel;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
@@ -29,10 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -165,7 +162,7 @@ public final class SshProvider implements Provider {
         }
         List<Fleet.Host> toCheck = free.subList(0, requests.size());
         for (int i = 0; i < requests.size(); i++) planned.put(requests.get(i).name(), toCheck.get(i).id());
-        List<String> problems = parallel(toCheck, h -> {
+        List<String> problems = Parallel.all("check hosts", toCheck, Fleet.Host::display, h -> {
             String missing = check(h);
             return missing.isEmpty() ? null : h.display() + ": " + missing;
         }).stream().filter(Objects::nonNull).toList();
@@ -323,7 +320,8 @@ public final class SshProvider implements Provider {
         for (Fleet f : fleets()) for (Fleet.Host h : f.hosts()) byAddress.putIfAbsent(h.host(), h);
         for (Instance i : instances) hosts.add(byAddress.get(i.privateIp()));
         List<Instance> result = new ArrayList<>();
-        List<String[]> facts = parallel(hosts, h -> h == null ? null : gpuFacts(h));
+        List<String[]> facts = Parallel.all("probe hosts", hosts, h -> h == null ? "?" : h.display(),
+                h -> h == null ? null : gpuFacts(h));
         for (int i = 0; i < instances.size(); i++) {
             Instance inst = instances.get(i);
             String[] fact = facts.get(i);
@@ -358,28 +356,6 @@ public final class SshProvider implements Provider {
             @Override public void stderr(byte[] b, int n) { }
         };
     }
-
-    private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
-        if (items.isEmpty()) return List.of();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(32, items.size()));
-        try {
-            List<Future<R>> futures = items.stream().map(i -> pool.submit(() -> f.apply(i))).toList();
-            List<R> result = new ArrayList<>();
-            for (Future<R> fu : futures) {
-                try {
-                    result.add(fu.get());
-                } catch (Exception e) {
-                    throw new FastGpuException("checking hosts failed: " + e.getMessage(), e);
-                }
-            }
-            return result;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Forgets the pinned host key of {@code hostKeyName}, for {@code fastgpu forget-host}. */
-    public Optional<String> knownHostsFile() { return Optional.of(home.resolve("known_hosts").toString()); }
 
     @Override
     public synchronized void close() {
