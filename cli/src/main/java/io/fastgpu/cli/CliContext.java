@@ -21,8 +21,11 @@ public final class CliContext implements AutoCloseable {
     private ConsoleRenderer renderer;
     private FastGpu fastGpu;
     private boolean assumeYes;
+    private final java.util.Map<String, String> env;
 
-    public CliContext(Path home, Path workDir, BufferedReader in, PrintWriter out, PrintWriter err, boolean terminal) {
+    public CliContext(Path home, Path workDir, BufferedReader in, PrintWriter out, PrintWriter err, boolean terminal,
+                      java.util.Map<String, String> env) {
+        this.env = java.util.Map.copyOf(env);
         this.home = home;
         this.workDir = workDir;
         this.in = in;
@@ -36,9 +39,11 @@ public final class CliContext implements AutoCloseable {
     public PrintWriter out() { return out; }
     public PrintWriter err() { return err; }
     public boolean terminal() { return terminal; }
+    /** The environment the command runs in (credentials and endpoints are read from it). */
+    public java.util.Map<String, String> env() { return env; }
 
     /** Colours and progress bars only on a terminal, and never when NO_COLOR is set. */
-    public Style style() { return new Style(terminal && System.getenv("NO_COLOR") == null); }
+    public Style style() { return new Style(terminal && !env.containsKey("NO_COLOR")); }
 
     /** Agree to costs without asking (the command's {@code --yes}). */
     void assumeYes(boolean yes) { this.assumeYes = yes; }
@@ -50,7 +55,7 @@ public final class CliContext implements AutoCloseable {
 
     public synchronized FastGpu fastGpu() {
         if (fastGpu == null) {
-            fastGpu = FastGpu.builder().home(home).localBase(workDir).events(renderer())
+            fastGpu = FastGpu.builder().home(home).localBase(workDir).settings(env).events(renderer())
                     .confirmer(q -> assumeYes || confirm(q, false)).build();
         }
         return fastGpu;

@@ -1,5 +1,6 @@
 package io.fastgpu.cli;
 
+import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.core.runtime.FastGpu;
@@ -20,29 +21,44 @@ final class InstanceSelector {
     private InstanceSelector() { }
 
     static List<Selected> all(FastGpu fg) {
+        return all(fg, new ArrayList<>());
+    }
+
+    /**
+     * Every instance of every configured backend. A backend that cannot answer (a cloud out of reach) adds
+     * "backend: why" to {@code unreachable} instead of failing the others.
+     */
+    static List<Selected> all(FastGpu fg, List<String> unreachable) {
         List<Selected> result = new ArrayList<>();
         for (String name : fg.providers().names()) {
             Provider p = fg.provider(name);
-            for (Instance i : p.list()) result.add(new Selected(p, i));
+            if (!p.configured()) continue;
+            try {
+                for (Instance i : p.list()) result.add(new Selected(p, i));
+            } catch (FastGpuException e) {
+                unreachable.add(name + ": " + e.getMessage());
+            }
         }
         return result;
     }
 
     static List<Selected> select(FastGpu fg, String spec) {
-        List<Selected> all = all(fg);
+        List<String> unreachable = new ArrayList<>();
+        List<Selected> all = all(fg, unreachable);
+        String also = unreachable.isEmpty() ? "" : " (not asked: " + String.join("; ", unreachable) + ")";
         List<Selected> found;
         if (spec.startsWith("{") && spec.endsWith("}") && spec.length() > 2) {
             String suffix = spec.substring(1, spec.length() - 1);
             found = all.stream().filter(s -> s.instance().name().endsWith(suffix)).toList();
             if (found.isEmpty()) {
-                throw new NotFoundException("no instance name ends with '" + suffix + "'; 'fastgpu ls --stop' lists them all");
+                throw new NotFoundException("no instance name ends with '" + suffix + "'; 'fastgpu ls --stop' lists them all" + also);
             }
         } else {
             found = all.stream().filter(s -> s.instance().name().equals(spec)).toList();
             if (found.isEmpty()) {
                 String hint = Suggest.closest(spec, all.stream().map(s -> s.instance().name()).toList())
                         .map(n -> " (did you mean '" + n + "'?)").orElse("");
-                throw new NotFoundException("no instance named '" + spec + "'" + hint + "; 'fastgpu ls --stop' lists them all");
+                throw new NotFoundException("no instance named '" + spec + "'" + hint + "; 'fastgpu ls --stop' lists them all" + also);
             }
         }
         return found;

@@ -35,6 +35,15 @@ final class Json {
         return write(arr);
     }
 
+    /** An object of the given key, value pairs, in order. */
+    static java.util.Map<String, Object> object(Object... keyValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int k = 0; k + 1 < keyValues.length; k += 2) m.put(String.valueOf(keyValues[k]), keyValues[k + 1]);
+        return m;
+    }
+
+    static String list(List<?> items) { return write(items); }
+
     static String write(Object node) {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);

@@ -1,6 +1,9 @@
 package io.fastgpu.cli;
 
+import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.provider.aliyun.AliyunProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List running instances (with --stop, stopped ones too).")
 final class LsCommand implements Callable<Integer> {
     private static final String[] HEADERS = {"Instance Name", "Age(hr)", "Public IP", "Private IP", "GPU", "Instance Type", "State"};
+    private static final String[] ALL_HEADERS = {"Instance Name", "Age(hr)", "Public IP", "Private IP", "GPU", "Instance Type", "State",
+            "Owner", "Instance Id"};
 
     private final CliContext ctx;
 
@@ -27,60 +32,74 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON, one object per instance, for scripts.")
     boolean json;
 
+    @Option(names = {"-a", "--all"}, description = "Cloud instances of every owner, with the owner and instance id.")
+    boolean allOwners;
+
     LsCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
         var fg = ctx.fastGpu();
-        List<Instance> shown = new ArrayList<>();
+        Instant now = Instant.now();
+        List<Instance> everything = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         for (String backend : fg.providers().names()) {
-            List<Instance> all = fg.provider(backend).list();
+            Provider p = fg.provider(backend);
+            if (!p.configured()) continue;
+            List<Instance> all;
+            try {
+                all = p instanceof AliyunProvider a ? a.list(allOwners) : p.list();
+            } catch (FastGpuException e) {
+                notes.add(backend + ": " + e.getMessage());
+                continue;
+            }
             fg.state().upsertInstances(backend, all);
             // Reachability and GPUs, where only asking the machines tells (ssh hosts).
-            shown.addAll(fg.provider(backend).probe(all.stream().filter(i -> includeStopped || i.state().isRunning()).toList()));
+            List<Instance> shown = new ArrayList<>(p.probe(all.stream().filter(i -> includeStopped || i.state().isRunning()).toList()));
+            shown.sort(Comparator.comparing(Instance::name));
+            everything.addAll(shown);
+            if (shown.isEmpty()) continue;
+            text.append(p.scope().isEmpty() ? "Backend " + backend : p.scope()).append('\n');
+            text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
+            List<String[]> rows = new ArrayList<>();
+            double hourly = 0;
+            for (Instance i : shown) {
+                List<String> cells = new ArrayList<>(List.of(i.name(), i.createdAt().equals(Instant.EPOCH) ? "-"
+                        : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()), dash(i.privateIp()), i.gpu(),
+                        i.instanceType(), i.state().label()));
+                if (allOwners) {
+                    cells.add(i.tags().getOrDefault("fastgpu:owner", "-"));
+                    cells.add(i.id());
+                }
+                rows.add(cells.toArray(String[]::new));
+                if (p.capabilities().costsMoney() && i.state().isRunning()) {
+                    double price = p.hourlyPrice(new io.fastgpu.api.Resources(i.instanceType(), "", i.tags().containsKey("aliyun:spot"), 100), 1);
+                    if (price > 0) hourly += price;
+                }
+            }
+            table(text, rows);
+            if (hourly > 0) {
+                text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour for the running instances above%n", hourly));
+            }
         }
-        shown.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));
-        Instant now = Instant.now();
+        everything.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));
         if (json) {
-            ctx.out().println(Json.instances(shown, now));
-            return 0;
+            ctx.out().println(Json.instances(everything, now));
+        } else {
+            if (everything.isEmpty()) {
+                text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
+                table(text, List.of());
+                text.append(includeStopped ? "(none)" : "(none running; 'fastgpu ls --stop' includes stopped ones)").append('\n');
+            }
+            ctx.out().print(text);
         }
-        ctx.out().println("Backends: " + String.join(", ", fg.providers().names()));
-        ctx.out().println(includeStopped ? "All Instances:" : "Running Instances:");
-        List<String[]> rows = new ArrayList<>();
-        for (Instance i : shown) {
-            rows.add(new String[]{i.name(), i.createdAt().equals(Instant.EPOCH) ? "-" : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()),
-                    dash(i.privateIp()), i.gpu(), i.instanceType(), i.state().label()});
-        }
-        table(rows);
-        if (shown.isEmpty()) {
-            ctx.out().println(includeStopped ? "(none)" : "(none running; 'fastgpu ls --stop' includes stopped ones)");
-        }
+        for (String n : notes) ctx.err().println(ctx.style().yellow("warning: ") + "not listed: " + n);
         return 0;
     }
 
-    private void table(List<String[]> rows) {
-        int[] w = new int[HEADERS.length];
-        for (int c = 0; c < w.length; c++) {
-            w[c] = HEADERS[c].length();
-            for (String[] r : rows) w[c] = Math.max(w[c], r[c].length());
-        }
-        int total = 0;
-        for (int x : w) total += x + 3;
-        String rule = "-".repeat(total);
-        ctx.out().println(rule);
-        ctx.out().println(row(HEADERS, w));
-        ctx.out().println(rule);
-        rows.forEach(r -> ctx.out().println(row(r, w)));
-    }
-
-    private static String row(String[] cells, int[] w) {
-        StringBuilder sb = new StringBuilder();
-        for (int c = 0; c < cells.length; c++) {
-            if (c > 0) sb.append(" | ");
-            sb.append(String.format("%-" + w[c] + "s", cells[c]));
-        }
-        return sb.toString().stripTrailing();
+    private void table(StringBuilder out, List<String[]> rows) {
+        out.append(Table.render(allOwners ? ALL_HEADERS : HEADERS, rows));
     }
 
     private static String dash(String s) { return s.isEmpty() ? "-" : s; }

@@ -25,10 +25,16 @@ public final class Main {
     /** Runs one command line; the exit code is 0 ok, 1 failure, 2 usage. */
     public static int run(String[] args, Path home, Path workDir, InputStream in, OutputStream out, OutputStream err,
                           boolean terminal) {
+        return run(args, home, workDir, in, out, err, terminal, System.getenv());
+    }
+
+    /** Like {@link #run(String[], Path, Path, InputStream, OutputStream, OutputStream, boolean)} with the environment given. */
+    public static int run(String[] args, Path home, Path workDir, InputStream in, OutputStream out, OutputStream err,
+                          boolean terminal, java.util.Map<String, String> env) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal)) {
+        try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal, env)) {
             return commandLine(ctx).execute(args);
         }
     }

@@ -40,7 +40,7 @@ class LsCommandTest {
     void withNoInstanceTheTableIsEmptyAndSaysHowToSeeStoppedOnes() {
         Cli.Result r = cli.run("ls").expectExit(0);
 
-        assertThat(r.outLines()).contains("Backends: local, ssh", "Running Instances:", HEADER,
+        assertThat(r.outLines()).contains("Running Instances:", HEADER,
                 "(none running; 'fastgpu ls --stop' includes stopped ones)");
         assertThat(cli.run("ls", "--stop").expectExit(0).outLines()).contains("All Instances:", HEADER, "(none)");
     }

@@ -97,6 +97,8 @@ public final class FastGpu implements AutoCloseable {
         /** Folder that relative local paths resolve against (the job file's folder for a launch). */
         public Builder localBase(Path v) { localBase = v.toAbsolutePath(); return this; }
         public Builder setting(String key, String value) { settings.put(key, value); return this; }
+        /** Settings providers read (credentials, endpoints); the CLI passes its environment. */
+        public Builder settings(Map<String, String> values) { settings.putAll(values); return this; }
 
         public FastGpu build() { return new FastGpu(this); }
     }

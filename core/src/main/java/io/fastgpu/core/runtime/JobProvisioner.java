@@ -48,10 +48,10 @@ final class JobProvisioner {
         }).toList();
         Map<String, String> tagsBase = Map.of("fastgpu:job", o.name(), "fastgpu:owner", System.getProperty("user.name", "unknown"));
         provider.validate(slots.stream().filter(s -> s.existing().isEmpty())
-                .map(s -> new CreateRequest(s.name(), o.resources(), o.zone(), tagsBase, o.backendOptions())).toList());
+                .map(s -> new CreateRequest(s.name(), o.resources(), o.zone(), tagsBase, options(o))).toList());
         confirmCost(provider, o, slots);
 
-        List<Ready> ready = Parallel.all("get ready", slots, Slot::name, s -> ready(provider, o, s));
+        List<Ready> ready = getReady(provider, o, slots);
         String masterIp = ready.get(0).instance().privateIp();
         String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
         int port = provider.rendezvousPort(o.name());
@@ -99,31 +99,42 @@ final class JobProvisioner {
         String price = hourly > 0 ? String.format(Locale.ROOT, ": about %.2f per hour", hourly) : "";
         String question = toBuy + " x " + (o.resources().instanceType().isEmpty() ? "default" : o.resources().instanceType())
                 + (o.resources().spot() ? " (spot)" : "") + " on " + provider.name()
-                + ". Costs of the resources will be charged on your account" + price + ". Confirm to continue? (y/n)";
+                + ". " + provider.costNotice() + price + ". Confirm to continue? (y/n)";
         if (!fg.confirmer().confirm(question)) {
             throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
         }
     }
 
-    private Ready ready(Provider provider, JobOptions o, Slot slot) {
-        Instance inst;
-        boolean created = false;
-        if (slot.existing().isPresent()) {
-            inst = slot.existing().get();
+    /** Starts the stopped machines, creates the missing ones (in one batch), then waits for all of them. */
+    private List<Ready> getReady(Provider provider, JobOptions o, List<Slot> slots) {
+        List<Slot> existing = slots.stream().filter(s -> s.existing().isPresent()).toList();
+        Parallel.all("start", existing, Slot::name, s -> {
+            Instance inst = s.existing().get();
             if (inst.state() == InstanceState.STOPPED || inst.state() == InstanceState.STOPPING) {
                 fg.events().on(new Event.Notice(Event.Level.INFO, "Starting stopped " + inst.name()));
                 provider.start(inst.id());
             } else {
                 fg.events().on(new Event.Notice(Event.Level.INFO, "Reusing " + inst.name() + " (" + inst.state().label() + ")"));
             }
-        } else {
-            fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + slot.name()));
-            Map<String, String> tags = Map.of("fastgpu:job", o.name(), "fastgpu:task", String.valueOf(slot.index()),
+            return null;
+        });
+        List<Slot> missing = slots.stream().filter(s -> s.existing().isEmpty()).toList();
+        List<CreateRequest> requests = missing.stream().map(s -> {
+            fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + s.name()));
+            Map<String, String> tags = Map.of("fastgpu:job", o.name(), "fastgpu:task", String.valueOf(s.index()),
                     "fastgpu:owner", System.getProperty("user.name", "unknown"));
-            inst = provider.create(new CreateRequest(slot.name(), o.resources(), o.zone(), tags, o.backendOptions()));
-            created = true;
+            return new CreateRequest(s.name(), o.resources(), o.zone(), tags, options(o));
+        }).toList();
+        List<Instance> made = requests.isEmpty() ? List.of() : provider.createAll(requests);
+        Map<String, Instance> byName = new LinkedHashMap<>();
+        for (Instance i : made) byName.put(i.name(), i);
+        List<String> ids = slots.stream().map(s -> s.existing().orElseGet(() -> byName.get(s.name())).id()).toList();
+        List<Instance> readyInstances = provider.awaitAllReady(ids, READY_TIMEOUT);
+        List<Ready> result = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            result.add(new Ready(readyInstances.get(i), slots.get(i).existing().isEmpty()));
         }
-        return new Ready(provider.awaitReady(inst.id(), READY_TIMEOUT), created);
+        return result;
     }
 
     /** {@code <root>/runs/<run>}, or {@code .01}, {@code .02} ... when that exists, as the original did. */
@@ -169,6 +180,14 @@ final class JobProvisioner {
         } catch (FastGpuException e) {
             fg.events().on(new Event.Notice(Event.Level.WARN, "state not recorded: " + e.getMessage()));
         }
+    }
+
+    /** The backend options, with {@code nas: true} when the job asks for shared storage. */
+    private static Map<String, String> options(JobOptions o) {
+        if (!o.nas()) return o.backendOptions();
+        Map<String, String> m = new LinkedHashMap<>(o.backendOptions());
+        m.put("nas", "true");
+        return m;
     }
 
     /** {@code V100 x 8} → 8; 0 when the machines have no GPU (or it is not known). */

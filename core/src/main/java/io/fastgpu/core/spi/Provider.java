@@ -1,6 +1,9 @@
 package io.fastgpu.core.spi;
 
+import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
+import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.runtime.Parallel.Outcome;
 import io.fastgpu.core.transport.Transport;
 
 import java.time.Duration;
@@ -18,6 +21,15 @@ public interface Provider extends AutoCloseable {
 
     Capabilities capabilities();
 
+    /**
+     * Whether the provider can be used as configured (credentials found, for a cloud). {@code ls} skips an
+     * unconfigured provider instead of failing; using one explicitly gives its own one-line error.
+     */
+    default boolean configured() { return true; }
+
+    /** Where its machines are, for listings ({@code In Region cn-hangzhou}); empty when not meaningful. */
+    default String scope() { return ""; }
+
     /** Every machine this provider knows, in any state but terminated. */
     List<Instance> list();
 
@@ -27,7 +39,7 @@ public interface Provider extends AutoCloseable {
 
     /**
      * Checks, before anything is created or changed anywhere, that {@code requests} can all be served
-     * (enough machines, reachable, keys that work); throws a one-line {@link io.fastgpu.api.FastGpuException} if not.
+     * (enough machines, reachable, keys that work); throws a one-line {@link FastGpuException} if not.
      */
     default void validate(List<CreateRequest> requests) { }
 
@@ -36,6 +48,26 @@ public interface Provider extends AutoCloseable {
 
     /** Creates one machine and returns it; it may still be starting. */
     Instance create(CreateRequest request);
+
+    /**
+     * Creates several machines, in the order asked; a provider that can batch (one API call for many) overrides
+     * this. When some cannot be made, the ones made by this call are removed again and the exception names both.
+     */
+    default List<Instance> createAll(List<CreateRequest> requests) {
+        List<Outcome<CreateRequest, Instance>> outcomes =
+                Parallel.each(requests, this::create);
+        List<String> failed = outcomes.stream().filter(o -> !o.ok())
+                .map(o -> o.item().name() + ": " + o.error().getMessage()).toList();
+        if (failed.isEmpty()) return outcomes.stream().map(Outcome::value).toList();
+        List<Instance> made = outcomes.stream().filter(Outcome::ok)
+                .map(Outcome::value).toList();
+        Parallel.each(made, i -> { destroy(i.id()); return null; });
+        RuntimeException first = outcomes.stream().filter(o -> !o.ok()).findFirst().orElseThrow().error();
+        String removed = made.isEmpty() ? "" : "; removed again what this call made: "
+                + String.join(", ", made.stream().map(Instance::name).toList());
+        throw new FastGpuException(failed.size() + " of " + requests.size() + " machine(s) could not be created: "
+                + String.join("; ", failed) + removed, first);
+    }
 
     void start(String id);
 
@@ -50,6 +82,11 @@ public interface Provider extends AutoCloseable {
     /** Waits until the machine is running and reachable; the failure message says what was last seen. */
     Instance awaitReady(String id, Duration timeout);
 
+    /** Waits for several machines; a provider that can poll many in one call overrides this. Same order as {@code ids}. */
+    default List<Instance> awaitAllReady(List<String> ids, Duration timeout) {
+        return Parallel.all("wait for machines", ids, id -> id, id -> awaitReady(id, timeout));
+    }
+
     /** How to run commands and move files on a running machine. */
     Transport transport(Instance instance);
 
@@ -58,6 +95,9 @@ public interface Provider extends AutoCloseable {
 
     /** A rough hourly price for {@code count} machines of the given resources, or -1 when unknown. */
     default double hourlyPrice(io.fastgpu.api.Resources resources, int count) { return 0; }
+
+    /** What the cost prompt says about who pays. */
+    default String costNotice() { return "Costs of the resources will be charged on your account"; }
 
     /** The port distributed rendezvous of {@code job} uses on its first task. */
     default int rendezvousPort(String job) { return 29500; }

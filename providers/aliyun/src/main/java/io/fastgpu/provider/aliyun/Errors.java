@@ -1,0 +1,32 @@
+package io.fastgpu.provider.aliyun;
+
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.InvalidSpecException;
+
+/** Turns the API's error codes into what the user should do. */
+final class Errors {
+    private Errors() { }
+
+    static FastGpuException explain(CloudError e, String type, String region, String zone) {
+        String c = e.code();
+        if (c.startsWith("QuotaExceed") || c.contains("Quota")) {
+            return new FastGpuException("quota exceeded in " + region + " buying " + type + ": " + e.getMessage()
+                    + "; release unused instances ('fastgpu ls', 'fastgpu kill') or raise the quota in the console", e);
+        }
+        if (c.startsWith("InvalidInstanceType")) {
+            return new InvalidSpecException("instance type '" + type + "' is not valid in zone " + zone + ": " + e.getMessage()
+                    + "; 'fastgpu querygpu' lists GPU instance types");
+        }
+        if (c.startsWith("InvalidImage")) {
+            return new InvalidSpecException("image not usable: " + e.getMessage() + "; 'fastgpu queryimage' lists the images");
+        }
+        if (c.startsWith("InvalidAccessKeyId") || c.startsWith("SignatureDoesNotMatch") || c.startsWith("IncompleteSignature")) {
+            return new FastGpuException("Alibaba Cloud refused the access key: " + e.getMessage()
+                    + "; check ALIYUN_ACCESS_KEY_ID / ALIYUN_ACCESS_KEY_SECRET", e);
+        }
+        if (c.startsWith("Forbidden")) {
+            return new FastGpuException("the access key may not do this: " + e.getMessage() + "; grant the RAM user ECS/VPC/NAS permissions", e);
+        }
+        return e;
+    }
+}
