@@ -44,11 +44,17 @@ final class Cli {
 
     private final Path home;
     private final Path workDir;
+    /** The environment commands see: this process's, without any cloud settings, with a user home of its own. */
+    private final Map<String, String> env = new LinkedHashMap<>();
 
     /** @param root an empty folder; the home is {@code root/home}, the working folder {@code root/work} */
     Cli(Path root) {
         this.home = root.resolve("home");
         this.workDir = root.resolve("work");
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("ALIYUN") && !k.startsWith("ALIBABA_CLOUD") && !k.startsWith("FASTGPU_ALIYUN")) env.put(k, v);
+        });
+        env.put("HOME", root.resolve("user").toString());
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -60,6 +66,12 @@ final class Cli {
 
     Path workDir() { return workDir; }
 
+    /** Sets environment variables for the following commands (credentials, endpoints). */
+    Cli env(Map<String, String> values) {
+        env.putAll(values);
+        return this;
+    }
+
     /** Runs {@code fastgpu ARGS} with nothing on stdin. */
     Result run(String... args) { return runWithInput("", args); }
 
@@ -68,7 +80,7 @@ final class Cli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, home, workDir, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                out, err, false);
+                out, err, false, env);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
