@@ -54,6 +54,8 @@ public final class AliyunProvider implements Provider {
 
     private static final String TAG_JOB = "fastgpu:job";
     private static final String TAG_OWNER = "fastgpu:owner";
+    /** On machines that mount the shared NAS at their run root: the mount target's domain. */
+    private static final String TAG_NAS = "fastgpu:nas";
 
     private final Path home;
     private final EventListener events;
@@ -64,6 +66,7 @@ public final class AliyunProvider implements Provider {
     private Catalog catalog;
     private final Map<String, Network> networks = new ConcurrentHashMap<>();
     private KeyPairs keyPairs;
+    private SharedStorage storage;
     private SshConnector connector;
     /** Checked choices for the machines about to be created, by {@link #validate}. */
     private final Map<Resources, Plan> plans = new ConcurrentHashMap<>();
@@ -127,6 +130,11 @@ public final class AliyunProvider implements Provider {
     private synchronized KeyPairs keyPairs() {
         if (keyPairs == null) keyPairs = new KeyPairs(api(), events, settings());
         return keyPairs;
+    }
+
+    private synchronized SharedStorage storage() {
+        if (storage == null) storage = new SharedStorage(api(), events, settings().prefix());
+        return storage;
     }
 
     private synchronized SshConnector connector() {
@@ -293,7 +301,8 @@ public final class AliyunProvider implements Provider {
         for (int z = 0; z < plan.zones().size(); z++) {
             String zone = plan.zones().get(z);
             Network.Placement where = net.in(zone);
-            RunInstancesRequest run = runRequest(r, plan, where, keyPair);
+            String nasDomain = "true".equals(r.options().get("nas")) ? storage().mountDomain(where) : "";
+            RunInstancesRequest run = runRequest(r, plan, where, keyPair, nasDomain);
             try {
                 var body = api().call("RunInstances", () -> api().ecs().runInstances(run)).getBody();
                 String id = body.getInstanceIdSets().getInstanceIdSet().get(0);
@@ -316,10 +325,11 @@ public final class AliyunProvider implements Provider {
                 + "; try another instance type ('fastgpu querygpu') or region (ALIYUN_DEFAULT_REGION)", last);
     }
 
-    private RunInstancesRequest runRequest(CreateRequest r, Plan plan, Network.Placement where, String keyPair) {
+    private RunInstancesRequest runRequest(CreateRequest r, Plan plan, Network.Placement where, String keyPair, String nasDomain) {
         List<RunInstancesRequest.RunInstancesRequestTag> tags = new ArrayList<>();
         Map<String, String> all = new LinkedHashMap<>(r.tags());
         all.put(TAG_OWNER, settings().owner());
+        if (!nasDomain.isEmpty()) all.put(TAG_NAS, nasDomain);
         all.forEach((k, v) -> tags.add(new RunInstancesRequest.RunInstancesRequestTag().setKey(k).setValue(v)));
         RunInstancesRequest run = new RunInstancesRequest()
                 .setRegionId(api().region())
@@ -438,8 +448,13 @@ public final class AliyunProvider implements Provider {
         String lastError = "";
         while (true) {
             try {
-                transport(inst).home();
+                Transport t = transport(inst);
+                String home = t.home();
+                String nas = inst.tags().getOrDefault(TAG_NAS, "");
+                if (!nas.isEmpty()) mountNas(inst, t, nas, home + "/fastgpu");
                 return;
+            } catch (NotMountedException e) {
+                throw e;
             } catch (FastGpuException e) {
                 lastError = e.getMessage();
                 connector().disconnect(target(inst));
@@ -522,6 +537,36 @@ public final class AliyunProvider implements Provider {
     public int rendezvousPort(String job) {
         // Tasks of a job are whole machines; vary the port per job so that jobs sharing a host (the emulator) never clash.
         return 29500 + Math.floorMod(job.hashCode(), 2000);
+    }
+
+    private void mountNas(Instance inst, Transport t, String domain, String dir) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int rc = t.exec(SharedStorage.mountScript(domain, dir), new io.fastgpu.core.transport.OutputSink() {
+            @Override public void stdout(byte[] b, int n) { }
+            @Override public void stderr(byte[] b, int n) { err.write(b, 0, n); }
+        }, Duration.ofMinutes(2));
+        if (rc != 0) {
+            throw new NotMountedException(inst.name() + ": could not mount NAS " + domain + " at " + dir + " (exit " + rc + "): "
+                    + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /** A failure to mount: not something waiting longer would fix. */
+    static final class NotMountedException extends FastGpuException {
+        NotMountedException(String message) { super(message); }
+    }
+
+    /** Mounts the zone's shared NAS at the run root of a running instance (creating the file system if needed). */
+    public String mount(Instance instance) {
+        Instance i = toInstance(one(instance.id()));
+        if (!i.state().isRunning()) throw new FastGpuException(i.name() + " is " + i.state().label() + "; start it first");
+        String zone = i.tags().getOrDefault("aliyun:zone", "");
+        Network.Placement where = network(null).in(zone);
+        String domain = storage().mountDomain(where);
+        Transport t = transport(i);
+        String dir = t.home() + "/fastgpu";
+        mountNas(i, t, domain, dir);
+        return domain + " at " + dir;
     }
 
     // ---------------------------------------------------------------- CLI extras

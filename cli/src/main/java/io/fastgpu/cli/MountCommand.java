@@ -1,0 +1,37 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.provider.aliyun.AliyunProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code fastgpu mount}: the shared NAS at the run root of running instances. */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = {"Mount the zone's shared NAS file system at the run root (~/fastgpu) of running aliyun instances.",
+                "The file system and its mount target are made on first use (NAS is charged by use)."})
+final class MountCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin GlobalOptions global;
+
+    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
+    String name;
+
+    MountCommand(CliContext ctx) { this.ctx = ctx; }
+
+    @Override
+    public Integer call() {
+        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        List<String> notAliyun = new ArrayList<>();
+        for (var s : selected) if (!(s.provider() instanceof AliyunProvider)) notAliyun.add(s.instance().name());
+        if (!notAliyun.isEmpty()) {
+            throw new FastGpuException("NAS is an Alibaba Cloud service; not on aliyun: " + String.join(", ", notAliyun));
+        }
+        return Lifecycle.apply(ctx, selected, "mount NAS on", s -> ((AliyunProvider) s.provider()).mount(s.instance()));
+    }
+}
