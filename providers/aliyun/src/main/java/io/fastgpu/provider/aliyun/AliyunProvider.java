@@ -73,6 +73,11 @@ public final class AliyunProvider implements Provider {
     /** Instances this process created: their addresses may have served another machine before. */
     private final Set<String> fresh = ConcurrentHashMap.newKeySet();
 
+    /** The last state seen of each instance, and when, so that making a transport needs no API call. */
+    private record Seen(Instance instance, long atNanos) { }
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private static final long SEEN_FRESH_NANOS = Duration.ofSeconds(10).toNanos();
+
     /** What a set of machines of the same resources is made of. */
     record Plan(String instanceType, String imageId, List<String> zones) { }
 
@@ -191,8 +196,10 @@ public final class AliyunProvider implements Provider {
         String gpu = i.getGPUAmount() != null && i.getGPUAmount() > 0 && i.getGPUSpec() != null && !i.getGPUSpec().isBlank()
                 ? Catalog.shortGpu(i.getGPUSpec()) + " x " + i.getGPUAmount()
                 : catalog().type(nz(i.getInstanceType())).map(Catalog.Type::gpu).orElse("-");
-        return new Instance(i.getInstanceId(), nz(i.getInstanceName()), NAME, state(i.getStatus()), nz(i.getInstanceType()), gpu,
-                publicIp, privateIp, created(i.getCreationTime()), tags);
+        Instance result = new Instance(i.getInstanceId(), nz(i.getInstanceName()), NAME, state(i.getStatus()), nz(i.getInstanceType()),
+                gpu, publicIp, privateIp, created(i.getCreationTime()), tags);
+        seen.put(result.id(), new Seen(result, System.nanoTime()));
+        return result;
     }
 
     static InstanceState state(String status) {
@@ -276,6 +283,13 @@ public final class AliyunProvider implements Provider {
     public List<Instance> createAll(List<CreateRequest> requests) {
         if (requests.isEmpty()) return List.of();
         validate(requests);
+        List<String> taken = list().stream().map(Instance::name).toList();
+        for (CreateRequest r : requests) {
+            if (taken.contains(r.name())) {
+                throw new FastGpuException("an instance named " + r.name() + " already exists in " + api().region()
+                        + "; 'fastgpu ls --stop' shows it (start or kill it)");
+            }
+        }
         String keyPair = keyPairs().ensure();
         List<Parallel.Outcome<CreateRequest, Instance>> outcomes = Parallel.each(requests, r -> createOne(r, keyPair));
         List<String> failed = outcomes.stream().filter(o -> !o.ok()).map(o -> o.item().name() + ": " + o.error().getMessage()).toList();
@@ -474,6 +488,7 @@ public final class AliyunProvider implements Provider {
     public void start(String id) {
         api().call("StartInstances", () -> api().ecs().startInstances(new StartInstancesRequest()
                 .setRegionId(api().region()).setInstanceId(List.of(id))));
+        seen.remove(id);
     }
 
     /** Stops without charging for compute where the instance allows it (pay-as-you-go in a VPC). */
@@ -485,6 +500,7 @@ public final class AliyunProvider implements Provider {
         if (!i.publicIp().isEmpty()) connector().disconnect(target(i));
         api().call("StopInstances", () -> api().ecs().stopInstances(new StopInstancesRequest()
                 .setRegionId(api().region()).setInstanceId(List.of(id)).setStoppedMode("StopCharging")));
+        seen.put(id, new Seen(i.withState(InstanceState.STOPPING), System.nanoTime()));
     }
 
     @Override
@@ -495,6 +511,7 @@ public final class AliyunProvider implements Provider {
             forgetHostKey(i.publicIp());
         }
         api().call("DeleteInstance", () -> api().ecs().deleteInstance(new DeleteInstanceRequest().setInstanceId(id).setForce(true)));
+        seen.remove(id);
     }
 
     @Override
@@ -521,8 +538,11 @@ public final class AliyunProvider implements Provider {
 
     @Override
     public Transport transport(Instance instance) {
-        Instance i = instance;
-        if (i.publicIp().isEmpty()) i = toInstance(one(instance.id()));
+        Seen s = seen.get(instance.id());
+        Instance i = s != null && System.nanoTime() - s.atNanos() < SEEN_FRESH_NANOS ? s.instance() : toInstance(one(instance.id()));
+        if (i.state() == InstanceState.STOPPED || i.state() == InstanceState.STOPPING) {
+            throw new FastGpuException(i.name() + " is " + i.state().label() + "; start it with 'fastgpu start " + i.name() + "'");
+        }
         if (i.publicIp().isEmpty()) throw new FastGpuException(i.name() + " has no public address yet (state " + i.state().label() + ")");
         return new SshTransport(connector(), target(i), i.name(), Map.of(), null);
     }
