@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +59,6 @@ public final class AliyunEmulator implements AutoCloseable {
   /** The products by API version. */
   private final Map<String, Product> products = new LinkedHashMap<>();
   private final NasActions.NasFolders nasFolders;
-  /** Where NAS data lives when the state is in memory (removed on close); null with a state file. */
-  private final Path temporaryNasRoot;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   /** Serializes all state-touching calls: the emulator favours simple correctness over throughput. */
   private final Object stateLock = new Object();
@@ -81,17 +77,8 @@ public final class AliyunEmulator implements AutoCloseable {
     this.authenticator = new RequestAuthenticator(config.accessKeys(), config.clock());
     this.throttler = new Throttler(config.throttlePerSecond());
     this.cloud = new Cloud(config, EmulatorState.load(config.stateFile()));
-    if (config.stateFile() != null) {
-      temporaryNasRoot = null;
-      nasFolders = new NasActions.NasFolders(config.stateFile().toAbsolutePath().getParent().resolve("nas"));
-    } else {
-      try {
-        temporaryNasRoot = Files.createTempDirectory("aliyun-emulator-nas");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      nasFolders = new NasActions.NasFolders(temporaryNasRoot);
-    }
+    this.nasFolders = new NasActions.NasFolders(config.stateFile() == null ? null
+        : config.stateFile().toAbsolutePath().getParent().resolve("nas"));
 
     Product ecsProduct = new Product("Ecs", EcsActions.VERSION, req -> EcsActions.hostId(cloud, req));
     this.ecs = new EcsActions(cloud);
@@ -122,6 +109,11 @@ public final class AliyunEmulator implements AutoCloseable {
     server.createContext("/", this::serve);
     server.start();
     return this;
+  }
+
+  /** The shared state, for tests of this package. */
+  Cloud cloud() {
+    return cloud;
   }
 
   /** The bound port. */
@@ -209,6 +201,7 @@ public final class AliyunEmulator implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /** Unregisters a listener added with {@link #addChangeListener}. */
   public void removeChangeListener(Runnable listener) {
     listeners.remove(listener);
   }
@@ -230,9 +223,7 @@ public final class AliyunEmulator implements AutoCloseable {
       executor.shutdownNow();
       server = null;
     }
-    if (temporaryNasRoot != null) {
-      NasActions.NasFolders.deleteTree(temporaryNasRoot);
-    }
+    nasFolders.close();
   }
 
   private void serve(HttpExchange exchange) throws IOException {

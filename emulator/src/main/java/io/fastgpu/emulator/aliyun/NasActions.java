@@ -263,16 +263,41 @@ final class NasActions {
     return JSON.createObjectNode();
   }
 
-  /** The host folders backing the file systems: {@code root/<FileSystemId>}. */
+  /**
+   * The host folders backing the file systems: {@code root/<FileSystemId>}, under a given root or,
+   * when none is given, under a temporary folder made on first use and removed by {@link #close()}.
+   */
   static final class NasFolders {
-    private final Path root;
+    private final Path configuredRoot;
+    private Path root;
 
+    /** @param root where the folders live; null for a temporary folder */
     NasFolders(Path root) {
+      this.configuredRoot = root;
       this.root = root;
     }
 
+    private synchronized Path root() {
+      if (root == null) {
+        try {
+          root = Files.createTempDirectory("aliyun-emulator-nas");
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create a folder for NAS data", e);
+        }
+      }
+      return root;
+    }
+
     Path folder(String fileSystemId) {
-      return root.resolve(fileSystemId);
+      return root().resolve(fileSystemId);
+    }
+
+    /** Removes the temporary folder, if one was made; a configured root stays. */
+    synchronized void close() {
+      if (configuredRoot == null && root != null) {
+        deleteTree(root);
+        root = null;
+      }
     }
 
     void create(String fileSystemId) {

@@ -117,6 +117,11 @@ final class Params {
     return tags;
   }
 
+  /** {@code Tag.N.Key}/{@code Tag.N.Value} as given (a missing value is empty), unchecked. */
+  static List<Tag> givenTags(ApiRequest req) {
+    return rawTags(req, true);
+  }
+
   /** Checks tags about to be attached: unique keys, keys and values well formed. */
   static void checkTags(List<Tag> tags) {
     Set<String> keys = new HashSet<>();

@@ -108,8 +108,7 @@ final class TagActions {
   private ObjectNode tag(ApiRequest req) {
     String regionId = requireRegion(req);
     String type = requireType(req);
-    List<Tag> tags = Params.tagFilters(req).stream().map(t -> new Tag(t.key(), t.value() == null ? "" : t.value()))
-        .toList();
+    List<Tag> tags = Params.givenTags(req);
     if (tags.isEmpty()) {
       throw ApiError.missingParameter("Tag");
     }
