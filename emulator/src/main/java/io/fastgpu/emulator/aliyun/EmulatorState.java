@@ -83,11 +83,6 @@ final class EmulatorState {
     return regionId + "/" + name;
   }
 
-  /** The state file, or null when the state is kept in memory only. */
-  Path file() {
-    return file;
-  }
-
   InstanceRecord instance(String id) {
     return instances.get(id);
   }

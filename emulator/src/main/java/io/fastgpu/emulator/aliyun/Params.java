@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -270,9 +269,5 @@ final class Params {
 
   static String minutes(String isoInstant) {
     return MINUTES.format(Instant.parse(isoInstant));
-  }
-
-  static String lower(String s) {
-    return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 }
