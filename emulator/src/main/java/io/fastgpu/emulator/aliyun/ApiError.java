@@ -57,6 +57,6 @@ public final class ApiError extends RuntimeException {
   }
 
   static ApiError regionNotFound() {
-    return new ApiError(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.");
+    return new ApiError(404, "InvalidRegionId.NotFound", "The RegionId provided does not exist in our records.");
   }
 }

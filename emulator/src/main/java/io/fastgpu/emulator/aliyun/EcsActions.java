@@ -1,107 +1,63 @@
 package io.fastgpu.emulator.aliyun;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.fastgpu.emulator.aliyun.Params.JSON;
+import static io.fastgpu.emulator.aliyun.Params.boolParam;
+import static io.fastgpu.emulator.aliyun.Params.dryRun;
+import static io.fastgpu.emulator.aliyun.Params.indexed;
+import static io.fastgpu.emulator.aliyun.Params.intParam;
+import static io.fastgpu.emulator.aliyun.Params.require;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The ECS API (version 2014-05-26) actions the emulator answers, with the request parameter and
- * response field names of the official API. Each handler returns the response body without
- * {@code RequestId}, which {@link AliyunEmulator} adds. Callers serialize calls (state is shared).
+ * The ECS API (version 2014-05-26) actions on regions, zones and instances, with the request
+ * parameter and response field names, error codes and messages of the official API. Security
+ * groups, key pairs, the catalogs and tags have their own classes.
  */
 final class EcsActions {
   /** The ECS API version, sent by the SDK in {@code x-acs-version}. */
   static final String VERSION = "2014-05-26";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** ECS shows times at minute precision in UTC, e.g. {@code 2024-01-02T03:04Z}. */
-  private static final DateTimeFormatter ECS_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
   private static final Set<String> SPOT_STRATEGIES = Set.of("NoSpot", "SpotAsPriceGo", "SpotWithPriceLimit");
-  /** Public addresses come from the RFC 5737 documentation ranges so they can never be real hosts. */
-  private static final List<String> PUBLIC_PREFIXES = List.of("203.0.113.", "198.51.100.", "192.0.2.");
-  private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+  private static final Pattern DATA_DISK_SIZE = Pattern.compile("DataDisk\\.(\\d+)\\.Size");
 
-  private final Map<String, EmulatorConfig.RegionSpec> regions = new LinkedHashMap<>();
-  /** Zone id → instance type → capacity; mutable so tests can sell a zone out at runtime. */
-  private final Map<String, Map<String, Integer>> capacity = new ConcurrentHashMap<>();
-  private final int instanceQuota;
+  private final Cloud cloud;
   private final EmulatorState state;
-  private final InstanceLifecycle lifecycle;
-  private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
-  private final Map<String, Function<ApiRequest, ObjectNode>> handlers = new LinkedHashMap<>();
 
-  EcsActions(EmulatorConfig config, EmulatorState state) {
-    for (EmulatorConfig.RegionSpec region : config.regions()) {
-      regions.put(region.regionId(), region);
-      for (EmulatorConfig.ZoneSpec zone : region.zones()) {
-        capacity.put(zone.zoneId(), new ConcurrentHashMap<>(zone.capacity()));
-      }
-    }
-    this.instanceQuota = config.instanceQuota();
-    this.state = state;
-    this.lifecycle = new InstanceLifecycle(config.bootLatency(), config.stopLatency());
-    this.clock = config.clock();
-    handlers.put("DescribeRegions", this::describeRegions);
-    handlers.put("DescribeZones", this::describeZones);
-    handlers.put("DescribeAvailableResource", this::describeAvailableResource);
-    handlers.put("RunInstances", this::runInstances);
-    handlers.put("DescribeInstances", this::describeInstances);
-    handlers.put("StartInstances", r -> changeStatus(r, true));
-    handlers.put("StopInstances", r -> changeStatus(r, false));
-    handlers.put("StartInstance", r -> changeOne(r, "StartInstances"));
-    handlers.put("StopInstance", r -> changeOne(r, "StopInstances"));
-    handlers.put("DeleteInstances", this::deleteInstances);
-    handlers.put("DeleteInstance", this::deleteInstance);
+  EcsActions(Cloud cloud) {
+    this.cloud = cloud;
+    this.state = cloud.state;
   }
 
-  boolean supports(String action) {
-    return handlers.containsKey(action);
-  }
-
-  ObjectNode handle(String action, ApiRequest req) {
-    Function<ApiRequest, ObjectNode> handler = handlers.get(action);
-    if (handler == null) {
-      throw ApiError.invalidAction(action);
-    }
-    return handler.apply(req);
+  void register(Product ecs) {
+    ecs.add("DescribeRegions", this::describeRegions);
+    ecs.add("DescribeZones", this::describeZones);
+    ecs.add("DescribeAvailableResource", this::describeAvailableResource);
+    ecs.add("RunInstances", this::runInstances);
+    ecs.add("DescribeInstances", this::describeInstances);
+    ecs.add("StartInstances", r -> changeStatus(r, true));
+    ecs.add("StopInstances", r -> changeStatus(r, false));
+    ecs.add("StartInstance", r -> changeOne(r, true));
+    ecs.add("StopInstance", r -> changeOne(r, false));
+    ecs.add("DeleteInstances", this::deleteInstances);
+    ecs.add("DeleteInstance", this::deleteInstance);
+    ecs.add("ModifyInstanceAttribute", this::modifyInstanceAttribute);
   }
 
   /** Host part of error bodies, as the cloud names the regional endpoint. */
-  String hostId(ApiRequest req) {
+  static String hostId(Cloud cloud, ApiRequest req) {
     String region = req.param("RegionId");
-    return region != null && regions.containsKey(region) ? "ecs." + region + ".aliyuncs.com" : "ecs.aliyuncs.com";
-  }
-
-  void setCapacity(String zoneId, String instanceType, int value) {
-    Map<String, Integer> zone = capacity.get(zoneId);
-    if (zone == null) {
-      throw new IllegalArgumentException("unknown zone " + zoneId);
-    }
-    zone.put(instanceType, value);
+    return region != null && cloud.regions.containsKey(region) ? "ecs." + region + ".aliyuncs.com" : "ecs.aliyuncs.com";
   }
 
   /**
@@ -114,8 +70,8 @@ final class EcsActions {
     if (instance == null) {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
-    state.put(instance.withStatus(InstanceLifecycle.STOPPED, clock.instant().toString()).withLockReason("Recycling"));
-    state.save();
+    state.put(instance.withStatus(InstanceLifecycle.STOPPED, cloud.now()).withLockReason("Recycling"));
+    cloud.changed();
   }
 
   // ---------------------------------------------------------------- regions, zones, stock
@@ -123,7 +79,7 @@ final class EcsActions {
   private ObjectNode describeRegions(ApiRequest req) {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode list = body.putObject("Regions").putArray("Region");
-    for (EmulatorConfig.RegionSpec region : regions.values()) {
+    for (EmulatorConfig.RegionSpec region : cloud.regions.values()) {
       list.addObject()
           .put("RegionId", region.regionId())
           .put("LocalName", region.localName())
@@ -134,7 +90,7 @@ final class EcsActions {
   }
 
   private ObjectNode describeZones(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
     ObjectNode body = JSON.createObjectNode();
     ArrayNode list = body.putObject("Zones").putArray("Zone");
     for (EmulatorConfig.ZoneSpec zone : region.zones()) {
@@ -143,7 +99,7 @@ final class EcsActions {
           .put("LocalName", zone.localName())
           .put("ZoneType", "AvailabilityZone");
       ArrayNode types = z.putObject("AvailableInstanceTypes").putArray("InstanceTypes");
-      new TreeMap<>(capacity.get(zone.zoneId())).forEach((type, cap) -> {
+      new TreeMap<>(cloud.capacity(zone.zoneId())).forEach((type, cap) -> {
         if (cap > 0) {
           types.add(type);
         }
@@ -161,7 +117,7 @@ final class EcsActions {
    * instance types have stock ({@code WithStock}) and which are sold out ({@code WithoutStock}).
    */
   private ObjectNode describeAvailableResource(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
     String destination = require(req, "DestinationResource");
     if (!destination.equals("Zone") && !destination.equals("InstanceType")) {
       throw ApiError.invalidParameter("DestinationResource",
@@ -175,14 +131,14 @@ final class EcsActions {
       if (zoneFilter != null && !zoneFilter.equals(zone.zoneId())) {
         continue;
       }
-      Map<String, Integer> types = new TreeMap<>(capacity.get(zone.zoneId()));
+      Map<String, Integer> types = new TreeMap<>(cloud.capacity(zone.zoneId()));
       if (typeFilter != null) {
         types.keySet().retainAll(Set.of(typeFilter));
       }
       if (types.isEmpty()) {
         continue; // a zone that does not offer the type is not listed at all
       }
-      boolean anyStock = types.keySet().stream().anyMatch(t -> available(zone.zoneId(), t) > 0);
+      boolean anyStock = types.keySet().stream().anyMatch(t -> cloud.available(zone.zoneId(), t) > 0);
       ObjectNode z = zones.addObject()
           .put("RegionId", region.regionId())
           .put("ZoneId", zone.zoneId())
@@ -194,7 +150,7 @@ final class EcsActions {
       if (destination.equals("Zone")) {
         addSupported(supported, zone.zoneId(), anyStock);
       } else {
-        types.keySet().forEach(t -> addSupported(supported, t, available(zone.zoneId(), t) > 0));
+        types.keySet().forEach(t -> addSupported(supported, t, cloud.available(zone.zoneId(), t) > 0));
       }
     }
     return body;
@@ -207,169 +163,289 @@ final class EcsActions {
         .put("StatusCategory", withStock ? "WithStock" : "WithoutStock");
   }
 
-  /** Capacity left: configured capacity less the live instances of the type in the zone. */
-  private int available(String zoneId, String type) {
-    int cap = capacity.getOrDefault(zoneId, Map.of()).getOrDefault(type, 0);
-    long used = state.instances().stream()
-        .filter(i -> i.zoneId().equals(zoneId) && i.instanceType().equals(type)).count();
-    return (int) Math.max(0, cap - used);
-  }
-
   // ---------------------------------------------------------------- RunInstances
 
+  /** The checked parameters of one RunInstances call. */
+  private record Launch(EmulatorConfig.RegionSpec region, EmulatorConfig.ImageSpec image,
+      EmulatorConfig.InstanceTypeSpec type, SecurityGroupRecord group, VSwitchRecord vSwitch, String keyPairName,
+      int amount, List<String> names, List<String> hostNames, String spotStrategy, Double spotPriceLimit,
+      int bandwidthOut, int systemDiskSize, List<Integer> dataDisks, List<Tag> tags) {}
+
   private ObjectNode runInstances(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
-    String imageId = require(req, "ImageId");
-    String type = require(req, "InstanceType");
-    int amount = intParam(req, "Amount", 1, 1, 100);
-    String spotStrategy = req.params().getOrDefault("SpotStrategy", "NoSpot");
-    if (!SPOT_STRATEGIES.contains(spotStrategy)) {
-      throw ApiError.invalidParameter("SpotStrategy", "Valid values: NoSpot, SpotAsPriceGo, SpotWithPriceLimit.");
-    }
-    int bandwidthOut = intParam(req, "InternetMaxBandwidthOut", 0, 0, 1024);
-    int diskSize = intParam(req, "SystemDisk.Size", 40, 20, 2048);
-    List<InstanceRecord.Tag> tags = tags(req);
-
-    boolean typeKnown = region.zones().stream().anyMatch(z -> capacity.get(z.zoneId()).containsKey(type));
-    if (!typeKnown) {
-      throw new ApiError(404, "InvalidInstanceType.NotFound", "The specified InstanceType does not exist.");
-    }
-    String requestedZone = req.param("ZoneId");
-    String zoneId = requestedZone;
-    if (zoneId != null) {
-      if (region.zones().stream().noneMatch(z -> z.zoneId().equals(requestedZone))) {
-        throw new ApiError(404, "InvalidZoneId.NotFound", "The specified zone does not exist.");
-      }
-    } else {
-      // Without a zone (or vSwitch, which the emulator does not model) ECS places the instances itself.
-      zoneId = region.zones().stream().map(EmulatorConfig.ZoneSpec::zoneId)
-          .filter(z -> available(z, type) >= amount).findFirst()
-          .orElse(region.zones().get(0).zoneId());
-    }
-    if (available(zoneId, type) < amount) {
-      throw new ApiError(403, "OperationDenied.NoStock",
-          "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.");
-    }
-    long live = state.instances().stream().filter(i -> i.regionId().equals(region.regionId())).count();
-    if (live + amount > instanceQuota) {
-      throw new ApiError(403, "QuotaExceed.ElasticQuota",
-          "No additional quota is available for the specified ECS instance type.");
-    }
+    Launch launch = checkLaunch(req);
     dryRun(req);
-
-    boolean uniqueSuffix = boolParam(req, "UniqueSuffix");
-    String now = clock.instant().toString();
+    String now = cloud.now();
     ObjectNode body = JSON.createObjectNode();
     ArrayNode ids = body.putObject("InstanceIdSets").putArray("InstanceIdSet");
-    for (int n = 1; n <= amount; n++) {
-      String id = newInstanceId();
-      String suffix = uniqueSuffix && amount > 1 ? String.format("%03d", n) : "";
-      String name = req.param("InstanceName") == null ? id : req.param("InstanceName") + suffix;
-      String host = req.param("HostName") == null ? "iZ" + id.substring(2) + "Z" : req.param("HostName") + suffix;
-      InstanceRecord instance = new InstanceRecord(id, region.regionId(), zoneId, name, host,
-          req.params().getOrDefault("Description", ""), type, imageId, req.param("VSwitchId"),
-          req.param("SecurityGroupId"), req.param("KeyPairName"), bandwidthOut, spotStrategy, diskSize, tags,
-          newPrivateIp(), bandwidthOut > 0 ? newPublicIp() : null, now, InstanceLifecycle.PENDING, now, null);
-      state.put(instance);
+    for (int n = 0; n < launch.amount(); n++) {
+      String id = cloud.newId("i-", 20, state.instances::containsKey);
+      String name = launch.names() == null ? id : launch.names().get(n);
+      String host = launch.hostNames() == null ? "iZ" + id.substring(2) + "Z"
+          : launch.hostNames().get(n).replace("${instance_id}", id);
+      String[] addresses = cloud.allocateAddresses(launch.vSwitch(), launch.bandwidthOut() > 0);
+      state.put(new InstanceRecord(id, launch.region().regionId(), launch.vSwitch().zoneId(), name, host,
+          req.params().getOrDefault("Description", ""), launch.type().instanceTypeId(), launch.image().imageId(),
+          launch.vSwitch().vpcId(), launch.vSwitch().vSwitchId(), launch.group().securityGroupId(),
+          launch.keyPairName(), launch.bandwidthOut(), launch.spotStrategy(), launch.spotPriceLimit(),
+          launch.systemDiskSize(), launch.dataDisks(), launch.tags(), addresses[0], addresses[1], now,
+          InstanceLifecycle.PENDING, now, null));
       ids.add(id);
     }
-    state.save();
+    double unit = launch.spotStrategy().equals("NoSpot") ? cloud.hourlyPrice(launch.type())
+        : cloud.spotPrice(launch.type());
+    body.put("TradePrice", Cloud.round(unit * launch.amount()));
+    cloud.changed();
     return body;
   }
 
-  private String newInstanceId() {
-    StringBuilder id;
-    do {
-      id = new StringBuilder("i-");
-      for (int i = 0; i < 20; i++) {
-        id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-      }
-    } while (state.instance(id.toString()) != null);
-    return id.toString();
+  /** Every check RunInstances makes before creating anything, in the order the errors surface. */
+  private Launch checkLaunch(ApiRequest req) {
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
+    String imageId = require(req, "ImageId");
+    String typeId = require(req, "InstanceType");
+    String groupId = require(req, "SecurityGroupId");
+    String vSwitchId = req.param("VSwitchId");
+    if (vSwitchId == null) {
+      throw new ApiError(400, "InvalidVSwitchId.Necessary", "The VSwitchId is necessary.");
+    }
+    int amount = intParam(req, "Amount", 1, 1, 100);
+    String spotStrategy = req.param("SpotStrategy") == null ? "NoSpot" : req.param("SpotStrategy");
+    if (!SPOT_STRATEGIES.contains(spotStrategy)) {
+      throw new ApiError(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.");
+    }
+    Double spotPriceLimit = spotStrategy.equals("SpotWithPriceLimit") ? spotPriceLimit(req) : null;
+    Integer bandwidthOut = Params.intOrNull(req, "InternetMaxBandwidthOut", 0, 100);
+    if (bandwidthOut == null && req.param("InternetMaxBandwidthOut") != null) {
+      throw new ApiError(400, "InvalidInternetMaxBandwidthOut.Malformed",
+          "The specified parameter InternetMaxBandwidthOut is not valid.");
+    }
+    List<Integer> dataDisks = dataDiskSizes(req);
+    List<Tag> tags = Params.newTags(req);
+    boolean uniqueSuffix = boolParam(req, "UniqueSuffix");
+    List<String> names = names(req.param("InstanceName"), amount, uniqueSuffix, false);
+    List<String> hostNames = names(req.param("HostName"), amount, uniqueSuffix, true);
+
+    EmulatorConfig.ImageSpec image = cloud.images.get(imageId);
+    if (image == null) {
+      throw new ApiError(404, "InvalidImageId.NotFound", "The specified ImageId does not exist.");
+    }
+    int systemDiskSize = systemDiskSize(req, image);
+    EmulatorConfig.InstanceTypeSpec type = cloud.instanceTypes.get(typeId);
+    if (type == null) {
+      throw new ApiError(400, "InvalidInstanceType.ValueNotSupported",
+          "The specified InstanceType does not exist or beyond the permitted range.");
+    }
+    SecurityGroupRecord group = state.securityGroups.get(groupId);
+    if (group == null || !group.regionId().equals(region.regionId())) {
+      throw new ApiError(404, "InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.");
+    }
+    VSwitchRecord vSwitch = state.vSwitches.get(vSwitchId);
+    if (vSwitch == null || !vSwitch.regionId().equals(region.regionId())) {
+      throw new ApiError(404, "InvalidVSwitchId.NotFound", "Specified virtual switch does not exist.");
+    }
+    String zoneId = req.param("ZoneId");
+    if (zoneId != null && cloud.zone(region.regionId(), zoneId) == null) {
+      throw new ApiError(404, "InvalidZoneId.NotFound", "The specified ZoneId does not exist.");
+    }
+    if (zoneId != null && !zoneId.equals(vSwitch.zoneId())) {
+      throw new ApiError(400, "InvalidParameter.Mismatch", "Specified virtual switch is not in the specified zone.");
+    }
+    if (!group.vpcId().equals(vSwitch.vpcId())) {
+      throw new ApiError(403, "OperationDenied.InconsistentNetwork",
+          "The specified security group and vswitch are not in the same vpc.");
+    }
+    if (!cloud.ready(vSwitch.creationTime())) {
+      throw new ApiError(400, "IncorrectVSwitchStatus", "The current status of vSwitch does not support this operation.");
+    }
+    String keyPairName = req.param("KeyPairName");
+    if (keyPairName != null && state.keyPair(region.regionId(), keyPairName) == null) {
+      throw new ApiError(404, "InvalidKeyPairName.NotFound",
+          "The specified parameter KeyPairName does not exist in our records.");
+    }
+    if (!cloud.capacity(vSwitch.zoneId()).containsKey(typeId)) {
+      throw new ApiError(403, "InvalidInstanceType.ZoneNotSupported",
+          "The specified zone does not support this instancetype.");
+    }
+    if (cloud.available(vSwitch.zoneId(), typeId) < amount) {
+      throw new ApiError(403, "OperationDenied.NoStock",
+          "The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.");
+    }
+    long live = state.instances.values().stream().filter(i -> i.regionId().equals(region.regionId())).count();
+    if (live + amount > cloud.config.instanceQuota()) {
+      throw new ApiError(403, "QuotaExceed.ElasticQuota",
+          "No additional quota is available for the specified ECS instance type.");
+    }
+    if (spotPriceLimit != null && spotPriceLimit < cloud.spotPrice(type)) {
+      throw new ApiError(400, "InvalidSpotPriceLimit.LowerThanPublicPrice",
+          "The specified parameter \"spotPriceLimit\" can't be lower than current public price.");
+    }
+    if (cloud.freeAddresses(vSwitch) < amount) {
+      throw Cloud.noPrivateAddress();
+    }
+    return new Launch(region, image, type, group, vSwitch, keyPairName, amount, names, hostNames, spotStrategy,
+        spotPriceLimit, bandwidthOut == null ? 0 : bandwidthOut, systemDiskSize, dataDisks, tags);
   }
 
-  /** Lowest free address of 192.168.0.0/16 (skipping .0, .1 gateway and .255 of each /24). */
-  private String newPrivateIp() {
-    Set<String> used = new HashSet<>();
-    state.instances().forEach(i -> used.add(i.privateIp()));
-    for (int third = 0; third < 256; third++) {
-      for (int fourth = 2; fourth < 255; fourth++) {
-        String ip = "192.168." + third + "." + fourth;
-        if (!used.contains(ip)) {
-          return ip;
-        }
-      }
+  private static Double spotPriceLimit(ApiRequest req) {
+    String value = req.param("SpotPriceLimit");
+    if (value == null) {
+      return null; // no cap: bid the market price
     }
-    throw new ApiError(403, "InvalidVSwitchId.IpNotEnough", "The specified VSwitch has not enough IP addresses.");
+    try {
+      double limit = Double.parseDouble(value);
+      if (limit > 0) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new ApiError(400, "InvalidSpotPriceLimit", "The specified SpotPriceLimitis not valid.");
   }
 
-  private String newPublicIp() {
-    Set<String> used = new HashSet<>();
-    state.instances().forEach(i -> used.add(i.publicIp()));
-    for (String prefix : PUBLIC_PREFIXES) {
-      for (int host = 1; host < 255; host++) {
-        if (!used.contains(prefix + host)) {
-          return prefix + host;
-        }
+  /** The instance names (or hostnames) of the batch, checked; null when the parameter is absent. */
+  private static List<String> names(String value, int amount, boolean uniqueSuffix, boolean host) {
+    if (value == null) {
+      return null;
+    }
+    boolean suffixed = uniqueSuffix && amount > 1 && !Names.orderedWithoutSuffix(value);
+    if (suffixed && value.length() + 3 > (host ? 64 : 128)) {
+      throw host
+          ? new ApiError(403, "InvalidParams.HostnameExceed",
+              "The uniqueSuffix takes three naming places, please shorten your Hostname.")
+          : new ApiError(403, "InvalidParams.InstanceNameExceed",
+              "The uniqueSuffix takes three naming places, please shorten your InstanceName.");
+    }
+    List<String> names = Names.expand(value, amount, uniqueSuffix);
+    for (String name : names) {
+      boolean valid = host ? Names.validHostName(name.replace("${instance_id}", "i-placeholder"))
+          : Names.validInstanceName(name);
+      if (!valid) {
+        throw host
+            ? new ApiError(400, "InvalidHostName.Malformed", "The specified parameter \"HostName\" is not valid.")
+            : new ApiError(400, "InvalidInstanceName.Malformed", "The specified parameter \"InstanceName\" is not valid.");
       }
     }
-    throw new ApiError(403, "OperationDenied.NoPublicIpAddress", "No public IP address is available.");
+    return names;
+  }
+
+  /** {@code SystemDisk.Size}: 20 to 2048 GiB and at least the image; default the larger of 40 and the image. */
+  private static int systemDiskSize(ApiRequest req, EmulatorConfig.ImageSpec image) {
+    String value = req.param("SystemDisk.Size");
+    if (value == null) {
+      return Math.max(40, image.sizeGiB());
+    }
+    int size;
+    try {
+      size = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ApiError(404, "InvalidSystemDiskSize", "The specified parameter SystemDisk.Size is invalid.");
+    }
+    if (size < 20) {
+      throw new ApiError(404, "InvalidSystemDiskSize.LessThanMinSize",
+          "The specified parameter SystemDisk.Size is less than the min size.");
+    }
+    if (size > 2048) {
+      throw new ApiError(404, "InvalidSystemDiskSize.MoreThanMaxSize",
+          "The specified SystemDisk.Size parameter exceeds the maximum size.");
+    }
+    if (size < image.sizeGiB()) {
+      throw new ApiError(404, "InvalidSystemDiskSize.LessThanImageSize",
+          "The specified parameter SystemDisk.Size is less than the image size.");
+    }
+    return size;
+  }
+
+  /** {@code DataDisk.N.Size}, N up to 16, each 20 to 32768 GiB. */
+  private static List<Integer> dataDiskSizes(ApiRequest req) {
+    TreeMap<Integer, String> byIndex = new TreeMap<>();
+    req.params().forEach((k, v) -> {
+      Matcher m = DATA_DISK_SIZE.matcher(k);
+      if (m.matches() && !v.isEmpty()) {
+        byIndex.put(Integer.parseInt(m.group(1)), v);
+      }
+    });
+    if (byIndex.size() > 16) {
+      throw new ApiError(400, "InstanceDiskNumber.LimitExceed", "The total number of specified disk in an instance exceeds.");
+    }
+    List<Integer> sizes = new ArrayList<>();
+    for (String value : byIndex.values()) {
+      try {
+        int size = Integer.parseInt(value.trim());
+        if (size >= 20 && size <= 32768) {
+          sizes.add(size);
+          continue;
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the error below
+      }
+      throw new ApiError(400, "InvalidDataDiskSize.ValueNotSupported",
+          "The specified DataDisk.n.Size beyond the permitted range, or the capacity of snapshot exceeds the size limit of the specified disk category.");
+    }
+    return sizes;
   }
 
   // ---------------------------------------------------------------- DescribeInstances
 
   private ObjectNode describeInstances(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
-    Instant now = clock.instant();
-    Set<String> ids = jsonStringArray(req, "InstanceIds", 100);
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
+    Instant now = cloud.clock.instant();
+    Set<String> ids = Params.jsonStringArray(req, "InstanceIds", 100);
+    Set<String> privateIps = Params.jsonStringArray(req, "PrivateIpAddresses", 100);
+    Set<String> publicIps = Params.jsonStringArray(req, "PublicIpAddresses", 100);
     String name = req.param("InstanceName");
-    Pattern namePattern = name == null ? null : glob(name);
-    String status = req.param("Status");
-    String zoneId = req.param("ZoneId");
-    String type = req.param("InstanceType");
-    String vSwitchId = req.param("VSwitchId");
-    String keyPair = req.param("KeyPairName");
-    List<InstanceRecord.Tag> tagFilters = tags(req);
+    Pattern namePattern = name == null ? null : Params.glob(name);
+    Map<String, String> exact = new LinkedHashMap<>();
+    for (String p : List.of("Status", "ZoneId", "InstanceType", "InstanceTypeFamily", "VpcId", "VSwitchId",
+        "SecurityGroupId", "KeyPairName", "ImageId")) {
+      if (req.param(p) != null) {
+        exact.put(p, req.param(p));
+      }
+    }
+    List<Tag> tagFilters = Params.tagFilters(req);
 
     List<InstanceRecord> matches = new ArrayList<>();
-    for (InstanceRecord i : state.instances()) {
-      if (!i.regionId().equals(region.regionId())
-          || ids != null && !ids.contains(i.instanceId())
-          || namePattern != null && !namePattern.matcher(i.instanceName()).matches()
-          || status != null && !status.equals(lifecycle.statusAt(i, now))
-          || zoneId != null && !zoneId.equals(i.zoneId())
-          || type != null && !type.equals(i.instanceType())
-          || vSwitchId != null && !vSwitchId.equals(i.vSwitchId())
-          || keyPair != null && !keyPair.equals(i.keyPairName())
-          || !tagFilters.stream().allMatch(f -> hasTag(i, f))) {
-        continue;
+    for (InstanceRecord i : state.instances.values()) {
+      if (i.regionId().equals(region.regionId())
+          && (ids == null || ids.contains(i.instanceId()))
+          && (privateIps == null || privateIps.contains(i.privateIp()))
+          && (publicIps == null || publicIps.contains(i.publicIp()))
+          && (namePattern == null || namePattern.matcher(i.instanceName()).matches())
+          && exact.entrySet().stream().allMatch(e -> e.getValue().equals(field(i, e.getKey(), now)))
+          && Params.matchesTags(i.tags(), tagFilters)) {
+        matches.add(i);
       }
-      matches.add(i);
     }
 
     ObjectNode body = JSON.createObjectNode();
-    int from;
-    int size;
     boolean tokenPaging = req.params().containsKey("NextToken") || req.params().containsKey("MaxResults");
+    List<InstanceRecord> page = tokenPaging ? Params.tokenPage(req, body, matches, 10, 100)
+        : Params.page(req, body, matches, 100);
     if (tokenPaging) {
-      size = intParam(req, "MaxResults", 10, 1, 100);
-      from = decodeToken(req.param("NextToken"));
-      int next = from + size;
-      body.put("NextToken", next < matches.size() ? encodeToken(next) : "");
-    } else {
-      int page = intParam(req, "PageNumber", 1, 1, Integer.MAX_VALUE);
-      size = intParam(req, "PageSize", 10, 1, 100);
-      from = (int) Math.min((long) (page - 1) * size, matches.size());
-      body.put("PageNumber", page).put("PageSize", size);
+      body.put("TotalCount", matches.size());
     }
-    body.put("TotalCount", matches.size());
     ArrayNode list = body.putObject("Instances").putArray("Instance");
-    matches.subList(Math.min(from, matches.size()), Math.min(from + size, matches.size()))
-        .forEach(i -> list.add(render(i, now)));
+    page.forEach(i -> list.add(render(i, now)));
     return body;
   }
 
+  private String field(InstanceRecord i, String filter, Instant now) {
+    return switch (filter) {
+      case "Status" -> cloud.lifecycle.statusAt(i, now);
+      case "ZoneId" -> i.zoneId();
+      case "InstanceType" -> i.instanceType();
+      case "InstanceTypeFamily" -> family(i.instanceType());
+      case "VpcId" -> i.vpcId();
+      case "VSwitchId" -> i.vSwitchId();
+      case "SecurityGroupId" -> i.securityGroupId();
+      case "KeyPairName" -> i.keyPairName();
+      case "ImageId" -> i.imageId();
+      default -> throw new IllegalArgumentException(filter);
+    };
+  }
+
   private ObjectNode render(InstanceRecord i, Instant now) {
+    EmulatorConfig.InstanceTypeSpec type = cloud.instanceTypes.get(i.instanceType());
+    EmulatorConfig.ImageSpec image = cloud.images.get(i.imageId());
     ObjectNode o = JSON.createObjectNode()
         .put("InstanceId", i.instanceId())
         .put("InstanceName", i.instanceName())
@@ -381,14 +457,27 @@ final class EcsActions {
         .put("InstanceTypeFamily", family(i.instanceType()))
         .put("ImageId", i.imageId())
         .put("OSType", "linux")
-        .put("Status", lifecycle.statusAt(i, now))
-        .put("CreationTime", ECS_TIME.format(Instant.parse(i.creationTime())))
+        .put("Status", cloud.lifecycle.statusAt(i, now))
+        .put("CreationTime", Params.minutes(i.creationTime()))
         .put("InstanceChargeType", "PostPaid")
         .put("InternetChargeType", "PayByTraffic")
         .put("InternetMaxBandwidthOut", i.internetMaxBandwidthOut())
         .put("InstanceNetworkType", "vpc")
         .put("SpotStrategy", i.spotStrategy())
         .put("IoOptimized", true);
+    if (image != null) {
+      o.put("OSName", image.osName()).put("OSNameEn", image.osName());
+    }
+    if (type != null) {
+      o.put("Cpu", type.cpuCoreCount()).put("Memory", (int) Math.round(type.memoryGiB() * 1024))
+          .put("GPUAmount", type.gpuAmount());
+      if (type.gpuSpec() != null) {
+        o.put("GPUSpec", type.gpuSpec());
+      }
+    }
+    if (i.spotPriceLimit() != null) {
+      o.put("SpotPriceLimit", i.spotPriceLimit().floatValue());
+    }
     if (i.keyPairName() != null) {
       o.put("KeyPairName", i.keyPairName());
     }
@@ -398,6 +487,9 @@ final class EcsActions {
     }
     o.putObject("InnerIpAddress").putArray("IpAddress");
     ObjectNode vpc = o.putObject("VpcAttributes").put("NatIpAddress", "");
+    if (i.vpcId() != null) {
+      vpc.put("VpcId", i.vpcId());
+    }
     if (i.vSwitchId() != null) {
       vpc.put("VSwitchId", i.vSwitchId());
     }
@@ -406,8 +498,7 @@ final class EcsActions {
     if (i.securityGroupId() != null) {
       groups.add(i.securityGroupId());
     }
-    ArrayNode tagList = o.putObject("Tags").putArray("Tag");
-    i.tags().forEach(t -> tagList.addObject().put("TagKey", t.key()).put("TagValue", t.value()));
+    Params.renderTags(o, i.tags(), "TagKey", "TagValue");
     ArrayNode locks = o.putObject("OperationLocks").putArray("LockReason");
     if (i.lockReason() != null) {
       locks.addObject().put("LockReason", i.lockReason());
@@ -416,41 +507,35 @@ final class EcsActions {
   }
 
   /** {@code ecs.gn7i-c8g1.2xlarge} → {@code ecs.gn7i}. */
-  private static String family(String type) {
+  static String family(String type) {
     int dot = type.indexOf('.', type.indexOf('.') + 1);
     String head = dot < 0 ? type : type.substring(0, dot);
     int dash = head.indexOf('-');
     return dash < 0 ? head : head.substring(0, dash);
   }
 
-  private static boolean hasTag(InstanceRecord i, InstanceRecord.Tag filter) {
-    return i.tags().stream().anyMatch(t -> t.key().equals(filter.key())
-        && (filter.value() == null || filter.value().equals(t.value())));
-  }
+  // ---------------------------------------------------------------- ModifyInstanceAttribute
 
-  /** InstanceName filters accept {@code *} as a wildcard. */
-  private static Pattern glob(String value) {
-    return Pattern.compile(Arrays.stream(value.split("\\*", -1)).map(Pattern::quote)
-        .collect(Collectors.joining(".*")));
-  }
-
-  private static String encodeToken(int offset) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("o:" + offset).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int decodeToken(String token) {
-    if (token == null) {
-      return 0;
+  /** Renames an instance (InstanceName, HostName) or changes its Description. */
+  private ObjectNode modifyInstanceAttribute(ApiRequest req) {
+    String id = require(req, "InstanceId");
+    InstanceRecord i = state.instance(id);
+    if (i == null) {
+      throw ApiError.instanceNotFound();
     }
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (raw.startsWith("o:")) {
-        return Integer.parseInt(raw.substring(2));
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
+    String name = req.param("InstanceName");
+    if (name != null && !Names.validInstanceName(name)) {
+      throw new ApiError(400, "InvalidInstanceName.Malformed", "The specified parameter \"InstanceName\" is not valid.");
     }
-    throw ApiError.invalidParameter("NextToken", "The token is not one this API returned.");
+    String host = req.param("HostName");
+    if (host != null && !Names.validHostName(host)) {
+      throw new ApiError(400, "InvalidHostName.Malformed", "The specified parameter \"HostName\" is not valid.");
+    }
+    String description = req.param("Description");
+    state.put(i.withAttributes(name == null ? i.instanceName() : name, host == null ? i.hostName() : host,
+        description == null ? i.description() : description));
+    cloud.changed();
+    return JSON.createObjectNode();
   }
 
   // ---------------------------------------------------------------- start, stop, delete
@@ -461,7 +546,7 @@ final class EcsActions {
    * instance gets its own result code.
    */
   private ObjectNode changeStatus(ApiRequest req, boolean start) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
     List<String> ids = indexed(req, "InstanceId");
     if (ids.isEmpty()) {
       throw ApiError.missingParameter("InstanceId.1");
@@ -470,14 +555,14 @@ final class EcsActions {
       throw ApiError.invalidParameter("InstanceId", "At most 100 instances per call.");
     }
     boolean successFirst = "SuccessFirst".equals(req.param("BatchOptimization"));
-    Instant now = clock.instant();
+    Instant now = cloud.clock.instant();
     String required = start ? InstanceLifecycle.STOPPED : InstanceLifecycle.RUNNING;
     Map<String, ApiError> failures = new LinkedHashMap<>();
     for (String id : ids) {
       InstanceRecord i = state.instance(id);
       ApiError error = i == null || !i.regionId().equals(region.regionId()) ? ApiError.instanceNotFound()
-          : !required.equals(lifecycle.statusAt(i, now)) || i.lockReason() != null ? ApiError.incorrectInstanceStatus()
-          : null;
+          : !required.equals(cloud.lifecycle.statusAt(i, now)) || i.lockReason() != null
+              ? ApiError.incorrectInstanceStatus() : null;
       if (error != null) {
         if (!successFirst) {
           throw error;
@@ -491,39 +576,29 @@ final class EcsActions {
     for (String id : ids) {
       ObjectNode r = results.addObject().put("InstanceId", id);
       ApiError error = failures.get(id);
+      InstanceRecord i = state.instance(id);
       if (error != null) {
-        InstanceRecord i = state.instance(id);
-        String current = i == null ? "" : lifecycle.statusAt(i, now);
+        String current = i == null ? "" : cloud.lifecycle.statusAt(i, now);
         r.put("Code", error.code()).put("Message", error.getMessage())
             .put("PreviousStatus", current).put("CurrentStatus", current);
         continue;
       }
-      InstanceRecord i = state.instance(id);
       String next = start ? InstanceLifecycle.STARTING : InstanceLifecycle.STOPPING;
       state.put(i.withStatus(next, now.toString()));
       r.put("Code", "200").put("Message", "success").put("PreviousStatus", required).put("CurrentStatus", next);
     }
-    state.save();
+    cloud.changed();
     return body;
   }
 
   /** StartInstance / StopInstance: one instance by id, no region, empty answer. */
-  private ObjectNode changeOne(ApiRequest req, String batchAction) {
-    String id = require(req, "InstanceId");
-    InstanceRecord i = state.instance(id);
-    if (i == null) {
-      throw ApiError.instanceNotFound();
-    }
-    Map<String, String> params = new LinkedHashMap<>(req.params());
-    params.put("RegionId", i.regionId());
-    params.put("InstanceId.1", id);
-    changeStatus(new ApiRequest(req.method(), req.path(), req.query(), req.headers(), req.body(), params),
-        batchAction.equals("StartInstances"));
+  private ObjectNode changeOne(ApiRequest req, boolean start) {
+    changeStatus(asBatch(req), start);
     return JSON.createObjectNode();
   }
 
   private ObjectNode deleteInstances(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = requireRegion(req);
+    EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
     List<String> ids = indexed(req, "InstanceId");
     if (ids.isEmpty()) {
       throw ApiError.missingParameter("InstanceId.1");
@@ -532,24 +607,29 @@ final class EcsActions {
       throw ApiError.invalidParameter("InstanceId", "At most 100 instances per call.");
     }
     boolean force = boolParam(req, "Force");
-    Instant now = clock.instant();
+    Instant now = cloud.clock.instant();
     for (String id : ids) {
       InstanceRecord i = state.instance(id);
       if (i == null || !i.regionId().equals(region.regionId())) {
         throw ApiError.instanceNotFound();
       }
       // Without Force only a stopped instance may be released (as ECS requires).
-      if (!force && !InstanceLifecycle.STOPPED.equals(lifecycle.statusAt(i, now))) {
+      if (!force && !InstanceLifecycle.STOPPED.equals(cloud.lifecycle.statusAt(i, now))) {
         throw ApiError.incorrectInstanceStatus();
       }
     }
     dryRun(req);
-    ids.forEach(state::remove);
-    state.save();
+    ids.forEach(state.instances::remove);
+    cloud.changed();
     return JSON.createObjectNode();
   }
 
   private ObjectNode deleteInstance(ApiRequest req) {
+    return deleteInstances(asBatch(req));
+  }
+
+  /** A single-instance call (InstanceId, no RegionId) rewritten as the batch call it stands for. */
+  private ApiRequest asBatch(ApiRequest req) {
     String id = require(req, "InstanceId");
     InstanceRecord i = state.instance(id);
     if (i == null) {
@@ -558,98 +638,6 @@ final class EcsActions {
     Map<String, String> params = new LinkedHashMap<>(req.params());
     params.put("RegionId", i.regionId());
     params.put("InstanceId.1", id);
-    return deleteInstances(new ApiRequest(req.method(), req.path(), req.query(), req.headers(), req.body(), params));
-  }
-
-  // ---------------------------------------------------------------- parameter helpers
-
-  private EmulatorConfig.RegionSpec requireRegion(ApiRequest req) {
-    EmulatorConfig.RegionSpec region = regions.get(require(req, "RegionId"));
-    if (region == null) {
-      throw ApiError.regionNotFound();
-    }
-    return region;
-  }
-
-  private static String require(ApiRequest req, String name) {
-    String value = req.param(name);
-    if (value == null) {
-      throw ApiError.missingParameter(name);
-    }
-    return value;
-  }
-
-  private static int intParam(ApiRequest req, String name, int dflt, int min, int max) {
-    String value = req.param(name);
-    if (value == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
-    }
-    throw ApiError.invalidParameter(name, "Expected an integer from " + min + " to " + max + ".");
-  }
-
-  private static boolean boolParam(ApiRequest req, String name) {
-    return Boolean.parseBoolean(req.param(name));
-  }
-
-  private static void dryRun(ApiRequest req) {
-    if (boolParam(req, "DryRun")) {
-      throw new ApiError(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
-    }
-  }
-
-  /** Repeat-list parameters, flattened by the SDK as {@code Name.1}, {@code Name.2}, ... */
-  private static List<String> indexed(ApiRequest req, String name) {
-    Pattern p = Pattern.compile(Pattern.quote(name) + "\\.(\\d+)");
-    TreeMap<Integer, String> byIndex = new TreeMap<>();
-    req.params().forEach((k, v) -> {
-      Matcher m = p.matcher(k);
-      if (m.matches() && !v.isEmpty()) {
-        byIndex.put(Integer.parseInt(m.group(1)), v);
-      }
-    });
-    return new ArrayList<>(byIndex.values());
-  }
-
-  /** {@code Tag.N.Key} / {@code Tag.N.Value}; a key without a value matches any value in filters. */
-  private static List<InstanceRecord.Tag> tags(ApiRequest req) {
-    Pattern p = Pattern.compile("Tag\\.(\\d+)\\.Key");
-    TreeMap<Integer, InstanceRecord.Tag> byIndex = new TreeMap<>();
-    req.params().forEach((k, v) -> {
-      Matcher m = p.matcher(k);
-      if (m.matches() && !v.isEmpty()) {
-        byIndex.put(Integer.parseInt(m.group(1)), new InstanceRecord.Tag(v, req.param("Tag." + m.group(1) + ".Value")));
-      }
-    });
-    if (byIndex.size() > 20) {
-      throw ApiError.invalidParameter("Tag", "At most 20 tags.");
-    }
-    return new ArrayList<>(byIndex.values());
-  }
-
-  /** A parameter holding a JSON array of strings, such as DescribeInstances' InstanceIds. */
-  private static Set<String> jsonStringArray(ApiRequest req, String name, int max) {
-    String value = req.param(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      JsonNode node = JSON.readTree(value);
-      if (node != null && node.isArray() && node.size() <= max) {
-        Set<String> out = new HashSet<>();
-        node.forEach(n -> out.add(n.asText()));
-        return out;
-      }
-    } catch (JsonProcessingException e) {
-      // falls through to the error below
-    }
-    throw ApiError.invalidParameter(name, "Expected a JSON array of at most " + max + " strings.");
+    return new ApiRequest(req.method(), req.path(), req.query(), req.headers(), req.body(), params);
   }
 }

@@ -7,6 +7,9 @@ import java.util.List;
  * The status is stored as the last commanded transition and the time it began; what a caller sees
  * is derived from that lazily by {@link InstanceLifecycle}, so no timer threads are needed.
  *
+ * @param vpcId the VPC of {@code vSwitchId}
+ * @param dataDiskSizes sizes in GiB of the data disks created with the instance
+ * @param spotPriceLimit the hourly bid of a {@code SpotWithPriceLimit} instance, else null
  * @param status the status entered at {@code statusSince}: Pending, Starting, Running, Stopping or Stopped
  * @param statusSince ISO-8601 instant the status was entered
  * @param creationTime ISO-8601 instant of creation
@@ -14,27 +17,41 @@ import java.util.List;
  * @param lockReason an OperationLocks reason such as {@code Recycling} (spot reclaim), or null
  */
 public record InstanceRecord(String instanceId, String regionId, String zoneId, String instanceName,
-    String hostName, String description, String instanceType, String imageId, String vSwitchId,
+    String hostName, String description, String instanceType, String imageId, String vpcId, String vSwitchId,
     String securityGroupId, String keyPairName, int internetMaxBandwidthOut, String spotStrategy,
-    int systemDiskSize, List<Tag> tags, String privateIp, String publicIp, String creationTime, String status,
-    String statusSince, String lockReason) {
-
-  /** A resource tag. */
-  public record Tag(String key, String value) {}
+    Double spotPriceLimit, int systemDiskSize, List<Integer> dataDiskSizes, List<Tag> tags, String privateIp,
+    String publicIp, String creationTime, String status, String statusSince, String lockReason) {
 
   public InstanceRecord {
     tags = tags == null ? List.of() : List.copyOf(tags);
+    dataDiskSizes = dataDiskSizes == null ? List.of() : List.copyOf(dataDiskSizes);
   }
 
   InstanceRecord withStatus(String newStatus, String since) {
     return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
-        imageId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy, systemDiskSize,
-        tags, privateIp, publicIp, creationTime, newStatus, since, lockReason);
+        imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
+        spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, newStatus, since,
+        lockReason);
   }
 
   InstanceRecord withLockReason(String reason) {
     return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
-        imageId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy, systemDiskSize,
-        tags, privateIp, publicIp, creationTime, status, statusSince, reason);
+        imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
+        spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, status,
+        statusSince, reason);
+  }
+
+  InstanceRecord withAttributes(String newName, String newHostName, String newDescription) {
+    return new InstanceRecord(instanceId, regionId, zoneId, newName, newHostName, newDescription, instanceType,
+        imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
+        spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, status,
+        statusSince, lockReason);
+  }
+
+  InstanceRecord withTags(List<Tag> newTags) {
+    return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
+        imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
+        spotPriceLimit, systemDiskSize, dataDiskSizes, newTags, privateIp, publicIp, creationTime, status,
+        statusSince, lockReason);
   }
 }

@@ -1,13 +1,13 @@
 package io.fastgpu.emulator.aliyun;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.aliyun.ecs20140526.Client;
 import com.aliyun.ecs20140526.models.DescribeInstancesRequest;
 import com.aliyun.ecs20140526.models.DescribeRegionsRequest;
 import com.aliyun.ecs20140526.models.RunInstancesRequest;
 import com.aliyun.tea.TeaException;
+import com.aliyun.vpc20160428.models.CreateVSwitchRequest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The cloud's refusals, as the SDK surfaces them. */
 class ErrorsTest {
   private AliyunEmulator emulator;
+  private EmulatorFixture.Network net;
+  /** A vSwitch in cn-hangzhou-i, the zone where the A10 type is sold out. */
+  private String vSwitchI;
 
   @AfterEach
   void stop() {
@@ -24,20 +27,22 @@ class ErrorsTest {
 
   private Client start(EmulatorConfig.Builder config) throws Exception {
     emulator = new AliyunEmulator(config.build()).start();
+    net = EmulatorFixture.network(emulator);
+    vSwitchI = EmulatorFixture.vpcClient(emulator).createVSwitch(new CreateVSwitchRequest()
+        .setRegionId(EmulatorFixture.REGION).setVpcId(net.vpcId()).setZoneId("cn-hangzhou-i")
+        .setCidrBlock("192.168.2.0/24")).getBody().getVSwitchId();
     return EmulatorFixture.client(emulator);
   }
 
-  private static RunInstancesRequest run(String type, String zone, int amount) {
+  private RunInstancesRequest run(String type, String zone, int amount) {
     return new RunInstancesRequest().setRegionId(EmulatorFixture.REGION).setZoneId(zone)
+        .setVSwitchId(zone.equals("cn-hangzhou-i") ? vSwitchI : net.vSwitchId())
+        .setSecurityGroupId(net.securityGroupId())
         .setImageId("ubuntu_22_04_x64_20G_alibase_20240101.vhd").setInstanceType(type).setAmount(amount);
   }
 
-  private static TeaException failure(ThrowingCall call) {
-    return catchThrowableOfType(TeaException.class, call::run);
-  }
-
-  interface ThrowingCall {
-    void run() throws Exception;
+  private static TeaException failure(EmulatorFixture.ThrowingCall call) {
+    return EmulatorFixture.failure(call);
   }
 
   @Test
@@ -56,12 +61,16 @@ class ErrorsTest {
   }
 
   @Test
-  void anUnknownInstanceTypeIsNotFound() throws Exception {
+  void anUnknownInstanceTypeIsNotSupported() throws Exception {
     Client client = start(EmulatorFixture.config());
 
     TeaException e = failure(() -> client.runInstances(run("ecs.unicorn.huge", "cn-hangzhou-h", 1)));
 
-    assertThat(e.getCode()).isEqualTo("InvalidInstanceType.NotFound");
+    assertThat(e.getCode()).isEqualTo("InvalidInstanceType.ValueNotSupported");
+    assertThat(e.getStatusCode()).isEqualTo(400);
+    // A known type that the vSwitch's zone does not offer.
+    assertThat(failure(() -> client.runInstances(run("ecs.gn7-c12g1.3xlarge", "cn-hangzhou-i", 1))).getCode())
+        .isEqualTo("InvalidInstanceType.ZoneNotSupported");
   }
 
   @Test
@@ -90,8 +99,10 @@ class ErrorsTest {
     assertThat(failure(() -> client.describeInstances(new DescribeInstancesRequest()
         .setRegionId(EmulatorFixture.REGION).setInstanceIds("[" + String.join(",", tooMany) + "]"))).getCode())
         .isEqualTo("InvalidParameter");
-    assertThat(failure(() -> client.describeInstances(new DescribeInstancesRequest().setRegionId("mars-1")))
-        .getCode()).isEqualTo("InvalidRegionId.NotFound");
+    TeaException region = failure(() -> client.describeInstances(new DescribeInstancesRequest().setRegionId("mars-1")));
+    assertThat(region.getCode()).isEqualTo("InvalidRegionId.NotFound");
+    assertThat(region.getStatusCode()).isEqualTo(404);
+    assertThat(region.getMessage()).contains("The RegionId provided does not exist in our records.");
     assertThat(failure(() -> client.runInstances(run("ecs.g7.xlarge", "cn-hangzhou-h", 1).setDryRun(true)))
         .getCode()).isEqualTo("DryRunOperation");
   }

@@ -35,6 +35,7 @@ class InstancesTest {
   @TempDir
   Path dir;
   private AliyunEmulator emulator;
+  private EmulatorFixture.Network net;
 
   @AfterEach
   void stop() {
@@ -45,10 +46,13 @@ class InstancesTest {
 
   private Client start(EmulatorConfig.Builder config) throws Exception {
     emulator = new AliyunEmulator(config.stateFile(dir.resolve("state.json")).build()).start();
+    if (net == null) {
+      net = EmulatorFixture.network(emulator);
+    }
     return EmulatorFixture.client(emulator);
   }
 
-  private static RunInstancesRequest run(String type, int amount, String jobTag) {
+  private RunInstancesRequest run(String type, int amount, String jobTag) {
     return new RunInstancesRequest()
         .setRegionId(EmulatorFixture.REGION)
         .setZoneId("cn-hangzhou-h")
@@ -58,9 +62,9 @@ class InstancesTest {
         .setInstanceName("fastgpu-job")
         .setHostName("worker")
         .setUniqueSuffix(true)
-        .setVSwitchId("vsw-emulated")
-        .setSecurityGroupId("sg-emulated")
-        .setKeyPairName("fastgpu")
+        .setVSwitchId(net.vSwitchId())
+        .setSecurityGroupId(net.securityGroupId())
+        .setKeyPairName(net.keyPairName())
         .setInternetMaxBandwidthOut(10)
         .setSpotStrategy("SpotAsPriceGo")
         .setSystemDisk(new RunInstancesRequest.RunInstancesRequestSystemDisk().setSize("100"))
@@ -105,7 +109,14 @@ class InstancesTest {
     assertThat(first.getCreationTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ");
     assertThat(first.getPublicIpAddress().getIpAddress()).singleElement().asString().startsWith("203.0.113.");
     assertThat(first.getVpcAttributes().getPrivateIpAddress().getIpAddress()).singleElement().asString()
-        .startsWith("192.168.");
+        .startsWith("192.168.1.");
+    assertThat(first.getVpcAttributes().getVpcId()).isEqualTo(net.vpcId());
+    assertThat(first.getVpcAttributes().getVSwitchId()).isEqualTo(net.vSwitchId());
+    assertThat(first.getSecurityGroupIds().getSecurityGroupId()).containsExactly(net.securityGroupId());
+    assertThat(first.getKeyPairName()).isEqualTo("fastgpu");
+    assertThat(first.getImageId()).isEqualTo(EmulatorFixture.IMAGE);
+    assertThat(first.getGPUAmount()).isEqualTo(1);
+    assertThat(first.getGPUSpec()).isEqualTo("NVIDIA A10");
     assertThat(first.getTags().getTag()).extracting(t -> t.getTagKey() + "=" + t.getTagValue())
         .containsExactly("fastgpu:job=job-a", "owner=tests");
     assertThat(byId).extracting(i -> i.getVpcAttributes().getPrivateIpAddress().getIpAddress().get(0))

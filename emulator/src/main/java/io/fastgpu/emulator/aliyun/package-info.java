@@ -1,0 +1,24 @@
+/**
+ * An offline emulator of the Alibaba Cloud OpenAPI, for rehearsing FastGPU launches without an
+ * account: {@link io.fastgpu.emulator.aliyun.AliyunEmulator} serves, on one loopback endpoint,
+ *
+ * <ul>
+ *   <li>ECS 2014-05-26: DescribeRegions, DescribeZones, DescribeAvailableResource, RunInstances,
+ *       DescribeInstances, Start/StopInstance(s), DeleteInstance(s), ModifyInstanceAttribute,
+ *       Create/Describe/DeleteSecurityGroup(s), Authorize/RevokeSecurityGroup,
+ *       DescribeSecurityGroupAttribute, CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
+ *       DeleteKeyPairs, DescribeImages, DescribeInstanceTypes, DescribePrice, TagResources,
+ *       UntagResources, ListTagResources;</li>
+ *   <li>VPC 2016-04-28: CreateVpc, DescribeVpcs, DeleteVpc, CreateVSwitch, DescribeVSwitches,
+ *       DeleteVSwitch, TagResources, UnTagResources, ListTagResources;</li>
+ *   <li>NAS 2017-06-26: CreateFileSystem, DescribeFileSystems, DeleteFileSystem,
+ *       CreateMountTarget, DescribeMountTargets, DeleteMountTarget.</li>
+ * </ul>
+ *
+ * <p>Request and response field names follow the official SDKs; error codes, HTTP statuses and
+ * messages follow the API reference where it documents them. Known simplifications: only VPC
+ * networking (no classic network), basic security groups with inbound rules, pay-as-you-go
+ * billing with illustrative prices, General-purpose NFS/SMB file systems without access groups,
+ * and, with loopback addressing, private addresses outside the vSwitch block.
+ */
+package io.fastgpu.emulator.aliyun;
