@@ -28,9 +28,12 @@ public abstract class ShellStateSuite {
     /** The job options that put a job named {@code name} on the backend under test (skip if unavailable). */
     protected abstract JobOptions job(String name, Path home);
 
+    /** Settings the backend under test needs (credentials and endpoints of a cloud); none by default. */
+    protected java.util.Map<String, String> settings() { return java.util.Map.of(); }
+
     @BeforeEach
     void setUp() {
-        fg = FastGpu.builder().home(home).build();
+        fg = FastGpu.builder().home(home).settings(settings()).confirmer(q -> true).build();
         task = fg.makeJob(job("state", home)).task(0);
     }
 

@@ -31,18 +31,28 @@ public abstract class TrickyCommandsSuite {
     /** The job options that put a job named {@code name} on the backend under test (skip if unavailable). */
     protected abstract JobOptions job(String name, Path home);
 
+    /** Settings the backend under test needs (credentials and endpoints of a cloud); none by default. */
+    protected java.util.Map<String, String> settings() { return java.util.Map.of(); }
+
     @BeforeAll
     void setUp() {
-        fg = FastGpu.builder().home(home).build();
+        fg = FastGpu.builder().home(home).settings(settings()).confirmer(q -> true).build();
         task = fg.makeJob(job("tricky", home)).task(0);
     }
 
     @AfterAll
     void tearDown() {
-        if (fg == null) return;
-        if (task != null) task.kill();
-        fg.close();
+        try {
+            if (fg == null) return;
+            if (task != null) task.kill();
+            fg.close();
+        } finally {
+            afterSuite();
+        }
     }
+
+    /** Called last, after the suite's machine is gone: stop what the backend under test needed. */
+    protected void afterSuite() { }
 
     static Stream<Arguments> commands() {
         return Stream.of(

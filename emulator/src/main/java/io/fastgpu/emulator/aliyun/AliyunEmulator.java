@@ -191,6 +191,19 @@ public final class AliyunEmulator implements AutoCloseable {
     }
   }
 
+  /** The host folder behind each NAS mount target, by mount target domain (for emulated NFS mounts). */
+  public Map<String, Path> nasMounts() {
+    synchronized (stateLock) {
+      Map<String, Path> mounts = new LinkedHashMap<>();
+      for (MountTargetRecord m : cloud.state.mountTargets.values()) {
+        if (!cloud.state.fileSystems.containsKey(m.fileSystemId())) continue;
+        nasFolders.create(m.fileSystemId());
+        mounts.put(m.mountTargetDomain(), nasFolders.folder(m.fileSystemId()));
+      }
+      return mounts;
+    }
+  }
+
   /**
    * Registers a listener called after every call that changed the emulated account (instances
    * created, started, stopped, renamed, tagged, released or reclaimed; networks, groups, keys or
