@@ -1,7 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.InvalidSpecException;
-import io.fastgpu.emulator.aliyun.AliyunEmulator;
+import io.fastgpu.emulator.aliyun.EmulatedCloud;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code fastgpu emulator aliyun}: the offline Alibaba Cloud API, to rehearse launches for free. */
 @Command(name = "emulator", mixinStandardHelpOptions = true,
         description = {"Run an offline emulator of a cloud's API on this machine, until interrupted.",
-                "aliyun: the ECS OpenAPI; point the SDK (or FastGPU) at the printed endpoint."})
+                "aliyun: the ECS, VPC and NAS OpenAPI, with a real SSH-reachable machine behind every running instance;",
+                "it prints the environment that points FastGPU (backend: aliyun) at it."})
 final class EmulatorCommand implements Callable<Integer> {
     /** The secret is read from here, never from the command line, so it stays out of process listings. */
     static final String SECRET_ENV = "ALIYUN_EMULATOR_ACCESS_KEY_SECRET";
@@ -37,25 +38,51 @@ final class EmulatorCommand implements Callable<Integer> {
 
     @Option(names = "--boot-latency-ms", description = "How long instances take to start and stop.") long bootLatencyMs;
 
+    @Option(names = "--ssh-port", description = "The port every emulated machine's SSH server listens on (default 2222).")
+    int sshPort = 2222;
+
+    @Option(names = "--machines", paramLabel = "DIR", description = "Where the machines' disks live"
+            + " (default: beside the state file, else under the FastGPU home).")
+    Path machines;
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "Also write the export lines (without the secret) to FILE.")
+    Path envFile;
+
     EmulatorCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() throws Exception {
         if (!cloud.equals("aliyun")) throw new InvalidSpecException("unknown cloud '" + cloud + "'; the emulator knows: aliyun");
-        String secret = System.getenv(SECRET_ENV);
+        String secret = ctx.env().get(SECRET_ENV);
         if (secret == null || secret.isBlank()) {
             throw new InvalidSpecException("set " + SECRET_ENV + " to the access key secret the emulator should accept");
         }
-        EmulatorConfig.Builder b = EmulatorConfig.builder().accessKey(keyId, secret).bootLatency(Duration.ofMillis(bootLatencyMs));
-        if (state != null) b.stateFile(ctx.workDir().resolve(state));
-        AliyunEmulator emulator = new AliyunEmulator(b.build(), port);
-        emulator.start();
+        EmulatorConfig.Builder b = EmulatorConfig.builder().accessKey(keyId, secret).bootLatency(Duration.ofMillis(bootLatencyMs))
+                .loopbackAddresses(true);
+        Path stateFile = state == null ? null : ctx.workDir().resolve(state);
+        if (stateFile != null) b.stateFile(stateFile);
+        Path disks = machines != null ? ctx.workDir().resolve(machines)
+                : stateFile != null ? stateFile.resolveSibling(stateFile.getFileName() + ".machines")
+                : ctx.home().resolve("emulator").resolve("machines");
+        EmulatedCloud cloud = EmulatedCloud.start(b.build(), port, disks, sshPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
+            cloud.close();
             stopped.countDown();
         }));
-        ctx.out().println("aliyun emulator listening on " + emulator.endpoint() + " (access key id " + keyId + "); Ctrl-C stops it");
+        StringBuilder exports = new StringBuilder();
+        cloud.environment(keyId, null).forEach((k, v) -> exports.append("export ").append(k).append('=').append(v).append('\n'));
+        exports.append("export ALIYUN_ACCESS_KEY_SECRET=\"$" + SECRET_ENV + "\"\n");
+        if (envFile != null) {
+            Path f = ctx.workDir().resolve(envFile);
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, exports.toString());
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ctx.out().println("aliyun emulator listening on " + cloud.api().endpoint() + " (access key id " + keyId
+                + "); machines answer SSH on port " + sshPort + " of their addresses; Ctrl-C stops it.");
+        ctx.out().println("Point FastGPU at it with:");
+        ctx.out().print(exports);
         ctx.out().flush();
         stopped.await();
         return 0;

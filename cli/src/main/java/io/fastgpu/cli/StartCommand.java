@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code fastgpu start}. */
-@Command(name = "start", mixinStandardHelpOptions = true, description = "Start stopped instances.")
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Start stopped instances, and wait until they answer.")
 final class StartCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -21,6 +21,10 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var selected = InstanceSelector.select(ctx.fastGpu(), name);
-        return Lifecycle.apply(ctx, selected, "start", s -> s.provider().start(s.instance().id()));
+        // Returns when the machines answer, so that the next command (ssh, exec) finds them ready.
+        return Lifecycle.apply(ctx, selected, "start", s -> {
+            s.provider().start(s.instance().id());
+            s.provider().awaitReady(s.instance().id(), java.time.Duration.ofMinutes(10));
+        });
     }
 }

@@ -132,6 +132,11 @@ public final class AliyunEmulator implements AutoCloseable {
   }
 
   /** Sets how many instances of a type a zone can hold (0 sells it out). */
+  /** Test hook: every call of {@code action} is throttled until this is called again with false. */
+  public void throttleAlways(String action, boolean on) {
+    throttler.block(action, on);
+  }
+
   public void setCapacity(String zoneId, String instanceType, int capacity) {
     synchronized (stateLock) {
       cloud.setCapacity(zoneId, instanceType, capacity);

@@ -26,8 +26,22 @@ final class Throttler {
     }
   }
 
+  private final java.util.Set<String> blocked = ConcurrentHashMap.newKeySet();
+
+  /** Throttles every call of an action (or stops doing so): flow control that never lets up. */
+  void block(String action, boolean on) {
+    if (on) {
+      blocked.add(action);
+    } else {
+      blocked.remove(action);
+    }
+  }
+
   /** Counts one call of {@code action} at {@code nowMillis}, or throws {@code Throttling.User}. */
   synchronized void admit(String action, long nowMillis) {
+    if (blocked.contains(action)) {
+      throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
+    }
     Integer limit = limits.get(action);
     if (limit == null) {
       return;

@@ -83,7 +83,7 @@ final class CloudApi {
                 return call.run();
             } catch (TeaException e) {
                 CloudError error = translate(action, e);
-                if (!error.throttled()) throw error;
+                if (!error.throttled()) throw Errors.general(error, settings.region());
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     throw new FastGpuException(action + " was throttled by Alibaba Cloud " + attempts + " times over "

@@ -7,6 +7,28 @@ import io.fastgpu.api.InvalidSpecException;
 final class Errors {
     private Errors() { }
 
+    /**
+     * What any call may answer: a refused key, missing permissions, an unknown region. Other errors stay as they
+     * are (a {@link CloudError}), for the caller to explain in its own terms.
+     */
+    static FastGpuException general(CloudError e, String region) {
+        String c = e.code();
+        if (c.startsWith("InvalidAccessKeyId") || c.startsWith("SignatureDoesNotMatch") || c.startsWith("IncompleteSignature")
+                || c.startsWith("InvalidAccessKeySecret")) {
+            return new FastGpuException("Alibaba Cloud refused the access key (" + c + "): check ALIYUN_ACCESS_KEY_ID and"
+                    + " ALIYUN_ACCESS_KEY_SECRET (or the aliyun CLI profile)", e);
+        }
+        if (c.startsWith("Forbidden") || c.equals("NoPermission")) {
+            return new FastGpuException("the access key may not do this (" + e.getMessage()
+                    + "); grant its RAM user the ECS, VPC and NAS permissions", e);
+        }
+        if (c.startsWith("InvalidRegionId")) {
+            return new InvalidSpecException("unknown region '" + region + "' (" + c + "); set ALIYUN_DEFAULT_REGION to a region"
+                    + " such as cn-hangzhou, cn-beijing or cn-shanghai");
+        }
+        return e;
+    }
+
     static FastGpuException explain(CloudError e, String type, String region, String zone) {
         String c = e.code();
         if (c.startsWith("QuotaExceed") || c.contains("Quota")) {
