@@ -10,7 +10,11 @@ scripts/install-prereqs.sh
 hosts_up=0
 home="$(mktemp -d)"
 out="$(mktemp -d)"
+emu="$(mktemp -d)"
+emu_pid=
 cleanup() {
+  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
+  rm -rf "$emu"
   for job in gtc-demo cnn-benchmark; do FASTGPU_HOME="$home" ./fastgpu kill "{$job}" --yes >/dev/null 2>&1 || true; done
   rm -rf "$home" "$out"
   if [ "$hosts_up" = 1 ]; then scripts/testhosts.sh down >/dev/null 2>&1 || true; fi
@@ -23,6 +27,32 @@ FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$out/gtc-demo/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
+# The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
+# (the official SDKs, real SSH machines behind its instances): from the cost prompt to the stopped instances.
+echo "== end to end on the emulated Alibaba Cloud"
+export ALIYUN_EMULATOR_ACCESS_KEY_SECRET="$(head -c 18 /dev/urandom | base64)"
+FASTGPU_HOME="$home" ./fastgpu emulator aliyun --access-key-id ci-emulator --state "$emu/state.json" \
+  --boot-latency-ms 1000 --env-file "$emu/env" > "$emu/emulator.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 120); do [ -s "$emu/env" ] && break; sleep 0.5; done
+[ -s "$emu/env" ] || { cat "$emu/emulator.log" >&2; echo "the emulator did not start" >&2; exit 1; }
+(
+  . "$emu/env"
+  export FASTGPU_HOME="$home"
+  echo "== gesture demo on aliyun, answering the cost prompt"
+  printf 'y\n' | ./fastgpu launch examples/gesture --backend aliyun --out "$out" 2> >(tee "$emu/launch.err" >&2)
+  grep -q 'Costs of the resources (ECS/VPC/NAS) will be charged on your Aliyun account: about [0-9.]* per hour. Confirm to continue? (y/n)' \
+    "$emu/launch.err" || { echo "no cost prompt before buying" >&2; exit 1; }
+  test -s "$out/gtc-demo/save_model.pth" || { echo "the aliyun demo did not bring back save_model.pth" >&2; exit 1; }
+  ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' || { echo "the aliyun instance is not stopped" >&2; exit 1; }
+  echo "== CNN benchmark on 2 aliyun machines"
+  ./fastgpu launch examples/cnn-benchmark --backend aliyun --machines 2 --yes --out "$out"
+  grep -q "^2  *2 " "$out/cnn-benchmark/efficiency.txt" || { echo "no 2-node row in the efficiency table" >&2; exit 1; }
+  ./fastgpu kill "{gtc-demo}" --yes && ./fastgpu kill "{cnn-benchmark}" --yes
+  left="$(./fastgpu ls -a --stop --json | grep -c '"backend" : "aliyun"' || true)"
+  [ "$left" = 0 ] || { echo "$left aliyun instance(s) left after kill" >&2; exit 1; }
+)
+kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
 if [ "$hosts_up" = 1 ]; then
   # The same demos with backend: ssh, on 2 and 4 real sshd hosts.
   eval "$(scripts/testhosts.sh env)"

@@ -186,6 +186,7 @@ public final class JobFileParser {
         String backend = raw.backend == null ? "local" : raw.backend.strip();
         Map<String, String> backendOptions = new LinkedHashMap<>();
         if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
+        if (raw.nas) backendOptions.put("nas", "true");
         return new JobFile(file, raw.name, runName, raw.machines, backend,
                 resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
                 raw.download == null ? List.of() : raw.download, after, backendOptions, uploadViaTask0(where, raw.uploadVia));
@@ -212,6 +213,7 @@ public final class JobFileParser {
         @JsonProperty("after") public String after;
         @JsonProperty("fleet") public String fleet;
         @JsonProperty("upload_via") public String uploadVia;
+        @JsonProperty("nas") public boolean nas;
     }
 
     static final class RawResources {
