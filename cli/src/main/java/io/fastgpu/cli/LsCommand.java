@@ -64,6 +64,7 @@ final class LsCommand implements Callable<Integer> {
             text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
             List<String[]> rows = new ArrayList<>();
             double hourly = 0;
+            double soFar = 0;
             for (Instance i : shown) {
                 List<String> cells = new ArrayList<>(List.of(i.name(), i.createdAt().equals(Instant.EPOCH) ? "-"
                         : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()), dash(i.privateIp()), i.gpu(),
@@ -75,12 +76,16 @@ final class LsCommand implements Callable<Integer> {
                 rows.add(cells.toArray(String[]::new));
                 if (p.capabilities().costsMoney() && i.state().isRunning()) {
                     double price = p.hourlyPrice(new io.fastgpu.api.Resources(i.instanceType(), "", i.tags().containsKey("aliyun:spot"), 100), 1);
-                    if (price > 0) hourly += price;
+                    if (price > 0) {
+                        hourly += price;
+                        soFar += price * i.ageHours(now);
+                    }
                 }
             }
             table(text, rows);
             if (hourly > 0) {
-                text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour for the running instances above%n", hourly));
+                text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour; about %.2f so far"
+                        + " (each running instance's age x its hourly price)%n", hourly, soFar));
             }
         }
         everything.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));
