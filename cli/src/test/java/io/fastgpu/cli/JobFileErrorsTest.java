@@ -122,7 +122,7 @@ class JobFileErrorsTest {
         Cli.Result r = cli.run("launch", "bad");
 
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.err()).contains("unknown backend 'locl' (did you mean 'local'?); available: local");
+        assertThat(r.err()).contains("unknown backend 'locl' (did you mean 'local'?); available: aliyun, local, ssh");
         assertThat(cli.instances()).isEmpty();
     }
 
