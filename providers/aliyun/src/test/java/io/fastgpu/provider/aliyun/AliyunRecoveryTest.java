@@ -1,8 +1,10 @@
 package io.fastgpu.provider.aliyun;
 
 import io.fastgpu.api.Instance;
+import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.emulator.aliyun.EmulatorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,12 +18,30 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a run finds when the one before it ended at a bad moment. */
+/** What a run finds when the one before it ended at a bad moment (killed, or just finished stopping its machines). */
 class AliyunRecoveryTest {
     @TempDir Path dir;
 
     private static CreateRequest request(String name) {
         return new CreateRequest(name, new Resources("ecs.g7.xlarge", "", false, 40), "", Map.of("fastgpu:job", name), Map.of());
+    }
+
+    // Bug: start() sent StartInstances at once, which the API refuses for an instance still Stopping
+    // (IncorrectInstanceStatus); a launch right after one that stopped its machines (or was killed while stopping
+    // them) failed with "2 task(s) failed to start".
+    @Test
+    void startRightAfterStopWaitsUntilStoppedThenStarts() throws Exception {
+        try (CloudFixture cloud = new CloudFixture(dir, EmulatorConfig.builder().stopLatency(Duration.ofSeconds(2)));
+             AliyunProvider p = cloud.provider(dir.resolve("home"))) {
+            Instance i = p.create(request("restart-me"));
+            p.awaitReady(i.id(), Duration.ofMinutes(1));
+            p.stop(i.id());
+            assertThat(p.list()).extracting(Instance::state).containsExactly(InstanceState.STOPPING);
+
+            p.start(i.id());
+
+            assertThat(p.awaitReady(i.id(), Duration.ofMinutes(1)).state()).isEqualTo(InstanceState.RUNNING);
+        }
     }
 
     // Bug: the key pair was made by CreateKeyPair, whose answer is the only copy of the private key; a launch killed
