@@ -72,6 +72,13 @@ final class Cli {
         return this;
     }
 
+    /** The environment commands see, with {@code FASTGPU_HOME} set to this home: what a child process is given. */
+    Map<String, String> childEnvironment() {
+        Map<String, String> copy = new LinkedHashMap<>(env);
+        copy.put("FASTGPU_HOME", home.toString());
+        return copy;
+    }
+
     /** Runs {@code fastgpu ARGS} with nothing on stdin. */
     Result run(String... args) { return runWithInput("", args); }
 

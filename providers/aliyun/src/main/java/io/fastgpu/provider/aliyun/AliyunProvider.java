@@ -77,6 +77,8 @@ public final class AliyunProvider implements Provider {
     private record Seen(Instance instance, long atNanos) { }
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private static final long SEEN_FRESH_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How long a start waits for an instance that is still stopping. */
+    private static final Duration STOPPING_TIMEOUT = Duration.ofMinutes(5);
 
     /** What a set of machines of the same resources is made of. */
     record Plan(String instanceType, String imageId, List<String> zones) { }
@@ -484,11 +486,39 @@ public final class AliyunProvider implements Provider {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /**
+     * Starts a stopped instance. One still stopping (its stop was asked for moments ago, by a launch that ended or
+     * was killed) cannot be started yet: it is waited for until it is stopped, then started.
+     */
     @Override
     public void start(String id) {
+        try {
+            startInstance(id);
+        } catch (CloudError e) {
+            if (!e.is("IncorrectInstanceStatus") || !"Stopping".equals(one(id).getStatus())) throw e;
+            if (awaitStopped(id, STOPPING_TIMEOUT)) startInstance(id);
+        }
+        seen.remove(id);
+    }
+
+    private void startInstance(String id) {
         api().call("StartInstances", () -> api().ecs().startInstances(new StartInstancesRequest()
                 .setRegionId(api().region()).setInstanceId(List.of(id))));
-        seen.remove(id);
+    }
+
+    /** Waits while the instance is Stopping; true once it is Stopped, false if it went another way (started meanwhile). */
+    private boolean awaitStopped(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int round = 0; ; round++) {
+            var i = one(id);
+            if ("Stopped".equals(i.getStatus())) return true;
+            if (!"Stopping".equals(i.getStatus())) return false;
+            if (System.nanoTime() > deadline) {
+                throw new FastGpuException(i.getInstanceName() + " (" + id + ") is still stopping after " + timeout.toSeconds()
+                        + " s; start it later with 'fastgpu start " + i.getInstanceName() + "'");
+            }
+            CloudApi.sleep(CloudApi.backoff(Math.min(round, 3)).toMillis());
+        }
     }
 
     /** Stops without charging for compute where the instance allows it (pay-as-you-go in a VPC). */

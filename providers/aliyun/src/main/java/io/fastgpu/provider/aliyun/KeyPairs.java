@@ -1,21 +1,33 @@
 package io.fastgpu.provider.aliyun;
 
-import com.aliyun.ecs20140526.models.CreateKeyPairRequest;
 import com.aliyun.ecs20140526.models.DescribeKeyPairsRequest;
+import com.aliyun.ecs20140526.models.ImportKeyPairRequest;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.api.FastGpuException;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.util.security.SecurityUtils;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.Iterator;
 
 /**
- * The key pair {@code fastgpu-$USER} of a region. Alibaba Cloud shows a private key once, when the pair is made,
- * so it is written at once, mode 0400, and a pair whose private key is not here is reported with the way out.
+ * The key pair {@code fastgpu-$USER} of a region. The private key is made here and saved, mode 0400, before the
+ * cloud hears of the pair (ImportKeyPair): a process killed at any moment leaves either nothing or a saved key
+ * that the next run imports, never a pair whose private key is lost (Alibaba Cloud would show the private key of a
+ * pair it made only once). A pair whose private key is not here (made on another machine) is reported with the
+ * way out.
  */
 final class KeyPairs {
     private final CloudApi api;
@@ -47,26 +59,86 @@ final class KeyPairs {
             ready = true;
             return name;
         }
-        events.on(new Event.Notice(Event.Level.INFO, "Creating key pair " + name + "; its private key goes to " + key));
-        String pem = api.call("CreateKeyPair", () -> api.ecs().createKeyPair(new CreateKeyPairRequest()
-                .setRegionId(api.region()).setKeyPairName(name))).getBody().getPrivateKeyBody();
-        write(key, pem);
+        if (Files.isRegularFile(key)) {
+            events.on(new Event.Notice(Event.Level.INFO, "Importing key pair " + name + " from " + key));
+        } else {
+            events.on(new Event.Notice(Event.Level.INFO, "Creating key pair " + name + "; its private key goes to " + key));
+            save(key, generate());
+        }
+        importPublicKey(name, publicKeyOf(key));
         ready = true;
         return name;
     }
 
-    /** Writes the key whole or not at all, readable by its owner only. */
-    private static void write(Path key, String pem) {
+    private void importPublicKey(String name, String publicKey) {
+        try {
+            api.call("ImportKeyPair", () -> api.ecs().importKeyPair(new ImportKeyPairRequest()
+                    .setRegionId(api.region()).setKeyPairName(name).setPublicKeyBody(publicKey)));
+        } catch (CloudError e) {
+            // Another run imported this same saved key at the same time.
+            if (!e.is("KeyPair.AlreadyExist")) throw e;
+        }
+    }
+
+    /** An RSA key, PKCS#8 PEM, as CreateKeyPair hands it out. */
+    private static String generate() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(3072);
+            byte[] der = g.generateKeyPair().getPrivate().getEncoded();
+            return "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END PRIVATE KEY-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new FastGpuException("cannot make an RSA key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The OpenSSH public key line ({@code ssh-rsa AAAA...}) of a saved private key. */
+    private static String publicKeyOf(Path key) {
+        try (InputStream in = Files.newInputStream(key)) {
+            Iterator<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in, null).iterator();
+            return PublicKeyEntry.toString(pairs.next().getPublic());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new FastGpuException("cannot read the private key " + key + " (" + e.getMessage() + "); move it away and"
+                    + " run again to make a new key pair, or set FASTGPU_ALIYUN_KEYPAIR to another name");
+        }
+    }
+
+    /**
+     * Saves the key whole or not at all, readable by its owner only, and never over a key another run saved at the
+     * same time (that one is kept: it is the one being imported).
+     */
+    private static void save(Path key, String pem) {
+        Path tmp = null;
         try {
             Files.createDirectories(key.getParent());
-            Path tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
+            tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, pem.endsWith("\n") ? pem : pem + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r--------"));
-            Files.move(tmp, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.createLink(key, tmp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException f) throw f;
+                // No hard links here: a rename, which is as whole but could replace a key saved meanwhile.
+                if (!Files.exists(key)) Files.move(tmp, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // saved by another run meanwhile
         } catch (IOException e) {
-            throw new FastGpuException("cannot save the private key to " + key + ": " + e.getMessage()
-                    + "; delete the key pair in the console (or set FASTGPU_ALIYUN_KEYPAIR) and try again");
+            throw new FastGpuException("cannot save the private key to " + key + ": " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // a stray temporary file in the key folder
+                }
+            }
         }
     }
 }
