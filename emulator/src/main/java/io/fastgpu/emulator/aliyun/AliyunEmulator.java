@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * An offline stand-in for the Alibaba Cloud OpenAPI: an HTTP server on loopback that the official
@@ -33,7 +36,8 @@ import java.util.concurrent.Executors;
  *
  * <p>In-process components (such as emulated machines) can follow the instances without the HTTP
  * API: {@link #instances()}, {@link #publicKeyOf}, {@link #addChangeListener} and
- * {@link #nasDirectory}.
+ * {@link #nasDirectory}. {@link #callCounts()} tells how many calls of each action it answered and
+ * how many of them it throttled (for benchmarks).
  *
  * <p>Use: {@code try (var emu = new AliyunEmulator(config).start()) { ... }}.
  */
@@ -60,6 +64,8 @@ public final class AliyunEmulator implements AutoCloseable {
   private final Map<String, Product> products = new LinkedHashMap<>();
   private final NasActions.NasFolders nasFolders;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  /** By action: {calls, throttled}. */
+  private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
   /** Serializes all state-touching calls: the emulator favours simple correctness over throughput. */
   private final Object stateLock = new Object();
   private HttpServer server;
@@ -129,6 +135,16 @@ public final class AliyunEmulator implements AutoCloseable {
   /** Sets (or with 0, removes) the calls-per-second limit of an action, taking effect at once. */
   public void setThrottle(String action, int perSecond) {
     throttler.setLimit(action, perSecond);
+  }
+
+  /** Calls of one action: how many were answered in all, and how many of those were {@code Throttling.User}. */
+  public record CallCount(long calls, long throttled) {}
+
+  /** The calls answered so far, by action (signed requests naming an action; throttled ones included). */
+  public Map<String, CallCount> callCounts() {
+    Map<String, CallCount> result = new TreeMap<>();
+    counts.forEach((action, c) -> result.put(action, new CallCount(c.get(0), c.get(1))));
+    return result;
   }
 
   /** Sets how many instances of a type a zone can hold (0 sells it out). */
@@ -272,7 +288,14 @@ public final class AliyunEmulator implements AutoCloseable {
         if (product == null || !product.supports(action)) {
           throw ApiError.invalidAction(action);
         }
-        throttler.admit(action, config.clock().millis());
+        AtomicLongArray count = counts.computeIfAbsent(action, a -> new AtomicLongArray(2));
+        count.incrementAndGet(0);
+        try {
+          throttler.admit(action, config.clock().millis());
+        } catch (ApiError e) {
+          count.incrementAndGet(1);
+          throw e;
+        }
         synchronized (stateLock) {
           try {
             body = product.handle(action, req);

@@ -123,6 +123,10 @@ class ErrorsTest {
 
     // Ten quick calls span at most a few one-second windows of two calls each.
     assertThat(outcomes).contains("ok", "Throttling.User/400");
+    // Counted per action, throttled calls among them.
+    AliyunEmulator.CallCount counted = emulator.callCounts().get("DescribeRegions");
+    assertThat(counted.calls()).isEqualTo(10);
+    assertThat(counted.throttled()).isEqualTo(outcomes.stream().filter(o -> !o.equals("ok")).count());
     // Other actions are not limited.
     client.describeInstances(new DescribeInstancesRequest().setRegionId(EmulatorFixture.REGION));
 

@@ -390,7 +390,7 @@ public final class AliyunProvider implements Provider {
 
     /**
      * Polls every machine with one DescribeInstances call per round (up to 100 ids each), backing off, and checks
-     * SSH on each as soon as it runs.
+     * SSH on each as soon as it runs; answers as soon as the last check ends, without waiting for the next round.
      */
     @Override
     public List<Instance> awaitAllReady(List<String> ids, Duration timeout) {
@@ -404,6 +404,7 @@ public final class AliyunProvider implements Provider {
             return t;
         });
         Map<String, FastGpuException> failures = new ConcurrentHashMap<>();
+        Object progress = new Object(); // notified whenever an SSH check ends
         try {
             for (int round = 0; ready.size() + failures.size() < ids.size(); round++) {
                 List<String> pending = ids.stream().filter(i -> !ready.containsKey(i) && !probing.containsKey(i)).toList();
@@ -431,6 +432,10 @@ public final class AliyunProvider implements Provider {
                                     ready.put(id, inst);
                                 } catch (FastGpuException e) {
                                     failures.put(id, e);
+                                } finally {
+                                    synchronized (progress) {
+                                        progress.notifyAll();
+                                    }
                                 }
                             }));
                         }
@@ -447,7 +452,19 @@ public final class AliyunProvider implements Provider {
                     }
                     if (probing.keySet().stream().allMatch(i -> ready.containsKey(i) || failures.containsKey(i))) break;
                 }
-                CloudApi.sleep(CloudApi.backoff(Math.min(round, 3)).toMillis());
+                // Until the next poll, or sooner when the SSH checks of the last machines have ended.
+                long wake = System.nanoTime() + CloudApi.backoff(Math.min(round, 3)).toNanos();
+                synchronized (progress) {
+                    long left;
+                    while (ready.size() + failures.size() < ids.size() && (left = wake - System.nanoTime()) > 0) {
+                        try {
+                            progress.wait(Math.max(1, left / 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new FastGpuException("interrupted");
+                        }
+                    }
+                }
             }
         } finally {
             pool.shutdownNow();

@@ -70,7 +70,10 @@ final class PinnedHostKeys implements ServerKeyVerifier {
 
     Optional<String> refusal(String host, int port) { return Optional.ofNullable(refusals.get(hostKey(host, port))); }
 
-    /** Removes the pinned keys of {@code name} ({@code host} or {@code [host]:port}) from {@code file}. */
+    /**
+     * Removes the pinned keys of {@code name} ({@code host} or {@code [host]:port}) from {@code file}. Rewrites the
+     * file only when it had some, and never while a key is being added (which the rewrite would drop).
+     */
     static synchronized boolean forget(Path file, String name) {
         if (!Files.exists(file)) return false;
         try {
@@ -79,7 +82,7 @@ final class PinnedHostKeys implements ServerKeyVerifier {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.startsWith(name + " ")) removed = true; else kept.add(line);
             }
-            Files.write(file, kept, StandardCharsets.UTF_8);
+            if (removed) Files.write(file, kept, StandardCharsets.UTF_8);
             return removed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
@@ -127,7 +130,9 @@ final class PinnedHostKeys implements ServerKeyVerifier {
         try {
             Files.createDirectories(file.getParent());
             String line = name + " " + PublicKeyEntry.toString(key) + "\n";
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            synchronized (PinnedHostKeys.class) { // the lock of forget, whose rewrite would drop this line
+                Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write known hosts " + file, e);
         }
