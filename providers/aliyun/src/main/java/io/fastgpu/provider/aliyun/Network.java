@@ -125,7 +125,11 @@ final class Network {
         var list = body.getSecurityGroups() == null ? null : body.getSecurityGroups().getSecurityGroup();
         if (list != null) {
             for (var g : list) {
-                if (name.equals(g.getSecurityGroupName())) return securityGroupId = g.getSecurityGroupId();
+                if (name.equals(g.getSecurityGroupName())) {
+                    // A launch stopped between creating the group and opening it to itself left it closed: open it now.
+                    if (!opensToItself(g.getSecurityGroupId())) allowGroup(g.getSecurityGroupId());
+                    return securityGroupId = g.getSecurityGroupId();
+                }
             }
         }
         events.on(new Event.Notice(Event.Level.INFO, "Creating security group " + name
@@ -133,10 +137,23 @@ final class Network {
         String id = api.call("CreateSecurityGroup", () -> api.ecs().createSecurityGroup(new CreateSecurityGroupRequest()
                 .setRegionId(api.region()).setVpcId(vpc).setSecurityGroupName(name)
                 .setDescription("made by FastGPU"))).getBody().getSecurityGroupId();
+        allowGroup(id);
+        return securityGroupId = id;
+    }
+
+    private void allowGroup(String id) {
         api.call("AuthorizeSecurityGroup", () -> api.ecs().authorizeSecurityGroup(new AuthorizeSecurityGroupRequest()
                 .setRegionId(api.region()).setSecurityGroupId(id).setIpProtocol("all").setPortRange("-1/-1")
                 .setSourceGroupId(id).setDescription("FastGPU: machines of the group reach each other")));
-        return securityGroupId = id;
+    }
+
+    private boolean opensToItself(String id) {
+        var body = api.call("DescribeSecurityGroupAttribute", () -> api.ecs().describeSecurityGroupAttribute(
+                new com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest().setRegionId(api.region())
+                        .setSecurityGroupId(id).setDirection("ingress"))).getBody();
+        if (body.getPermissions() == null || body.getPermissions().getPermission() == null) return false;
+        return body.getPermissions().getPermission().stream().anyMatch(p -> id.equals(p.getSourceGroupId())
+                && "all".equalsIgnoreCase(p.getIpProtocol()) && !"drop".equalsIgnoreCase(p.getPolicy()));
     }
 
     /** Opens SSH (22/tcp) to one address; {@code 0.0.0.0/0} is refused. */

@@ -84,4 +84,29 @@ class AliyunRecoveryTest {
                     .containsExactly(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
         }
     }
+
+    // A run stopped between CreateSecurityGroup and AuthorizeSecurityGroup left the group closed to its own machines;
+    // later runs found it by name and used it as it was, so distributed jobs could not reach each other.
+    @Test
+    void aSecurityGroupLeftWithoutItsOwnRuleIsOpenedToItselfAgain() throws Exception {
+        try (CloudFixture cloud = new CloudFixture(dir)) {
+            var settings = AliyunSettings.from(cloud.env(), dir.resolve("home"), "");
+            var api = new CloudApi(settings, Credentials.resolve(cloud.env(), dir));
+            String sg = new Network(api, io.fastgpu.api.EventListener.NONE, "fastgpu", null).securityGroup();
+            api.call("RevokeSecurityGroup", () -> api.ecs().revokeSecurityGroup(new com.aliyun.ecs20140526.models.RevokeSecurityGroupRequest()
+                    .setRegionId(api.region()).setSecurityGroupId(sg).setIpProtocol("all").setPortRange("-1/-1").setSourceGroupId(sg)));
+            assertThat(selfRules(api, sg)).isZero();
+
+            assertThat(new Network(api, io.fastgpu.api.EventListener.NONE, "fastgpu", null).securityGroup()).isEqualTo(sg);
+
+            assertThat(selfRules(api, sg)).isEqualTo(1);
+        }
+    }
+
+    private static long selfRules(CloudApi api, String sg) {
+        var body = api.call("DescribeSecurityGroupAttribute", () -> api.ecs().describeSecurityGroupAttribute(
+                new com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest().setRegionId(api.region())
+                        .setSecurityGroupId(sg))).getBody();
+        return body.getPermissions().getPermission().stream().filter(x -> sg.equals(x.getSourceGroupId())).count();
+    }
 }
