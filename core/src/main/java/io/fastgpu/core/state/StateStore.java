@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  */
 public final class StateStore implements AutoCloseable {
     /** The schema this code reads and writes, kept in {@code PRAGMA user_version}. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     /** Marks a file as FastGPU's, in {@code PRAGMA application_id} ("FGPU"). */
     private static final int APPLICATION_ID = 0x46475055;
     private static final int ATTEMPTS = 4;
@@ -185,7 +185,11 @@ public final class StateStore implements AutoCloseable {
                           kind TEXT NOT NULL, text TEXT NOT NULL)""");
                 st.execute("CREATE INDEX IF NOT EXISTS events_by_run ON events (run_id, id)");
             }
-            // A later schema version adds its changes here as "if (version < 2) { ... }".
+            if (version < 2) {
+                // Which process runs a launch, so that one killed without a word is not "running" forever.
+                st.execute("ALTER TABLE runs ADD COLUMN launcher TEXT");
+            }
+            // A later schema version adds its changes here as "if (version < 3) { ... }".
             st.execute("PRAGMA application_id = " + APPLICATION_ID);
             st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
         }
@@ -262,8 +266,8 @@ public final class StateStore implements AutoCloseable {
         Objects.requireNonNull(logdir, "logdir");
         long now = System.currentTimeMillis();
         return write(() -> insert("INSERT INTO runs (job, run_name, backend, logdir, logdir_name, local_log,"
-                        + " started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                job, runName, backend, logdir, lastSegment(logdir), localLog, now, RunRecord.RUNNING));
+                        + " started_at, status, launcher) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                job, runName, backend, logdir, lastSegment(logdir), localLog, now, RunRecord.RUNNING, LauncherProcess.current()));
     }
 
     /**
@@ -288,7 +292,20 @@ public final class StateStore implements AutoCloseable {
     /** Run {@code id}, if recorded. */
     public Optional<RunRecord> run(long id) {
         return read(() -> query("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?", StateStore::runRecord, id))
-                .stream().findFirst();
+                .stream().findFirst().map(this::settled);
+    }
+
+    /**
+     * A run recorded as running whose launcher process is gone (killed without a word) is recorded as
+     * interrupted, and returned so.
+     */
+    private RunRecord settled(RunRecord r) {
+        if (!RunRecord.RUNNING.equals(r.status())) return r;
+        List<String> launcher = read(() -> query("SELECT launcher FROM runs WHERE id = ?", rs -> rs.getString(1), r.id()));
+        if (launcher.isEmpty() || !LauncherProcess.gone(launcher.get(0))) return r;
+        write(() -> update("UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?",
+                RunRecord.INTERRUPTED, System.currentTimeMillis(), r.id(), RunRecord.RUNNING));
+        return run(r.id()).orElse(r);
     }
 
     /**
@@ -298,7 +315,7 @@ public final class StateStore implements AutoCloseable {
     public Optional<RunRecord> latestRun(String runNameOrLogdirName) {
         return read(() -> query("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_name = ? OR logdir_name = ?"
                         + " ORDER BY id DESC LIMIT 1", StateStore::runRecord, runNameOrLogdirName, runNameOrLogdirName))
-                .stream().findFirst();
+                .stream().findFirst().map(this::settled);
     }
 
     /** The newest {@code limit} runs, newest first. */
@@ -307,7 +324,7 @@ public final class StateStore implements AutoCloseable {
             throw new IllegalArgumentException("limit must be at least 1, not " + limit);
         }
         return read(() -> query("SELECT " + RUN_COLUMNS + " FROM runs ORDER BY id DESC LIMIT ?",
-                StateStore::runRecord, limit));
+                StateStore::runRecord, limit)).stream().map(this::settled).toList();
     }
 
     // ---- steps ----

@@ -415,6 +415,28 @@ class StateStoreTest {
         return DriverManager.getConnection("jdbc:sqlite:" + file);
     }
 
+    @Test
+    void aRunWhoseLauncherDiedWithoutAWordIsInterruptedAndOneStillGoingIsNot() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        long pid = p.pid();
+        long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        p.waitFor();
+        String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        try (StateStore store = StateStore.open(home)) {
+            long killed = store.startRun("job", "killed", "local", "/runs/killed", null);
+            long going = store.startRun("job", "going", "local", "/runs/going", null);
+            long elsewhere = store.startRun("job", "elsewhere", "local", "/runs/elsewhere", null);
+            try (Connection c = connect(home.resolve("state.db")); Statement st = c.createStatement()) {
+                st.execute("UPDATE runs SET launcher = '" + bootId + ":" + pid + ":" + start + "' WHERE id = " + killed);
+                st.execute("UPDATE runs SET launcher = 'another-boot:" + pid + ":" + start + "' WHERE id = " + elsewhere);
+            }
+            assertThat(store.run(killed).orElseThrow().status()).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(store.run(killed).orElseThrow().finishedAt()).isNotNull();
+            assertThat(store.latestRun("going").orElseThrow().status()).isEqualTo(RunRecord.RUNNING); // this JVM
+            assertThat(store.run(elsewhere).orElseThrow().status()).isEqualTo(RunRecord.RUNNING); // not ours to judge
+        }
+    }
+
     private static String pragma(Path file, String name) throws SQLException {
         try (Connection c = connect(file); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA " + name)) {
