@@ -3,7 +3,6 @@ package io.fastgpu.core.spi;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
 import io.fastgpu.core.runtime.Parallel;
-import io.fastgpu.core.runtime.Parallel.Outcome;
 import io.fastgpu.core.transport.Transport;
 
 import java.time.Duration;
@@ -54,19 +53,19 @@ public interface Provider extends AutoCloseable {
      * this. When some cannot be made, the ones made by this call are removed again and the exception names both.
      */
     default List<Instance> createAll(List<CreateRequest> requests) {
-        List<Outcome<CreateRequest, Instance>> outcomes =
-                Parallel.each(requests, this::create);
-        List<String> failed = outcomes.stream().filter(o -> !o.ok())
-                .map(o -> o.item().name() + ": " + o.error().getMessage()).toList();
-        if (failed.isEmpty()) return outcomes.stream().map(Outcome::value).toList();
-        List<Instance> made = outcomes.stream().filter(Outcome::ok)
-                .map(Outcome::value).toList();
-        Parallel.each(made, i -> { destroy(i.id()); return null; });
-        RuntimeException first = outcomes.stream().filter(o -> !o.ok()).findFirst().orElseThrow().error();
-        String removed = made.isEmpty() ? "" : "; removed again what this call made: "
-                + String.join(", ", made.stream().map(Instance::name).toList());
-        throw new FastGpuException(failed.size() + " of " + requests.size() + " machine(s) could not be created: "
-                + String.join("; ", failed) + removed, first);
+        // One after the other, in order, so that task0 gets the first address where a provider hands them out.
+        List<Instance> made = new java.util.ArrayList<>();
+        for (CreateRequest r : requests) {
+            try {
+                made.add(create(r));
+            } catch (RuntimeException e) {
+                if (made.isEmpty()) throw e;
+                Parallel.each(made, i -> { destroy(i.id()); return null; });
+                throw new FastGpuException(r.name() + " could not be created: " + e.getMessage()
+                        + "; removed again what this call made: " + String.join(", ", made.stream().map(Instance::name).toList()), e);
+            }
+        }
+        return made;
     }
 
     void start(String id);
