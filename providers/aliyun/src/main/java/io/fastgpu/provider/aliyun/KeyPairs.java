@@ -105,6 +105,18 @@ final class KeyPairs {
         }
     }
 
+    /** Temporary key files a run killed while saving left behind (an hour old or more). */
+    private static void removeStaleTemporaries(Path dir) {
+        long cutoff = System.currentTimeMillis() - java.time.Duration.ofHours(1).toMillis();
+        try (var files = Files.newDirectoryStream(dir, ".key*.tmp")) {
+            for (Path f : files) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoff) Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // best effort: a stray temporary file does no harm
+        }
+    }
+
     /**
      * Saves the key whole or not at all, readable by its owner only, and never over a key another run saved at the
      * same time (that one is kept: it is the one being imported).
@@ -113,6 +125,7 @@ final class KeyPairs {
         Path tmp = null;
         try {
             Files.createDirectories(key.getParent());
+            removeStaleTemporaries(key.getParent());
             tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
