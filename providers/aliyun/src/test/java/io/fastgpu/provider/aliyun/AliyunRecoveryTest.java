@@ -103,6 +103,20 @@ class AliyunRecoveryTest {
         }
     }
 
+    @Test
+    void aMachineThatDoesNotComeUpInTimeIsNamedWithItsLastState() throws Exception {
+        try (CloudFixture cloud = new CloudFixture(dir, EmulatorConfig.builder().bootLatency(Duration.ofMinutes(10)));
+             AliyunProvider p = cloud.provider(dir.resolve("home"))) {
+            Instance i = p.create(request("slow-boot"));
+            long t0 = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.awaitAllReady(java.util.List.of(i.id()), Duration.ofSeconds(2)))
+                    .hasMessageContaining("instance " + i.id() + " is not Running after 2 s (last state ")
+                    .hasMessageContaining("check the instance type's stock and your quota")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
     private static long selfRules(CloudApi api, String sg) {
         var body = api.call("DescribeSecurityGroupAttribute", () -> api.ecs().describeSecurityGroupAttribute(
                 new com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest().setRegionId(api.region())

@@ -25,14 +25,14 @@ final class CloudFixture implements AutoCloseable {
     final EmulatedCloud cloud;
     final Path root;
 
-    CloudFixture(Path root) { this(root, EmulatorConfig.builder()); }
+    CloudFixture(Path root) { this(root, EmulatorConfig.builder().bootLatency(Duration.ofMillis(300))); }
 
     CloudFixture(Path root, EmulatorConfig.Builder config) {
         this.root = root;
         try {
             Files.createDirectories(root);
-            cloud = EmulatedCloud.start(config.accessKey(KEY_ID, SECRET).loopbackAddresses(true)
-                    .bootLatency(Duration.ofMillis(300)).build(), 0, root.resolve("machines"), freePort());
+            cloud = EmulatedCloud.start(config.accessKey(KEY_ID, SECRET).loopbackAddresses(true).build(), 0,
+                    root.resolve("machines"), freePort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
