@@ -41,7 +41,8 @@ final class JobProvisioner {
 
     JobRuntime provision(JobOptions o) {
         Provider provider = fg.provider(o.backend());
-        List<Instance> known = provider.list();
+        // A terminated machine (a spot instance the cloud took back) cannot be reused: its task gets a new one.
+        List<Instance> known = provider.list().stream().filter(i -> i.state() != InstanceState.TERMINATED).toList();
         List<Slot> slots = IntStream.range(0, o.numTasks()).mapToObj(i -> {
             String name = TaskNames.of(i, o.name());
             return new Slot(i, name, known.stream().filter(x -> x.name().equals(name)).findFirst());

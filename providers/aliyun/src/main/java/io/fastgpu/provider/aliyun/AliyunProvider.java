@@ -198,10 +198,21 @@ public final class AliyunProvider implements Provider {
         String gpu = i.getGPUAmount() != null && i.getGPUAmount() > 0 && i.getGPUSpec() != null && !i.getGPUSpec().isBlank()
                 ? Catalog.shortGpu(i.getGPUSpec()) + " x " + i.getGPUAmount()
                 : catalog().type(nz(i.getInstanceType())).map(Catalog.Type::gpu).orElse("-");
-        Instance result = new Instance(i.getInstanceId(), nz(i.getInstanceName()), NAME, state(i.getStatus()), nz(i.getInstanceType()),
+        InstanceState state = state(i.getStatus());
+        if (reclaimed(i)) {
+            state = InstanceState.TERMINATED;
+            tags.put("aliyun:reclaimed", "spot");
+        }
+        Instance result = new Instance(i.getInstanceId(), nz(i.getInstanceName()), NAME, state, nz(i.getInstanceType()),
                 gpu, publicIp, privateIp, created(i.getCreationTime()), tags);
         seen.put(result.id(), new Seen(result, System.nanoTime()));
         return result;
+    }
+
+    /** A spot instance the cloud is taking back: stopped, locked for {@code Recycling}; it can only be released. */
+    private static boolean reclaimed(DescribeInstancesResponseBodyInstancesInstance i) {
+        return i.getOperationLocks() != null && i.getOperationLocks().getLockReason() != null
+                && i.getOperationLocks().getLockReason().stream().anyMatch(l -> "Recycling".equals(l.getLockReason()));
     }
 
     static InstanceState state(String status) {
@@ -285,7 +296,16 @@ public final class AliyunProvider implements Provider {
     public List<Instance> createAll(List<CreateRequest> requests) {
         if (requests.isEmpty()) return List.of();
         validate(requests);
-        List<String> taken = list().stream().map(Instance::name).toList();
+        List<String> wanted = requests.stream().map(CreateRequest::name).toList();
+        List<Instance> existing = list();
+        for (Instance gone : existing) {
+            if (gone.state() == InstanceState.TERMINATED && wanted.contains(gone.name())) {
+                events.on(new Event.Notice(Event.Level.WARN, gone.name() + " (" + gone.id() + ") was taken back by the cloud"
+                        + " (spot); releasing it and creating a new one"));
+                destroy(gone.id());
+            }
+        }
+        List<String> taken = existing.stream().filter(i -> i.state() != InstanceState.TERMINATED).map(Instance::name).toList();
         for (CreateRequest r : requests) {
             if (taken.contains(r.name())) {
                 throw new FastGpuException("an instance named " + r.name() + " already exists in " + api().region()
@@ -419,7 +439,10 @@ public final class AliyunProvider implements Provider {
                             continue;
                         }
                         lastSeen.put(id, i.getStatus());
-                        if ("Stopped".equals(i.getStatus())) {
+                        if (reclaimed(i)) {
+                            failures.put(id, new FastGpuException(i.getInstanceName() + " (" + id + ") was taken back by the cloud"
+                                    + " (spot); launch again to get a new machine for it"));
+                        } else if ("Stopped".equals(i.getStatus())) {
                             failures.put(id, new FastGpuException(i.getInstanceName() + " (" + id + ") is stopped; start it with 'fastgpu start "
                                     + i.getInstanceName() + "'"));
                         } else if ("Running".equals(i.getStatus())) {

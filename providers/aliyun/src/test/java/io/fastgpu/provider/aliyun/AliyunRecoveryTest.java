@@ -117,6 +117,33 @@ class AliyunRecoveryTest {
         }
     }
 
+    @Test
+    void aSpotInstanceTheCloudTookBackIsReplacedByTheNextLaunch() throws Exception {
+        try (CloudFixture cloud = new CloudFixture(dir)) {
+            var fg = io.fastgpu.core.runtime.FastGpu.builder().home(dir.resolve("home")).settings(cloud.env())
+                    .confirmer(q -> true).build();
+            var options = io.fastgpu.api.JobOptions.builder("spotjob").backend(AliyunProvider.NAME).numTasks(2)
+                    .instanceType("ecs.g7.xlarge").spot(true).confirmCost(true).build();
+            var first = fg.makeJob(options);
+            String reclaimedId = idOf(first.tasks().get(1));
+            String keptId = idOf(first.tasks().get(0));
+            cloud.cloud.api().interruptSpotInstance(reclaimedId);
+            var p = (AliyunProvider) fg.provider(AliyunProvider.NAME);
+            assertThat(p.list()).filteredOn(i -> i.id().equals(reclaimedId)).extracting(Instance::state)
+                    .containsExactly(InstanceState.TERMINATED);
+
+            var second = fg.makeJob(options);
+
+            assertThat(idOf(second.tasks().get(0))).isEqualTo(keptId);
+            assertThat(idOf(second.tasks().get(1))).isNotEqualTo(reclaimedId);
+            assertThat(second.tasks().get(1).runWithOutput("echo back").stdout()).isEqualTo("back\n");
+            assertThat(cloud.cloud.api().instances()).extracting(v -> v.instanceId()).doesNotContain(reclaimedId).hasSize(2);
+            fg.close();
+        }
+    }
+
+    private static String idOf(io.fastgpu.api.Task t) { return ((io.fastgpu.core.runtime.TaskRuntime) t).instance().id(); }
+
     private static long selfRules(CloudApi api, String sg) {
         var body = api.call("DescribeSecurityGroupAttribute", () -> api.ecs().describeSecurityGroupAttribute(
                 new com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest().setRegionId(api.region())
