@@ -82,7 +82,12 @@ final class PinnedHostKeys implements ServerKeyVerifier {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.startsWith(name + " ")) removed = true; else kept.add(line);
             }
-            if (removed) Files.write(file, kept, StandardCharsets.UTF_8);
+            if (removed) {
+                // Whole or not at all: a process killed mid-write must not lose the other pinned keys.
+                Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+                Files.write(tmp, kept, StandardCharsets.UTF_8);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             return removed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
