@@ -65,14 +65,15 @@ final class CreateCommand implements Callable<Integer> {
         if (!jobName.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
             throw new InvalidSpecException("'" + jobName + "' is not allowed as a job name (letters, digits, '-', '_'; up to 63)");
         }
-        int n = machines != null ? machines : cfg.integer("machines", file) != null ? cfg.integer("machines", file) : 1;
+        int n = first(machines, cfg.integer("machines", file), 1);
         if (n < 1 || n > 1000) throw new InvalidSpecException("machines must be 1..1000, was " + n);
-        int disk = systemDisk != null ? systemDisk : cfg.integer("system_disk_size", file) != null ? cfg.integer("system_disk_size", file) : 100;
-        int data = dataDisk != null ? dataDisk : cfg.integer("data_disk_size", file) != null ? cfg.integer("data_disk_size", file) : 0;
-        boolean wantSpot = spot != null ? spot : Boolean.TRUE.equals(cfg.bool("spot", file));
-        boolean skip = skipSetup != null ? skipSetup : Boolean.TRUE.equals(cfg.bool("skip_setup", file));
-        boolean withNas = nas != null ? nas : Boolean.FALSE.equals(cfg.bool("disable_nas", file));
-        boolean confirmed = confirmCost != null ? confirmCost : Boolean.TRUE.equals(cfg.bool("confirm_cost", file));
+        int disk = first(systemDisk, cfg.integer("system_disk_size", file), 100);
+        int data = first(dataDisk, cfg.integer("data_disk_size", file), 0);
+        boolean wantSpot = first(spot, cfg.bool("spot", file), false);
+        boolean skip = first(skipSetup, cfg.bool("skip_setup", file), false);
+        Boolean disableNas = cfg.bool("disable_nas", file);
+        boolean withNas = first(nas, disableNas == null ? null : !disableNas, false);
+        boolean confirmed = first(confirmCost, cfg.bool("confirm_cost", file), false);
         Map<String, String> options = new LinkedHashMap<>();
         String vpc = pick(vpcName, cfg.text("vpc_name"));
         if (!vpc.isEmpty()) options.put("vpc_name", vpc);
@@ -92,6 +93,11 @@ final class CreateCommand implements Callable<Integer> {
         ctx.out().println("Next: 'fastgpu ssh task0." + jobName + "', 'fastgpu stop " + group + "' when done"
                 + " (stopped machines cost only their disks), 'fastgpu kill " + group + "' to release them.");
         return 0;
+    }
+
+    /** The flag when given, else the file's value when it has one, else the default. */
+    private static <T> T first(T flag, T fromFile, T otherwise) {
+        return flag != null ? flag : fromFile != null ? fromFile : otherwise;
     }
 
     private static String pick(String flag, String fromFile) { return flag != null ? flag.strip() : fromFile.strip(); }

@@ -2,8 +2,8 @@ package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
+import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.Provider;
-import io.fastgpu.provider.aliyun.AliyunProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fastgpu ls}: the instances, in the original's table. */
@@ -49,7 +51,7 @@ final class LsCommand implements Callable<Integer> {
             if (!p.configured()) continue;
             List<Instance> all;
             try {
-                all = p instanceof AliyunProvider a ? a.list(allOwners) : p.list();
+                all = p.list(allOwners);
             } catch (FastGpuException e) {
                 notes.add(backend + ": " + e.getMessage());
                 continue;
@@ -65,6 +67,8 @@ final class LsCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             double hourly = 0;
             double soFar = 0;
+            // One price lookup per instance type (the cloud's price API is rate-limited), not one per instance.
+            Map<String, Double> prices = new HashMap<>();
             for (Instance i : shown) {
                 List<String> cells = new ArrayList<>(List.of(i.name(), i.createdAt().equals(Instant.EPOCH) ? "-"
                         : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()), dash(i.privateIp()), i.gpu(),
@@ -75,7 +79,9 @@ final class LsCommand implements Callable<Integer> {
                 }
                 rows.add(cells.toArray(String[]::new));
                 if (p.capabilities().costsMoney() && i.state().isRunning()) {
-                    double price = p.hourlyPrice(new io.fastgpu.api.Resources(i.instanceType(), "", i.tags().containsKey("aliyun:spot"), 100), 1);
+                    boolean spot = i.tags().containsKey("aliyun:spot");
+                    double price = prices.computeIfAbsent(i.instanceType() + (spot ? " spot" : ""),
+                            k -> p.hourlyPrice(new Resources(i.instanceType(), "", spot, 100), 1));
                     if (price > 0) {
                         hourly += price;
                         soFar += price * i.ageHours(now);

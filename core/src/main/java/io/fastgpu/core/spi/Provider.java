@@ -32,6 +32,12 @@ public interface Provider extends AutoCloseable {
     /** Every machine this provider knows, in any state but terminated. */
     List<Instance> list();
 
+    /**
+     * Like {@link #list()}, and with {@code allOwners} also the machines other users made, where the backend is
+     * shared by several people (a cloud account); the same as {@link #list()} elsewhere.
+     */
+    default List<Instance> list(boolean allOwners) { return list(); }
+
     default Optional<Instance> findByName(String name) {
         return list().stream().filter(i -> i.name().equals(name)).findFirst();
     }

@@ -162,6 +162,7 @@ public final class AliyunProvider implements Provider {
     public List<Instance> list() { return list(false); }
 
     /** The FastGPU machines of the region: the caller's, or everyone's with {@code allOwners}. */
+    @Override
     public List<Instance> list(boolean allOwners) {
         List<Instance> result = new ArrayList<>();
         for (var i : describe(allOwners ? null : settings().owner(), null)) result.add(toInstance(i));
@@ -451,7 +452,7 @@ public final class AliyunProvider implements Provider {
                             if (fresh.remove(id)) forgetHostKey(inst.publicIp()); // a new machine on a possibly reused address
                             probing.put(id, pool.submit(() -> {
                                 try {
-                                    awaitSsh(inst, deadline, lastSeen);
+                                    awaitSsh(inst, deadline);
                                     ready.put(id, inst);
                                 } catch (FastGpuException e) {
                                     failures.put(id, e);
@@ -500,7 +501,7 @@ public final class AliyunProvider implements Provider {
         return ids.stream().map(ready::get).toList();
     }
 
-    private void awaitSsh(Instance inst, long deadline, Map<String, String> lastSeen) {
+    private void awaitSsh(Instance inst, long deadline) {
         String lastError = "";
         while (true) {
             try {

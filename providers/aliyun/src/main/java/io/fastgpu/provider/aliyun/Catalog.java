@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -93,7 +92,6 @@ final class Catalog {
     /** {@code NVIDIA V100} / {@code Tesla V100-SXM2} → {@code V100}. */
     static String shortGpu(String spec) {
         if (spec == null) return "";
-        String s = spec.strip().replaceFirst("^(?i)(nvidia|tesla)\\s+", "");
-        return s.toUpperCase(Locale.ROOT).equals(s) || s.isEmpty() ? s : s;
+        return spec.strip().replaceFirst("^(?i)(nvidia|tesla)\\s+", "");
     }
 }

@@ -42,13 +42,6 @@ final class Errors {
         if (c.startsWith("InvalidImage")) {
             return new InvalidSpecException("image not usable: " + e.getMessage() + "; 'fastgpu queryimage' lists the images");
         }
-        if (c.startsWith("InvalidAccessKeyId") || c.startsWith("SignatureDoesNotMatch") || c.startsWith("IncompleteSignature")) {
-            return new FastGpuException("Alibaba Cloud refused the access key: " + e.getMessage()
-                    + "; check ALIYUN_ACCESS_KEY_ID / ALIYUN_ACCESS_KEY_SECRET", e);
-        }
-        if (c.startsWith("Forbidden")) {
-            return new FastGpuException("the access key may not do this: " + e.getMessage() + "; grant the RAM user ECS/VPC/NAS permissions", e);
-        }
-        return e;
+        return e; // refused keys and missing permissions were already explained by general()
     }
 }
