@@ -13,7 +13,7 @@
  * provider calls --other-rps. Then, in a fresh provider or runtime (nothing cached, SDK clients not yet made), timed
  * from the call until it returns:
  *
- *   provider  AliyunProvider.createAll(N requests) + awaitAllReady(ids): what a launch costs below the runtime
+ *   provider  AliyunProvider.create(N requests) + awaitReady(ids): what a launch costs below the runtime
  *             (checks, network and key pair of the fresh account, N RunInstances, polling, an SSH login on each,
  *             so the end is when the last machine answers SSH)
  *   makejob   FastGpu.makeJob(N tasks, backend aliyun): the same through the runtime, plus the log folder,
@@ -41,7 +41,7 @@ import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.Resources;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.JobRuntime;
-import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.emulator.aliyun.AliyunEmulator;
 import io.fastgpu.emulator.aliyun.EmulatedCloud;
@@ -190,16 +190,16 @@ public class ProvisionBench {
                     requests.add(new CreateRequest("task" + i + ".pbench", new Resources(TYPE, "", false, 100), "",
                             Map.of("fastgpu:job", "pbench", "fastgpu:task", String.valueOf(i)), Map.of()));
                 }
-                List<Instance> made = provider.createAll(requests);
+                List<Instance> made = provider.create(io.fastgpu.core.spi.CreatePlan.of(requests)).orThrow();
                 long t1 = System.nanoTime();
                 long calls1 = provider.apiCalls();
-                List<Instance> ready = provider.awaitAllReady(made.stream().map(Instance::id).toList(), Duration.ofMinutes(10));
+                List<Instance> ready = provider.awaitReady(made.stream().map(Instance::id).toList(), Duration.ofMinutes(10));
                 long t2 = System.nanoTime();
                 long calls2 = provider.apiCalls();
                 if (ready.size() != instances || ready.stream().map(Instance::id).distinct().count() != instances) {
-                    throw new IllegalStateException("awaitAllReady answered " + ready.size() + " instances, expected " + instances);
+                    throw new IllegalStateException("awaitReady answered " + ready.size() + " instances, expected " + instances);
                 }
-                split = String.format(Locale.ROOT, "createAll %.2f s (%.2f calls/instance), awaitAllReady %.2f s (%.2f calls/instance)",
+                split = String.format(Locale.ROOT, "create %.2f s (%.2f calls/instance), awaitReady %.2f s (%.2f calls/instance)",
                         (t1 - t0) / 1e9, calls1 / (double) instances, (t2 - t1) / 1e9, (calls2 - calls1) / (double) instances);
                 fields.append(String.format(Locale.ROOT, " %s_create_s=%.3f %s_wait_s=%.3f %s_create_calls=%d %s_wait_calls=%d",
                         kind, (t1 - t0) / 1e9, kind, (t2 - t1) / 1e9, kind, calls1, kind, calls2 - calls1));

@@ -1,6 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.spi.facet.Firewall;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +33,9 @@ final class AddIpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var p = AliyunCommands.provider(ctx);
+        var firewall = Facets.require(ctx, Firewall.class, "addip");
         String address = ip != null ? ip.strip() : publicAddress(ctx.env().getOrDefault("FASTGPU_PUBLIC_IP_URL", "https://api.ipify.org"));
-        p.addIp(address);
+        firewall.allowSsh(address);
         ctx.out().println("SSH is open to " + address + (name == null ? "" : " for " + name) + ": " + ctx.style().green("done"));
         return 0;
     }

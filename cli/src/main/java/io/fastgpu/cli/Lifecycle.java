@@ -1,7 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
-import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.util.Parallel;
 
 import java.util.ArrayList;
 import java.util.List;

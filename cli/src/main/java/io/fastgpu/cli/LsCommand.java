@@ -4,6 +4,10 @@ import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.spi.Tags;
+import io.fastgpu.core.spi.facet.Pricing;
+import io.fastgpu.core.spi.facet.Probing;
+import io.fastgpu.core.spi.facet.SharedAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,18 +55,20 @@ final class LsCommand implements Callable<Integer> {
             if (!p.configured()) continue;
             List<Instance> all;
             try {
-                all = p.list(allOwners);
+                var account = p.capabilities().facet(SharedAccount.class);
+                all = allOwners && account.isPresent() ? account.get().listAllOwners() : p.list();
             } catch (FastGpuException e) {
                 notes.add(backend + ": " + e.getMessage());
                 continue;
             }
             fg.state().upsertInstances(backend, all);
             // Reachability and GPUs, where only asking the machines tells (ssh hosts).
-            List<Instance> shown = new ArrayList<>(p.probe(all.stream().filter(i -> includeStopped || i.state().isRunning()).toList()));
+            List<Instance> listed = all.stream().filter(i -> includeStopped || i.state().isRunning()).toList();
+            List<Instance> shown = new ArrayList<>(p.capabilities().facet(Probing.class).map(f -> f.probe(listed)).orElse(listed));
             shown.sort(Comparator.comparing(Instance::name));
             everything.addAll(shown);
             if (shown.isEmpty()) continue;
-            text.append(p.scope().isEmpty() ? "Backend " + backend : p.scope()).append('\n');
+            text.append(p.capabilities().facet(SharedAccount.class).map(SharedAccount::scope).orElse("Backend " + backend)).append('\n');
             text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
             List<String[]> rows = new ArrayList<>();
             double hourly = 0;
@@ -74,14 +80,15 @@ final class LsCommand implements Callable<Integer> {
                         : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()), dash(i.privateIp()), i.gpu(),
                         i.instanceType(), i.state().label()));
                 if (allOwners) {
-                    cells.add(i.tags().getOrDefault("fastgpu:owner", "-"));
+                    cells.add(i.tags().getOrDefault(Tags.OWNER, "-"));
                     cells.add(i.id());
                 }
                 rows.add(cells.toArray(String[]::new));
-                if (p.capabilities().costsMoney() && i.state().isRunning()) {
+                var pricing = p.capabilities().facet(Pricing.class);
+                if (pricing.isPresent() && i.state().isRunning()) {
                     boolean spot = i.tags().containsKey("aliyun:spot");
                     double price = prices.computeIfAbsent(i.instanceType() + (spot ? " spot" : ""),
-                            k -> p.hourlyPrice(new Resources(i.instanceType(), "", spot, 100), 1));
+                            k -> pricing.get().hourlyPrice(new Resources(i.instanceType(), "", spot, 100), 1));
                     if (price > 0) {
                         hourly += price;
                         soFar += price * i.ageHours(now);

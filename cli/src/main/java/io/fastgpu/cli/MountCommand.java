@@ -1,7 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
-import io.fastgpu.provider.aliyun.AliyunProvider;
+import io.fastgpu.core.spi.facet.NetworkStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -28,10 +28,10 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() {
         var selected = InstanceSelector.select(ctx.fastGpu(), name);
         List<String> notAliyun = new ArrayList<>();
-        for (var s : selected) if (!(s.provider() instanceof AliyunProvider)) notAliyun.add(s.instance().name());
+        for (var s : selected) if (s.provider().capabilities().facet(NetworkStorage.class).isEmpty()) notAliyun.add(s.instance().name());
         if (!notAliyun.isEmpty()) {
-            throw new FastGpuException("NAS is an Alibaba Cloud service; not on aliyun: " + String.join(", ", notAliyun));
+            throw new FastGpuException("their backend has no shared file system to mount (aliyun's NAS has): " + String.join(", ", notAliyun));
         }
-        return Lifecycle.apply(ctx, selected, "mount NAS on", s -> ((AliyunProvider) s.provider()).mount(s.instance()));
+        return Lifecycle.apply(ctx, selected, "mount NAS on", s -> s.provider().capabilities().facet(NetworkStorage.class).orElseThrow().mount(s.instance()));
     }
 }

@@ -1,6 +1,7 @@
 package io.fastgpu.cli;
 
-import io.fastgpu.provider.aliyun.GpuOffer;
+import io.fastgpu.core.spi.facet.MachineCatalog;
+import io.fastgpu.core.spi.facet.MachineCatalog.GpuOffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +29,8 @@ final class QueryGpuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var p = AliyunCommands.provider(ctx);
-        List<GpuOffer> offers = p.queryGpu().stream()
+        var p = Facets.require(ctx, MachineCatalog.class, "querygpu");
+        List<GpuOffer> offers = p.gpuOffers().stream()
                 .filter(o -> gpu == null || o.gpuModel().equalsIgnoreCase(gpu)).toList();
         if (json) {
             ctx.out().println(Json.list(offers.stream().map(o -> Json.object(
@@ -44,7 +45,7 @@ final class QueryGpuCommand implements Callable<Integer> {
                     String.valueOf(o.vcpu()), String.format(Locale.ROOT, "%.0f GB", o.memoryGb()),
                     String.format(Locale.ROOT, "%.2f", o.pricePerHour())});
         }
-        Table.print(ctx.out(), new String[]{"Instance Type", "GPU", "GPU Memory", "vCPU", "Memory", "Price/hour (CNY)"}, rows);
+        Table.print(ctx.out(), new String[]{"Instance Type", "GPU", "GPU Memory", "vCPU", "Memory", "Price/hour (" + p.currency() + ")"}, rows);
         ctx.out().println("Prices: pay-as-you-go estimates from " + p.priceSource() + "; spot is usually far cheaper.");
         return 0;
     }

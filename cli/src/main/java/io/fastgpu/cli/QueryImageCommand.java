@@ -1,6 +1,6 @@
 package io.fastgpu.cli;
 
-import io.fastgpu.provider.aliyun.Images;
+import io.fastgpu.core.spi.facet.MachineCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class QueryImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Images.Image> images = AliyunCommands.provider(ctx).queryImage().stream()
+        List<MachineCatalog.Image> images = Facets.require(ctx, MachineCatalog.class, "queryimage").images().stream()
                 .filter(i -> filter == null || i.name().contains(filter) || i.id().contains(filter)).toList();
         if (json) {
             ctx.out().println(Json.list(images.stream().map(i -> Json.object("id", i.id(), "name", i.name(), "os", i.os(),
@@ -35,7 +35,7 @@ final class QueryImageCommand implements Callable<Integer> {
             return 0;
         }
         List<String[]> rows = new ArrayList<>();
-        for (Images.Image i : images) rows.add(new String[]{i.name(), i.id(), i.os(), i.sizeGb() + " GB", i.created()});
+        for (MachineCatalog.Image i : images) rows.add(new String[]{i.name(), i.id(), i.os(), i.sizeGb() + " GB", i.created()});
         Table.print(ctx.out(), new String[]{"Image Name", "Image Id", "OS", "Size", "Created"}, rows);
         return 0;
     }

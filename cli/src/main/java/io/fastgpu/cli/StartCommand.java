@@ -24,7 +24,7 @@ final class StartCommand implements Callable<Integer> {
         // Returns when the machines answer, so that the next command (ssh, exec) finds them ready.
         return Lifecycle.apply(ctx, selected, "start", s -> {
             s.provider().start(s.instance().id());
-            s.provider().awaitReady(s.instance().id(), java.time.Duration.ofMinutes(10));
+            s.provider().awaitReady(java.util.List.of(s.instance().id()), java.time.Duration.ofMinutes(10));
         });
     }
 }

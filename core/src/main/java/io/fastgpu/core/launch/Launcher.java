@@ -10,7 +10,7 @@ import io.fastgpu.api.RunOptions;
 import io.fastgpu.core.files.FileSelection;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.JobRuntime;
-import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.state.StateStore;
 

@@ -1,5 +1,6 @@
 package io.fastgpu.core.runtime;
 
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.api.CommandFailedException;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
@@ -7,7 +8,11 @@ import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.spi.Tags;
+import io.fastgpu.core.spi.facet.Pricing;
+import io.fastgpu.core.spi.facet.RendezvousPorts;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.util.ShellQuote;
 
@@ -47,15 +52,14 @@ final class JobProvisioner {
             String name = TaskNames.of(i, o.name());
             return new Slot(i, name, known.stream().filter(x -> x.name().equals(name)).findFirst());
         }).toList();
-        Map<String, String> tagsBase = Map.of("fastgpu:job", o.name(), "fastgpu:owner", System.getProperty("user.name", "unknown"));
-        provider.validate(slots.stream().filter(s -> s.existing().isEmpty())
-                .map(s -> new CreateRequest(s.name(), o.resources(), o.zone(), tagsBase, options(o))).toList());
+        CreatePlan plan = provider.validate(slots.stream().filter(s -> s.existing().isEmpty()).map(s -> request(o, s)).toList());
         confirmCost(provider, o, slots);
 
-        List<Ready> ready = getReady(provider, o, slots);
+        List<Ready> ready = getReady(provider, plan, slots);
         String masterIp = ready.get(0).instance().privateIp();
         String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
-        int port = provider.rendezvousPort(o.name());
+        int port = provider.capabilities().facet(RendezvousPorts.class).map(r -> r.rendezvousPort(o.name()))
+                .orElse(RendezvousPorts.DEFAULT);
         String logdir = chooseLogdir(provider, ready.get(0).instance(), o.runName());
 
         int gpus = gpusPerNode(ready.get(0).instance().gpu());
@@ -96,18 +100,19 @@ final class JobProvisioner {
     private void confirmCost(Provider provider, JobOptions o, List<Slot> slots) {
         long toBuy = slots.stream().filter(s -> s.existing().map(i -> !i.state().isRunning()).orElse(true)).count();
         if (toBuy == 0 || !provider.capabilities().costsMoney() || o.confirmCost()) return;
-        double hourly = provider.hourlyPrice(o.resources(), (int) toBuy);
+        var pricing = provider.capabilities().facet(Pricing.class);
+        double hourly = pricing.map(p -> p.hourlyPrice(o.resources(), (int) toBuy)).orElse(-1.0);
         String price = hourly > 0 ? String.format(Locale.ROOT, ": about %.2f per hour", hourly) : "";
         String question = toBuy + " x " + (o.resources().instanceType().isEmpty() ? "default" : o.resources().instanceType())
                 + (o.resources().spot() ? " (spot)" : "") + " on " + provider.name()
-                + ". " + provider.costNotice() + price + ". Confirm to continue? (y/n)";
+                + ". " + pricing.map(Pricing::costNotice).orElse("Costs of the resources will be charged on your account") + price + ". Confirm to continue? (y/n)";
         if (!fg.confirmer().confirm(question)) {
             throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
         }
     }
 
     /** Starts the stopped machines, creates the missing ones (in one batch), then waits for all of them. */
-    private List<Ready> getReady(Provider provider, JobOptions o, List<Slot> slots) {
+    private List<Ready> getReady(Provider provider, CreatePlan plan, List<Slot> slots) {
         List<Slot> existing = slots.stream().filter(s -> s.existing().isPresent()).toList();
         Parallel.all("start", existing, Slot::name, s -> {
             Instance inst = s.existing().get();
@@ -119,18 +124,12 @@ final class JobProvisioner {
             }
             return null;
         });
-        List<Slot> missing = slots.stream().filter(s -> s.existing().isEmpty()).toList();
-        List<CreateRequest> requests = missing.stream().map(s -> {
-            fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + s.name()));
-            Map<String, String> tags = Map.of("fastgpu:job", o.name(), "fastgpu:task", String.valueOf(s.index()),
-                    "fastgpu:owner", System.getProperty("user.name", "unknown"));
-            return new CreateRequest(s.name(), o.resources(), o.zone(), tags, options(o));
-        }).toList();
-        List<Instance> made = requests.isEmpty() ? List.of() : provider.createAll(requests);
+        plan.requests().forEach(r -> fg.events().on(new Event.Notice(Event.Level.INFO, "Creating " + r.name())));
+        List<Instance> made = plan.isEmpty() ? List.of() : provider.create(plan).orThrow();
         Map<String, Instance> byName = new LinkedHashMap<>();
         for (Instance i : made) byName.put(i.name(), i);
         List<String> ids = slots.stream().map(s -> s.existing().orElseGet(() -> byName.get(s.name())).id()).toList();
-        List<Instance> readyInstances = provider.awaitAllReady(ids, READY_TIMEOUT);
+        List<Instance> readyInstances = provider.awaitReady(ids, READY_TIMEOUT);
         List<Ready> result = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++) {
             result.add(new Ready(readyInstances.get(i), slots.get(i).existing().isEmpty()));
@@ -181,6 +180,11 @@ final class JobProvisioner {
         } catch (FastGpuException e) {
             fg.events().on(new Event.Notice(Event.Level.WARN, "state not recorded: " + e.getMessage()));
         }
+    }
+
+    private static CreateRequest request(JobOptions o, Slot s) {
+        Map<String, String> tags = Map.of(Tags.JOB, o.name(), Tags.TASK, String.valueOf(s.index()), Tags.OWNER, Tags.currentOwner());
+        return new CreateRequest(s.name(), o.resources(), o.zone(), tags, options(o));
     }
 
     /** The backend options, with {@code nas: true} when the job asks for shared storage. */

@@ -1,5 +1,6 @@
 package io.fastgpu.core.runtime;
 
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.api.Job;
 import io.fastgpu.api.RunHandle;
 import io.fastgpu.api.RunOptions;

@@ -50,10 +50,18 @@ public abstract class ProviderConformanceSuite {
         provider.close();
     }
 
+    private CreateRequest request(String name) {
+        return new CreateRequest(name, Resources.DEFAULT, "",
+                Map.of(Tags.JOB, "conformance", Tags.TASK, name.substring(4, 5)), options());
+    }
+
     private Instance create(String name) {
-        Instance i = provider.create(new CreateRequest(name, Resources.DEFAULT, "",
-                Map.of("fastgpu:job", "conformance", "fastgpu:task", name.substring(4, 5)), options()));
-        return provider.awaitReady(i.id(), Duration.ofMinutes(5));
+        Instance i = provider.create(provider.validate(List.of(request(name)))).orThrow().get(0);
+        return provider.awaitReady(List.of(i.id()), Duration.ofMinutes(5)).get(0);
+    }
+
+    private java.util.Optional<Instance> findByName(String name) {
+        return provider.list().stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
     private static String exec(Transport t, String script) {
@@ -71,8 +79,8 @@ public abstract class ProviderConformanceSuite {
         Instance b = create("task1.conformance");
         assertThat(a.state()).isEqualTo(InstanceState.RUNNING);
         assertThat(provider.list()).extracting(Instance::name).contains("task0.conformance", "task1.conformance");
-        assertThat(provider.findByName("task1.conformance")).get().extracting(Instance::id).isEqualTo(b.id());
-        assertThat(provider.findByName("task0.conformance").orElseThrow().tags()).containsEntry("fastgpu:job", "conformance");
+        assertThat(findByName("task1.conformance")).get().extracting(Instance::id).isEqualTo(b.id());
+        assertThat(findByName("task0.conformance").orElseThrow().tags()).containsEntry("fastgpu:job", "conformance");
         assertThat(a.privateIp()).isNotEmpty().isNotEqualTo(b.privateIp());
         assertThat(a.backend()).isEqualTo(provider.name());
     }
@@ -111,11 +119,11 @@ public abstract class ProviderConformanceSuite {
         Transport t = provider.transport(i);
         t.write(t.home() + "/kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
         provider.stop(i.id());
-        assertThat(provider.findByName("task0.conformance").orElseThrow().state()).isEqualTo(InstanceState.STOPPED);
+        assertThat(findByName("task0.conformance").orElseThrow().state()).isEqualTo(InstanceState.STOPPED);
         assertThatThrownBy(() -> exec(provider.transport(i), "true")).isInstanceOf(FastGpuException.class)
                 .hasMessageContaining("stopped");
         provider.start(i.id());
-        Instance again = provider.awaitReady(i.id(), Duration.ofMinutes(5));
+        Instance again = provider.awaitReady(List.of(i.id()), Duration.ofMinutes(5)).get(0);
         assertThat(again.state()).isEqualTo(InstanceState.RUNNING);
         Transport t2 = provider.transport(again);
         assertThat(new String(t2.read(t2.home() + "/kept.txt"), StandardCharsets.UTF_8)).isEqualTo("kept");
@@ -125,8 +133,8 @@ public abstract class ProviderConformanceSuite {
     void renameAndDestroy() {
         Instance i = create("task0.conformance");
         provider.rename(i.id(), "task9.conformance");
-        assertThat(provider.findByName("task9.conformance")).isPresent();
-        assertThat(provider.findByName("task0.conformance")).isEmpty();
+        assertThat(findByName("task9.conformance")).isPresent();
+        assertThat(findByName("task0.conformance")).isEmpty();
         provider.destroy(i.id());
         assertThat(provider.list()).extracting(Instance::id).doesNotContain(i.id());
     }

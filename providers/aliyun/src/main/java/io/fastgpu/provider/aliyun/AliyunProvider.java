@@ -16,9 +16,19 @@ import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.api.Resources;
-import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.spi.Capabilities;
+import io.fastgpu.core.spi.CreateOutcome;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.spi.Tags;
+import io.fastgpu.core.spi.facet.Firewall;
+import io.fastgpu.core.spi.facet.HostKeyStore;
+import io.fastgpu.core.spi.facet.MachineCatalog;
+import io.fastgpu.core.spi.facet.NetworkStorage;
+import io.fastgpu.core.spi.facet.Pricing;
+import io.fastgpu.core.spi.facet.RendezvousPorts;
+import io.fastgpu.core.spi.facet.SharedAccount;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.Transport;
 import io.fastgpu.transport.ssh.SshConnector;
@@ -45,17 +55,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Everything it makes is tagged ({@code fastgpu:job}, {@code fastgpu:task}, {@code fastgpu:owner}), so listings and
  * clean-up find it without local state.
  */
-public final class AliyunProvider implements Provider {
+public final class AliyunProvider implements Provider, Pricing, SharedAccount, RendezvousPorts, Firewall, NetworkStorage,
+        MachineCatalog, HostKeyStore {
     public static final String NAME = "aliyun";
     /** Backend options a job file may give. */
     public static final String VPC_NAME = "vpc_name";
     public static final String DATA_DISK_GB = "data_disk_gb";
     public static final String SPOT_PRICE_LIMIT = "spot_price_limit";
 
-    private static final String TAG_JOB = "fastgpu:job";
-    private static final String TAG_OWNER = "fastgpu:owner";
+    private static final String TAG_JOB = Tags.JOB;
+    private static final String TAG_OWNER = Tags.OWNER;
     /** On machines that mount the shared NAS at their run root: the mount target's domain. */
-    private static final String TAG_NAS = "fastgpu:nas";
+    private static final String TAG_NAS = Tags.NAS;
 
     private final Path home;
     private final EventListener events;
@@ -92,7 +103,12 @@ public final class AliyunProvider implements Provider {
 
     @Override public String name() { return NAME; }
 
-    @Override public Capabilities capabilities() { return new Capabilities(true, true, false); }
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(true, true, false).with(Pricing.class, this).with(SharedAccount.class, this)
+                .with(RendezvousPorts.class, this).with(Firewall.class, this).with(NetworkStorage.class, this)
+                .with(MachineCatalog.class, this).with(HostKeyStore.class, this);
+    }
 
     @Override
     public boolean configured() {
@@ -104,7 +120,8 @@ public final class AliyunProvider implements Provider {
         }
     }
 
-    @Override public String scope() { return "In Region " + settings().region(); }
+    @Override
+    public String scope() { return "In Region " + settings().region(); }
 
     synchronized AliyunSettings settings() {
         if (settings == null) {
@@ -161,9 +178,11 @@ public final class AliyunProvider implements Provider {
     @Override
     public List<Instance> list() { return list(false); }
 
-    /** The FastGPU machines of the region: the caller's, or everyone's with {@code allOwners}. */
     @Override
-    public List<Instance> list(boolean allOwners) {
+    public List<Instance> listAllOwners() { return list(true); }
+
+    /** The FastGPU machines of the region: the caller's, or everyone's with {@code allOwners}. */
+    private List<Instance> list(boolean allOwners) {
         List<Instance> result = new ArrayList<>();
         for (var i : describe(allOwners ? null : settings().owner(), null)) result.add(toInstance(i));
         return result;
@@ -246,8 +265,8 @@ public final class AliyunProvider implements Provider {
     // ---------------------------------------------------------------- checks before buying
 
     @Override
-    public void validate(List<CreateRequest> requests) {
-        if (requests.isEmpty()) return;
+    public CreatePlan validate(List<CreateRequest> requests) {
+        if (requests.isEmpty()) return CreatePlan.of(requests);
         for (CreateRequest r : requests) {
             if (!r.name().matches("[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5._:-]{1,127}")) {
                 throw new InvalidSpecException("'" + r.name() + "' is not allowed as an Alibaba Cloud instance name"
@@ -255,7 +274,15 @@ public final class AliyunProvider implements Provider {
             }
         }
         api(); // credentials, before anything else
-        for (CreateRequest r : requests) plan(r.resources(), r.zone().isEmpty() ? settings().zone() : r.zone());
+        Map<String, String> details = new LinkedHashMap<>();
+        for (CreateRequest r : requests) {
+            Plan p = plan(r.resources(), r.zone().isEmpty() ? settings().zone() : r.zone());
+            details.put("instance_type", p.instanceType());
+            details.put("image", p.imageId());
+            details.put("zones", String.join(",", p.zones()));
+        }
+        details.put("region", api().region());
+        return new CreatePlan(requests, details);
     }
 
     private Plan plan(Resources res, String zone) {
@@ -290,12 +317,11 @@ public final class AliyunProvider implements Provider {
 
     // ---------------------------------------------------------------- creation
 
+    /** Creates the machines at once (one RunInstances call each, in parallel); rolls back all of them when one fails. */
     @Override
-    public Instance create(CreateRequest request) { return createAll(List.of(request)).get(0); }
-
-    @Override
-    public List<Instance> createAll(List<CreateRequest> requests) {
-        if (requests.isEmpty()) return List.of();
+    public CreateOutcome create(CreatePlan createPlan) {
+        List<CreateRequest> requests = createPlan.requests();
+        if (requests.isEmpty()) return CreateOutcome.of(List.of());
         validate(requests);
         List<String> wanted = requests.stream().map(CreateRequest::name).toList();
         List<Instance> existing = list();
@@ -315,20 +341,16 @@ public final class AliyunProvider implements Provider {
         }
         String keyPair = keyPairs().ensure();
         List<Parallel.Outcome<CreateRequest, Instance>> outcomes = Parallel.each(requests, r -> createOne(r, keyPair));
-        List<String> failed = outcomes.stream().filter(o -> !o.ok()).map(o -> o.item().name() + ": " + o.error().getMessage()).toList();
-        if (failed.isEmpty()) return outcomes.stream().map(Parallel.Outcome::value).toList();
+        List<CreateOutcome.Failure> failed = outcomes.stream().filter(o -> !o.ok())
+                .map(o -> new CreateOutcome.Failure(o.item().name(), o.error())).toList();
         List<Instance> made = outcomes.stream().filter(Parallel.Outcome::ok).map(Parallel.Outcome::value).toList();
+        if (failed.isEmpty()) return CreateOutcome.of(made);
         List<String> released = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        List<Instance> kept = new ArrayList<>();
         for (var o : Parallel.each(made, i -> { destroy(i.id()); return i.name(); })) {
-            if (o.ok()) released.add(o.value()); else kept.add(o.item().name() + " (" + o.item().id() + "): " + o.error().getMessage());
+            if (o.ok()) released.add(o.value()); else kept.add(o.item());
         }
-        String msg = failed.size() + " of " + requests.size() + " instance(s) could not be created: " + String.join("; ", failed)
-                + (released.isEmpty() ? "" : ". Released again the ones this launch made, so nothing is left running: "
-                + String.join(", ", released))
-                + (kept.isEmpty() ? "" : ". COULD NOT RELEASE, release by hand ('fastgpu kill'): " + String.join("; ", kept));
-        RuntimeException first = outcomes.stream().filter(o -> !o.ok()).findFirst().orElseThrow().error();
-        throw first instanceof InvalidSpecException ? new InvalidSpecException(msg) : new FastGpuException(msg, first);
+        return new CreateOutcome(kept, failed, released);
     }
 
     private Instance createOne(CreateRequest r, String keyPair) {
@@ -406,15 +428,12 @@ public final class AliyunProvider implements Provider {
 
     // ---------------------------------------------------------------- waiting
 
-    @Override
-    public Instance awaitReady(String id, Duration timeout) { return awaitAllReady(List.of(id), timeout).get(0); }
-
     /**
      * Polls every machine with one DescribeInstances call per round (up to 100 ids each), backing off, and checks
      * SSH on each as soon as it runs; answers as soon as the last check ends, without waiting for the next round.
      */
     @Override
-    public List<Instance> awaitAllReady(List<String> ids, Duration timeout) {
+    public List<Instance> awaitReady(List<String> ids, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Instance> ready = new ConcurrentHashMap<>();
         Map<String, String> lastSeen = new ConcurrentHashMap<>();
@@ -603,6 +622,12 @@ public final class AliyunProvider implements Provider {
         SshConnector.forgetHost(knownHosts(), ip);
     }
 
+    @Override
+    public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
+
+    @Override
+    public String location() { return knownHosts().toString(); }
+
     private SshTarget target(Instance i) {
         return new SshTarget(i.publicIp(), settings().sshPort(), "root", List.of(settings().privateKey()), "");
     }
@@ -648,6 +673,7 @@ public final class AliyunProvider implements Provider {
     }
 
     /** Mounts the zone's shared NAS at the run root of a running instance (creating the file system if needed). */
+    @Override
     public String mount(Instance instance) {
         Instance i = toInstance(one(instance.id()));
         if (!i.state().isRunning()) throw new FastGpuException(i.name() + " is " + i.state().label() + "; start it first");
@@ -663,7 +689,8 @@ public final class AliyunProvider implements Provider {
     // ---------------------------------------------------------------- CLI extras
 
     /** Opens SSH to {@code address} in the security group of the region's FastGPU network. */
-    public void addIp(String address) {
+    @Override
+    public void allowSsh(String address) {
         if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?")) {
             throw new InvalidSpecException("'" + address + "' is not an IPv4 address (like 203.0.113.7 or 203.0.113.0/24)");
         }
@@ -671,7 +698,8 @@ public final class AliyunProvider implements Provider {
     }
 
     /** The GPU instance types, with what the table knows about them. */
-    public List<GpuOffer> queryGpu() {
+    @Override
+    public List<GpuOffer> gpuOffers() {
         List<GpuOffer> r = new ArrayList<>();
         for (Catalog.Type t : catalog().gpuTypes()) {
             r.add(new GpuOffer(t.id(), t.gpuModel(), t.gpuCount(), t.gpuMemoryGb(), t.vcpu(), t.memoryGb(), t.pricePerHour()));
@@ -679,10 +707,17 @@ public final class AliyunProvider implements Provider {
         return r;
     }
 
-    /** Where the prices of {@link #queryGpu()} come from. */
+    /** Where the prices of {@link #gpuOffers()} come from. */
+    @Override
     public String priceSource() { return catalog().source() + (catalog().asOf().isEmpty() ? "" : " of " + catalog().asOf()); }
 
-    public List<Images.Image> queryImage() { return new Images(api()).list(); }
+    @Override
+    public List<Image> images() {
+        return new Images(api()).list().stream().map(i -> new Image(i.id(), i.name(), i.os(), i.sizeGb(), i.created())).toList();
+    }
+
+    @Override
+    public String currency() { return "CNY"; }
 
     @Override
     public synchronized void close() {

@@ -4,6 +4,7 @@ import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.Resources;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +44,7 @@ class AliyunBadInputTest {
     @AfterEach
     void releaseEverything() {
         var p = provider();
-        p.list(true).forEach(i -> p.destroy(i.id()));
+        p.listAllOwners().forEach(i -> p.destroy(i.id()));
         fixture.cloud.api().throttleAlways("DescribeZones", false);
     }
 
@@ -114,7 +115,7 @@ class AliyunBadInputTest {
         var p = provider();
         List<CreateRequest> four = new ArrayList<>();
         for (int i = 0; i < 4; i++) four.add(request("task" + i + ".bad", CPU, ""));
-        assertThatThrownBy(() -> p.createAll(four)).isInstanceOf(FastGpuException.class)
+        assertThatThrownBy(() -> p.create(CreatePlan.of(four)).orThrow()).isInstanceOf(FastGpuException.class)
                 .hasMessageContaining("1 of 4 instance(s) could not be created")
                 .hasMessageContaining("quota exceeded")
                 .hasMessageContaining("Released again the ones this launch made, so nothing is left running")
@@ -131,7 +132,7 @@ class AliyunBadInputTest {
         try {
             p.validate(List.of(request("task0.bad", CPU, ""))); // both zones have stock now
             api.setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 0); // and the first sells out before RunInstances
-            var made = p.createAll(List.of(request("task0.bad", CPU, "")));
+            var made = p.create(CreatePlan.of(List.of(request("task0.bad", CPU, "")))).orThrow();
             assertThat(made.get(0).tags()).containsEntry("aliyun:zone", "cn-hangzhou-i");
             assertThat(notices).anyMatch(n -> n.contains("no stock of ecs.g7.xlarge in zone cn-hangzhou-h; trying zone cn-hangzhou-i"));
             p.destroy(made.get(0).id());
@@ -162,11 +163,11 @@ class AliyunBadInputTest {
     @Test
     void aKeyPairWhosePrivateKeyIsLostIsExplained() throws IOException {
         var p = provider();
-        var made = p.createAll(List.of(request("task0.bad", CPU, "")));
+        var made = p.create(CreatePlan.of(List.of(request("task0.bad", CPU, "")))).orThrow();
         p.destroy(made.get(0).id());
         Files.delete(home.resolve("aliyun/keys/cn-hangzhou/" + keyPair() + ".pem"));
         var again = provider();
-        assertThatThrownBy(() -> again.createAll(List.of(request("task0.bad", CPU, ""))))
+        assertThatThrownBy(() -> again.create(CreatePlan.of(List.of(request("task0.bad", CPU, "")))).orThrow())
                 .hasMessageContaining("key pair " + keyPair() + " exists in cn-hangzhou but its private key is not at")
                 .hasMessageContaining("FASTGPU_ALIYUN_KEYPAIR").satisfies(AliyunBadInputTest::oneLine);
         assertThat(fixture.cloud.api().instances()).isEmpty();
@@ -175,8 +176,8 @@ class AliyunBadInputTest {
     @Test
     void theSecretIsNeverWrittenAnywhere() throws IOException {
         var p = provider();
-        var made = p.createAll(List.of(request("task0.bad", CPU, "")));
-        p.awaitAllReady(List.of(made.get(0).id()), Duration.ofMinutes(1));
+        var made = p.create(CreatePlan.of(List.of(request("task0.bad", CPU, "")))).orThrow();
+        p.awaitReady(List.of(made.get(0).id()), Duration.ofMinutes(1));
         p.close();
         try (Stream<Path> files = Files.walk(home)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

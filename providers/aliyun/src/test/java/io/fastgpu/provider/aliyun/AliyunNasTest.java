@@ -2,6 +2,7 @@ package io.fastgpu.provider.aliyun;
 
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.Resources;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.transport.Transport;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,10 @@ class AliyunNasTest {
     void tasksShareTheirRunRootThroughNas() {
         try (CloudFixture cloud = new CloudFixture(dir); AliyunProvider p = cloud.provider(dir.resolve("home"))) {
             Resources cpu = new Resources("ecs.g7.xlarge", "", false, 40);
-            List<Instance> made = p.createAll(List.of(
+            List<Instance> made = p.create(CreatePlan.of(List.of(
                     new CreateRequest("task0.shared", cpu, "", Map.of("fastgpu:job", "shared"), Map.of("nas", "true")),
-                    new CreateRequest("task1.shared", cpu, "", Map.of("fastgpu:job", "shared"), Map.of("nas", "true"))));
-            List<Instance> ready = p.awaitAllReady(made.stream().map(Instance::id).toList(), Duration.ofMinutes(1));
+                    new CreateRequest("task1.shared", cpu, "", Map.of("fastgpu:job", "shared"), Map.of("nas", "true"))))).orThrow();
+            List<Instance> ready = p.awaitReady(made.stream().map(Instance::id).toList(), Duration.ofMinutes(1));
             assertThat(ready.get(0).tags()).containsKey("fastgpu:nas");
 
             Transport t0 = p.transport(ready.get(0));

@@ -3,6 +3,7 @@ package io.fastgpu.provider.aliyun;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.Resources;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
 import org.junit.jupiter.api.Test;
@@ -33,14 +34,14 @@ class AliyunRecoveryTest {
     void startRightAfterStopWaitsUntilStoppedThenStarts() throws Exception {
         try (CloudFixture cloud = new CloudFixture(dir, EmulatorConfig.builder().stopLatency(Duration.ofSeconds(2)));
              AliyunProvider p = cloud.provider(dir.resolve("home"))) {
-            Instance i = p.create(request("restart-me"));
-            p.awaitReady(i.id(), Duration.ofMinutes(1));
+            Instance i = p.create(CreatePlan.of(java.util.List.of(request("restart-me")))).orThrow().get(0);
+            p.awaitReady(java.util.List.of(i.id()), Duration.ofMinutes(1)).get(0);
             p.stop(i.id());
             assertThat(p.list()).extracting(Instance::state).containsExactly(InstanceState.STOPPING);
 
             p.start(i.id());
 
-            assertThat(p.awaitReady(i.id(), Duration.ofMinutes(1)).state()).isEqualTo(InstanceState.RUNNING);
+            assertThat(p.awaitReady(java.util.List.of(i.id()), Duration.ofMinutes(1)).get(0).state()).isEqualTo(InstanceState.RUNNING);
         }
     }
 
@@ -61,8 +62,8 @@ class AliyunRecoveryTest {
             Files.writeString(key, pem);
 
             try (AliyunProvider p = cloud.provider(home)) {
-                Instance i = p.create(request("with-saved-key"));
-                Instance ready = p.awaitReady(i.id(), Duration.ofMinutes(1)); // SSH in with the saved key
+                Instance i = p.create(CreatePlan.of(java.util.List.of(request("with-saved-key")))).orThrow().get(0);
+                Instance ready = p.awaitReady(java.util.List.of(i.id()), Duration.ofMinutes(1)).get(0); // SSH in with the saved key
 
                 assertThat(p.transport(ready).home()).isNotBlank();
             }
@@ -73,7 +74,7 @@ class AliyunRecoveryTest {
     @Test
     void aNewKeyIsSavedBeforeTheCloudHearsOfItAndOpensTheMachines() throws Exception {
         try (CloudFixture cloud = new CloudFixture(dir); AliyunProvider p = cloud.provider(dir.resolve("home"))) {
-            Instance ready = p.awaitReady(p.create(request("with-new-key")).id(), Duration.ofMinutes(1));
+            Instance ready = p.awaitReady(java.util.List.of(p.create(CreatePlan.of(java.util.List.of(request("with-new-key")))).orThrow().get(0).id()), Duration.ofMinutes(1)).get(0);
 
             assertThat(p.transport(ready).home()).isNotBlank();
             Path keys = dir.resolve("home/aliyun/keys/cn-hangzhou");
@@ -107,9 +108,9 @@ class AliyunRecoveryTest {
     void aMachineThatDoesNotComeUpInTimeIsNamedWithItsLastState() throws Exception {
         try (CloudFixture cloud = new CloudFixture(dir, EmulatorConfig.builder().bootLatency(Duration.ofMinutes(10)));
              AliyunProvider p = cloud.provider(dir.resolve("home"))) {
-            Instance i = p.create(request("slow-boot"));
+            Instance i = p.create(CreatePlan.of(java.util.List.of(request("slow-boot")))).orThrow().get(0);
             long t0 = System.nanoTime();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.awaitAllReady(java.util.List.of(i.id()), Duration.ofSeconds(2)))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.awaitReady(java.util.List.of(i.id()), Duration.ofSeconds(2)))
                     .hasMessageContaining("instance " + i.id() + " is not Running after 2 s (last state ")
                     .hasMessageContaining("check the instance type's stock and your quota")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -5,8 +5,11 @@ import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.core.spi.Capabilities;
+import io.fastgpu.core.spi.CreateOutcome;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.spi.facet.RendezvousPorts;
 import io.fastgpu.core.transport.Transport;
 
 import java.io.IOException;
@@ -49,7 +52,9 @@ public final class LocalProvider implements Provider {
     @Override public String name() { return NAME; }
 
     @Override
-    public Capabilities capabilities() { return new Capabilities(true, false, true); }
+    public Capabilities capabilities() {
+        return new Capabilities(true, false, true).with(RendezvousPorts.class, LocalProvider::freePort);
+    }
 
     @Override
     public List<Instance> list() {
@@ -75,8 +80,21 @@ public final class LocalProvider implements Provider {
     /** The sandbox folder acting as the instance's home. */
     public Path homeOf(String id) { return dir(id).resolve("home"); }
 
+    /** Any number of sandboxes can be made; the names are checked when they are. */
     @Override
-    public Instance create(CreateRequest request) {
+    public CreatePlan validate(List<CreateRequest> requests) { return CreatePlan.of(requests); }
+
+    @Override
+    public CreateOutcome create(CreatePlan plan) {
+        return CreateOutcome.oneByOne(plan, this::createOne, i -> destroy(i.id()));
+    }
+
+    /** The instance named {@code name}, if it exists. */
+    public java.util.Optional<Instance> findByName(String name) {
+        return list().stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    private Instance createOne(CreateRequest request) {
         return locked(() -> {
             if (findByName(request.name()).isPresent()) {
                 throw new FastGpuException("an instance named " + request.name() + " already exists");
@@ -147,7 +165,7 @@ public final class LocalProvider implements Provider {
     }
 
     @Override
-    public Instance awaitReady(String id, Duration timeout) { return ensureRunning(id); }
+    public List<Instance> awaitReady(List<String> ids, Duration timeout) { return ids.stream().map(this::ensureRunning).toList(); }
 
     @Override
     public Transport transport(Instance instance) {
@@ -170,12 +188,11 @@ public final class LocalProvider implements Provider {
     public String runRoot(Instance instance) { return root.resolve("shared").toString(); }
 
     /** A port free now, so concurrent local jobs never rendezvous on the same one. */
-    @Override
-    public int rendezvousPort(String job) {
+    private static int freePort(String job) {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
-            return 29500;
+            return RendezvousPorts.DEFAULT;
         }
     }
 

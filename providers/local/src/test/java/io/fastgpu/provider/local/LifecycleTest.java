@@ -68,7 +68,7 @@ class LifecycleTest {
         Job job = fg.makeJob(JobOptions.builder("gone").build());
         RunHandle h = job.task(0).runNonBlocking("sleep 315");
         await().atMost(Duration.ofSeconds(10)).until(h::isRunning);
-        Instance inst = fg.provider("local").findByName("task0.gone").orElseThrow();
+        Instance inst = ((LocalProvider) fg.provider("local")).findByName("task0.gone").orElseThrow();
         Path sandbox = ((LocalProvider) fg.provider("local")).homeOf(inst.id());
         assertThat(sandbox).isDirectory();
 

@@ -8,8 +8,13 @@ import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.NotFoundException;
 import io.fastgpu.core.spi.Capabilities;
+import io.fastgpu.core.spi.CreateOutcome;
+import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
-import io.fastgpu.core.runtime.Parallel;
+import io.fastgpu.core.spi.Tags;
+import io.fastgpu.core.spi.facet.HostKeyStore;
+import io.fastgpu.core.spi.facet.Probing;
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
@@ -49,8 +54,8 @@ public final class SshProvider implements Provider {
     private final EventListener events;
     private SshConnector connector;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Hosts chosen by {@link #validate} for the tasks about to be created, so task i gets the i-th free host. */
-    private final Map<String, String> planned = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The plan detail naming the host chosen for a task: {@code host.<task name>} = host id. */
+    private static final String HOST_OF = "host.";
 
     public SshProvider(Path home, EventListener events) {
         this.home = home;
@@ -61,13 +66,24 @@ public final class SshProvider implements Provider {
 
     @Override public String name() { return NAME; }
 
-    @Override public Capabilities capabilities() { return new Capabilities(false, false, false); }
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(false, false, false)
+                .with(Probing.class, this::probe)
+                .with(HostKeyStore.class, new HostKeyStore() {
+                    @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
+                    @Override public String location() { return knownHosts().toString(); }
+                });
+    }
+
+    /** Where the keys of the fleets' hosts are pinned on first use. */
+    private Path knownHosts() { return home.resolve("known_hosts"); }
 
     private synchronized SshConnector connector() {
         if (connector == null) {
             List<Path> trusted = new ArrayList<>();
             for (Fleet f : fleets()) if (f.knownHosts() != null) trusted.add(f.knownHosts());
-            connector = new SshConnector(home.resolve("known_hosts"), trusted,
+            connector = new SshConnector(knownHosts(), trusted,
                     Path.of(System.getProperty("user.home"), ".ssh", "config"), SshConnector.passphraseFromEnvironment());
         }
         return connector;
@@ -119,7 +135,7 @@ public final class SshProvider implements Provider {
                 for (Claims.Claim c : on) result.add(instance(c, h));
                 if (on.isEmpty() || f.shared()) {
                     result.add(new Instance("ssh-" + h.id(), f.name() + "/" + h.display(), NAME, InstanceState.RUNNING,
-                            "fleet " + f.name(), gpu(h), "", h.host(), Instant.EPOCH, Map.of("fastgpu:fleet", f.name())));
+                            "fleet " + f.name(), gpu(h), "", h.host(), Instant.EPOCH, Map.of(Tags.FLEET, f.name())));
                 }
             }
         }
@@ -128,7 +144,7 @@ public final class SshProvider implements Provider {
 
     private static Instance instance(Claims.Claim c, Fleet.Host h) {
         Map<String, String> tags = new java.util.HashMap<>(c.tags());
-        tags.put("fastgpu:fleet", c.fleet());
+        tags.put(Tags.FLEET, c.fleet());
         return new Instance(c.id(), c.task(), NAME, c.state(), "fleet " + c.fleet(), gpu(h), "", h.host(), c.createdAt(), tags);
     }
 
@@ -151,9 +167,10 @@ public final class SshProvider implements Provider {
         throw new NotFoundException("no ssh task with id " + id);
     }
 
+    /** Chooses a free host for each request (task i gets the i-th) and checks that each can run tasks. */
     @Override
-    public void validate(List<CreateRequest> requests) {
-        if (requests.isEmpty()) return;
+    public CreatePlan validate(List<CreateRequest> requests) {
+        if (requests.isEmpty()) return CreatePlan.of(requests);
         Fleet f = fleet(requests.get(0).options().get(FLEET));
         List<Fleet.Host> free = freeHosts(f);
         if (free.size() < requests.size()) {
@@ -161,7 +178,8 @@ public final class SshProvider implements Provider {
                     + " but the job needs " + requests.size() + " more; free some ('fastgpu ls') or add hosts to the fleet");
         }
         List<Fleet.Host> toCheck = free.subList(0, requests.size());
-        for (int i = 0; i < requests.size(); i++) planned.put(requests.get(i).name(), toCheck.get(i).id());
+        Map<String, String> hosts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) hosts.put(HOST_OF + requests.get(i).name(), toCheck.get(i).id());
         List<String> problems = Parallel.all("check hosts", toCheck, Fleet.Host::display, h -> {
             String missing = check(h);
             return missing.isEmpty() ? null : h.display() + ": " + missing;
@@ -169,6 +187,7 @@ public final class SshProvider implements Provider {
         if (!problems.isEmpty()) {
             throw new FastGpuException("fleet '" + f.name() + "' is not ready, nothing was changed: " + String.join("; ", problems));
         }
+        return new CreatePlan(requests, hosts);
     }
 
     /** What a host lacks to run tasks, or empty; connection problems become the message. */
@@ -196,15 +215,19 @@ public final class SshProvider implements Provider {
     }
 
     @Override
-    public Instance create(CreateRequest request) {
+    public CreateOutcome create(CreatePlan plan) {
+        return CreateOutcome.oneByOne(plan, r -> createOne(r, plan.details().get(HOST_OF + r.name())), i -> destroy(i.id()));
+    }
+
+    /** Claims a free host for {@code request}: {@code plan} (a host id) when it is still free. */
+    private Instance createOne(CreateRequest request, String plan) {
         Fleet f = fleet(request.options().get(FLEET));
         Claims.Claim c = claims.locked(() -> {
             if (claims.all().stream().anyMatch(x -> x.task().equals(request.name()))) {
                 throw new FastGpuException("an instance named " + request.name() + " already exists");
             }
-            List<String> jobHosts = claims.all().stream().filter(x -> Objects.equals(x.tags().get("fastgpu:job"),
-                    request.tags().get("fastgpu:job"))).map(Claims.Claim::hostKey).toList();
-            String plan = planned.remove(request.name());
+            List<String> jobHosts = claims.all().stream().filter(x -> Objects.equals(x.tags().get(Tags.JOB),
+                    request.tags().get(Tags.JOB))).map(Claims.Claim::hostKey).toList();
             Fleet.Host h = freeHosts(f).stream().filter(x -> !jobHosts.contains(x.id()))
                     .sorted(Comparator.comparing((Fleet.Host x) -> !x.id().equals(plan))).findFirst()
                     .orElseThrow(() -> new FastGpuException("fleet '" + f.name() + "' has no free host for " + request.name()));
@@ -284,7 +307,11 @@ public final class SshProvider implements Provider {
     }
 
     @Override
-    public Instance awaitReady(String id, Duration timeout) {
+    public List<Instance> awaitReady(List<String> ids, Duration timeout) {
+        return Parallel.all("wait for machines", ids, id -> id, id -> awaitOne(id));
+    }
+
+    private Instance awaitOne(String id) {
         Held held = held(id);
         if (held.claim().state() != InstanceState.RUNNING) {
             throw new FastGpuException(held.claim().task() + " is stopped; start it with 'fastgpu start " + held.claim().task() + "'");
@@ -313,8 +340,8 @@ public final class SshProvider implements Provider {
         return admin(held(instance.id()).host()).home() + "/fastgpu";
     }
 
-    @Override
-    public List<Instance> probe(List<Instance> instances) {
+    /** The claimed hosts as they answer now: GPUs seen by nvidia-smi, or unreachable. */
+    private List<Instance> probe(List<Instance> instances) {
         List<Fleet.Host> hosts = new ArrayList<>();
         Map<String, Fleet.Host> byAddress = new java.util.HashMap<>();
         for (Fleet f : fleets()) for (Fleet.Host h : f.hosts()) byAddress.putIfAbsent(h.host(), h);

@@ -69,10 +69,10 @@ class SshConnectionTest {
             assertThat(Processes.withCommandLine("sleep 331")).isEmpty();
             assertThat(Processes.withCommandLine("sleep 332")).isEmpty();
             SshProvider p = (SshProvider) fg.provider("ssh");
-            assertThat(p.findByName("task0.stopme").orElseThrow().state()).isEqualTo(InstanceState.STOPPED);
+            assertThat(p.list().stream().filter(i -> i.name().equals("task0.stopme")).findFirst().orElseThrow().state()).isEqualTo(InstanceState.STOPPED);
             var down = new io.fastgpu.api.Instance("x", "down", "ssh", InstanceState.RUNNING, "", "-", "", "10.77.0.11",
                     java.time.Instant.now(), java.util.Map.of());
-            assertThat(p.probe(List.of(down))).extracting(io.fastgpu.api.Instance::state).containsExactly(InstanceState.RUNNING);
+            assertThat(p.capabilities().facet(io.fastgpu.core.spi.facet.Probing.class).orElseThrow().probe(List.of(down))).extracting(io.fastgpu.api.Instance::state).containsExactly(InstanceState.RUNNING);
             job.kill();
         }
     }

@@ -1,4 +1,4 @@
-package io.fastgpu.core.runtime;
+package io.fastgpu.core.util;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.JobFailedException;
