@@ -20,7 +20,6 @@ public final class CliContext implements AutoCloseable {
     private final boolean terminal;
     private ConsoleRenderer renderer;
     private FastGpu fastGpu;
-    private boolean assumeYes;
     private final java.util.Map<String, String> env;
 
     public CliContext(Path home, Path workDir, BufferedReader in, PrintWriter out, PrintWriter err, boolean terminal,
@@ -45,9 +44,6 @@ public final class CliContext implements AutoCloseable {
     /** Colours and progress bars only on a terminal, and never when NO_COLOR is set. */
     public Style style() { return new Style(terminal && !env.containsKey("NO_COLOR")); }
 
-    /** Agree to costs without asking (the command's {@code --yes}). */
-    void assumeYes(boolean yes) { this.assumeYes = yes; }
-
     public synchronized ConsoleRenderer renderer() {
         if (renderer == null) renderer = new ConsoleRenderer(out, err, style(), terminal);
         return renderer;
@@ -55,8 +51,7 @@ public final class CliContext implements AutoCloseable {
 
     public synchronized FastGpu fastGpu() {
         if (fastGpu == null) {
-            fastGpu = FastGpu.builder().home(home).localBase(workDir).settings(env).events(renderer())
-                    .confirmer(q -> assumeYes || confirm(q, false)).build();
+            fastGpu = FastGpu.builder().home(home).localBase(workDir).settings(env).events(renderer()).build();
         }
         return fastGpu;
     }

@@ -46,6 +46,9 @@ public final class ConsoleRenderer implements EventListener {
             err.println(p.ok() ? style.dim("== " + p.phase() + " done in " + secs)
                     : style.red("== " + p.phase() + " failed after " + secs));
             err.flush();
+        } else if (event instanceof Event.PhaseSkipped p) {
+            err.println(style.dim("== " + p.phase() + " skipped: " + p.reason()));
+            err.flush();
         } else if (event instanceof Event.Notice n) {
             err.println(n.level() == Event.Level.WARN ? style.yellow("warning: " + n.message()) : style.dim(n.message()));
             err.flush();

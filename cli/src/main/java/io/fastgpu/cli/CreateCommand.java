@@ -4,6 +4,7 @@ import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.Task;
 import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.MachinePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,8 +83,12 @@ final class CreateCommand implements Callable<Integer> {
                 .instanceType(pick(instanceType, cfg.text("instance_type"))).image(pick(imageName, cfg.text("image_name")))
                 .spot(wantSpot).diskGb(disk).zone(pick(zone, cfg.text("zone_id"))).skipSetup(skip).nas(withNas)
                 .installScript(pick(installScript, cfg.text("install_script"))).confirmCost(confirmed).backendOptions(options).build();
-        ctx.assumeYes(confirmed);
-        JobRuntime job = ctx.fastGpu().makeJob(o);
+        MachinePlan plan = ctx.fastGpu().planJob(o);
+        if (plan.needsConsent() && !ctx.confirm(plan.costQuestion(), false)) {
+            ctx.err().println("not confirmed: nothing was created; pass --yes (or confirm_cost = true) to agree to the cost");
+            return 1;
+        }
+        JobRuntime job = ctx.fastGpu().makeJob(plan, true);
         ctx.renderer().finish();
         for (Task t : job.tasks()) {
             ctx.out().println(t.name() + "  " + (t.publicIp().isEmpty() ? "-" : t.publicIp()) + "  " + t.ip() + "  "

@@ -2,6 +2,7 @@ package io.fastgpu.cli;
 
 import io.fastgpu.core.launch.JobFile;
 import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.launch.LaunchPlan;
 import io.fastgpu.core.launch.LaunchResult;
 import io.fastgpu.core.launch.Launcher;
 import io.fastgpu.core.launch.PhaseTiming;
@@ -46,18 +47,37 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--machines", paramLabel = "N", description = "Use N machines instead of the job file's number.")
     Integer machines;
 
+    @Option(names = "--dry-run", description = "Print the plan (machines to reuse, start or buy, the cost, each step) and stop: nothing is bought or changed.")
+    boolean dryRun;
+
     LaunchCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
-        ctx.assumeYes(yes);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
-        LaunchResult r = new Launcher(ctx.fastGpu()).launch(job, keep, outDir);
+        Launcher launcher = new Launcher(ctx.fastGpu());
+        LaunchPlan plan = launcher.plan(job, keep, outDir);
+        if (dryRun) {
+            plan.describe().forEach(ctx.out()::println);
+            ctx.out().println("Dry run: nothing was bought, started or changed.");
+            return 0;
+        }
+        boolean consent = yes || !plan.needsConsent() || ctx.confirm(plan.costQuestion(), false);
+        if (!consent) {
+            ctx.err().println("not confirmed: nothing was created; pass --yes to agree to the cost");
+            return 1;
+        }
+        LaunchResult r = launcher.launch(plan, true);
         ctx.renderer().finish();
         report(r);
         if (r.ok()) return 0;
         Style s = ctx.style();
+        if (r.interrupted()) {
+            ctx.err().println(s.red("interrupted: ") + r.failure().getMessage() + "; 'fastgpu logs " + r.runName()
+                    + "' shows what ran");
+            return 130;
+        }
         if (r.failure() instanceof StepFailedException f) {
             ctx.err().println(s.red("error: ") + f.getMessage());
             if (!f.outputTail().isBlank()) {
@@ -83,7 +103,11 @@ final class LaunchCommand implements Callable<Integer> {
         }
         o.println(String.format(Locale.ROOT, "  %-" + width + "s %9.2fs", "total", r.total().toMillis() / 1000.0));
         if (r.outDir() != null && r.ok()) o.println("Downloads are in " + r.outDir());
-        if (!r.tasks().isEmpty() && r.after() != null) {
+        if (!r.afterApplied()) {
+            o.println("The machines may still be running: applying 'after: " + r.after().label() + "' failed (see above);"
+                    + " 'fastgpu ls' shows them, 'fastgpu " + (r.after() == JobFile.After.KILL ? "kill" : "stop") + " {"
+                    + r.jobName() + "}' " + (r.after() == JobFile.After.KILL ? "releases" : "stops") + " them");
+        } else if (!r.tasks().isEmpty() && r.after() != null) {
             String t0 = r.tasks().get(0);
             String group = r.tasks().size() > 1 ? "{" + r.jobName() + "}" : t0;
             switch (r.after()) {

@@ -61,7 +61,12 @@ final class LsCommand implements Callable<Integer> {
                 notes.add(backend + ": " + e.getMessage());
                 continue;
             }
-            fg.state().upsertInstances(backend, all);
+            try {
+                fg.state().upsertInstances(backend, all);
+            } catch (FastGpuException e) {
+                // Listing is a read: a state database that cannot be written (a full disk) must not hide the machines.
+                ctx.err().println(ctx.style().yellow("warning: ") + "the listing of " + backend + " is not recorded: " + e.getMessage());
+            }
             // Reachability and GPUs, where only asking the machines tells (ssh hosts).
             List<Instance> listed = all.stream().filter(i -> includeStopped || i.state().isRunning()).toList();
             List<Instance> shown = new ArrayList<>(p.capabilities().facet(Probing.class).map(f -> f.probe(listed)).orElse(listed));

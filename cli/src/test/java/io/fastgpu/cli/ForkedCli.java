@@ -107,6 +107,13 @@ final class ForkedCli implements AutoCloseable {
     /** The exit code of a process that has ended. */
     int exitCode() { return process.exitValue(); }
 
+    /** Sends {@code signal} ({@code INT}, {@code TERM}) as a terminal's Ctrl-C or a system shutdown would. */
+    void signal(String signal) throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL, then waits until the process is gone and its output is read to the end. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

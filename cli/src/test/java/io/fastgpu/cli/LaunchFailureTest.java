@@ -84,7 +84,7 @@ class LaunchFailureTest {
         assertThat(run.status()).isEqualTo(RunRecord.FAILED);
         assertThat(run.exitCode()).isEqualTo(5);
         assertThat(run.finishedAt()).isNotNull();
-        assertThat(steps(run.id())).extracting(StepRecord::name).containsExactly("init", "warm up", "train");
+        assertThat(steps(run.id())).extracting(StepRecord::name).containsExactly("init", "warm up", "train", "stop");
     }
 
     @Test

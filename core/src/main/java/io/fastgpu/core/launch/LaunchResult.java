@@ -22,4 +22,12 @@ public record LaunchResult(long runId, String jobName, String runName, String lo
                            List<PhaseTiming> timings, Duration total, Path outDir, JobFile.After after,
                            RuntimeException failure) {
     public boolean ok() { return failure == null; }
+
+    /** True when the launch was cut short by Ctrl-C or SIGTERM. */
+    public boolean interrupted() { return failure instanceof LaunchInterruptedException; }
+
+    /** False when applying {@code after} (stop, kill) was tried and failed: the machines may still be running. */
+    public boolean afterApplied() {
+        return after == JobFile.After.KEEP || timings.stream().filter(t -> t.phase().equals(after.label())).allMatch(PhaseTiming::ok);
+    }
 }

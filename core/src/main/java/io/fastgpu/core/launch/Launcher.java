@@ -1,121 +1,130 @@
 package io.fastgpu.core.launch;
 
-import io.fastgpu.api.CommandFailedException;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.InvalidSpecException;
-import io.fastgpu.api.JobFailedException;
 import io.fastgpu.api.JobOptions;
-import io.fastgpu.api.RunOptions;
-import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.launch.step.AfterStep;
+import io.fastgpu.core.launch.step.CommandStep;
+import io.fastgpu.core.launch.step.DownloadStep;
+import io.fastgpu.core.launch.step.LaunchState;
+import io.fastgpu.core.launch.step.LaunchStep;
+import io.fastgpu.core.launch.step.MachinesStep;
+import io.fastgpu.core.launch.step.SetupStep;
+import io.fastgpu.core.launch.step.UploadStep;
 import io.fastgpu.core.runtime.FastGpu;
-import io.fastgpu.core.runtime.JobRuntime;
-import io.fastgpu.core.util.Parallel;
+import io.fastgpu.core.runtime.MachinePlan;
 import io.fastgpu.core.runtime.TaskRuntime;
-import io.fastgpu.core.state.StateStore;
+import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.spi.Tags;
+import io.fastgpu.core.state.JobRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Runs a job file end to end: machines, setup, upload, steps, download, then stop/kill/keep, timing
- * every phase, recording the run in the state store and reporting everything as events.
+ * Runs a job file end to end, in two halves: {@link #plan} decides everything without changing anything
+ * (the machines to reuse, start or buy, the cost, the steps); {@link #launch(LaunchPlan, boolean)} carries
+ * the plan out step by step, each step first checking whether its work is already done, and reports
+ * everything as events: the console renders them, {@link RunRecorder} stores them, {@link RunLog} keeps
+ * them in a file. {@code after} is applied whatever happens: a failure, an interrupt, a full disk.
  */
 public final class Launcher {
-    /** Environment variable that marks every process of one step. */
-    static final String STEP_MARKER = "FASTGPU_STEP_ID";
     private final FastGpu fg;
 
     public Launcher(FastGpu fg) { this.fg = fg; }
 
     /**
-     * @param job    the validated job file
-     * @param keep   leave the machines running whatever the job file says
-     * @param outDir where downloads go ({@code ./fastgpu-out/<run name>} by default)
+     * The plan of a launch of {@code job}; changes nothing. Fails with one line when the job cannot be
+     * launched as asked: an unknown backend, a launch of the same job in progress, machines of the job
+     * that live on another backend or fleet, or what the provider's checks find.
+     *
+     * @param keep    leave the machines running whatever the job file says
+     * @param outRoot where the run's download folder is made ({@code ./fastgpu-out} by default)
      */
-    public LaunchResult launch(JobFile job, boolean keep, Path outDir) {
+    public LaunchPlan plan(JobFile job, boolean keep, Path outRoot) {
         try {
             fg.provider(job.backend());
         } catch (InvalidSpecException e) {
             throw new InvalidSpecException(job.file() + ": " + e.getMessage()); // a job file error: nothing was started
         }
+        LaunchLock.checkFree(fg.home(), job.name());
+        refuseIfElsewhere(job);
+        JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
+                .backend(job.backend()).backendOptions(job.backendOptions()).resources(job.resources())
+                .installScript(job.setup()).build();
+        MachinePlan machines = fg.planJob(options);
+        refuseOtherFleet(job, machines);
+        JobFile.After after = keep ? JobFile.After.KEEP : job.after();
+        List<LaunchStep> steps = new ArrayList<>();
+        steps.add(new MachinesStep());
+        if (!job.setup().isBlank()) steps.add(new SetupStep());
+        if (!job.upload().isEmpty()) steps.add(new UploadStep());
+        for (JobFile.Step s : job.steps()) steps.add(new CommandStep(s));
+        if (!job.download().isEmpty()) steps.add(new DownloadStep(outRoot));
+        if (after != JobFile.After.KEEP) steps.add(new AfterStep(after));
+        return new LaunchPlan(job, after, outRoot, machines, steps);
+    }
+
+    /** Plans and launches {@code job} on machines that cost nothing (or that the job file agreed to pay for). */
+    public LaunchResult launch(JobFile job, boolean keep, Path outRoot) {
+        return launch(plan(job, keep, outRoot), false);
+    }
+
+    /**
+     * Carries out {@code plan}. {@code costConsent} is the user's answer to {@link LaunchPlan#costQuestion()};
+     * without it a plan that costs money buys nothing and fails at its first step.
+     */
+    public LaunchResult launch(LaunchPlan plan, boolean costConsent) {
+        JobFile job = plan.job();
         long start = System.nanoTime();
-        List<PhaseTiming> timings = new ArrayList<>();
         Path localLog = fg.home().resolve("logs").resolve(job.runName() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
-        JobFile.After after = keep ? JobFile.After.KEEP : job.after();
-        StateStore state = fg.state();
-        long runId = -1;
-        JobRuntime jobRt = null;
+        LaunchState state = new LaunchState(fg, job, plan.machines(), costConsent, Set.of());
+        List<PhaseTiming> timings = new ArrayList<>();
         RuntimeException failure = null;
-        Thread interruptGuard = null;
-        AtomicBoolean interrupted = new AtomicBoolean();
-        CountDownLatch recorded = new CountDownLatch(1);
-        try (RunLog log = new RunLog(localLog); AutoCloseable sub = fg.events().subscribe(log)) {
-            try {
-                JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
-                        .backend(job.backend()).backendOptions(job.backendOptions()).resources(job.resources()).installScript(job.setup())
-                        .confirmCost(false).build();
-                jobRt = phase("init", timings, () -> fg.makeJob(options));
-                runId = state.startRun(job.name(), job.runName(), job.backend(), jobRt.logdir(), localLog.toString());
-                recordStep(state, runId, timings.get(0), 0);
-                JobRuntime j = jobRt;
-                // Each launch starts in a fresh shell in the task's home, whatever an earlier one left.
-                parallel(j.taskRuntimes(), "reset the shell", TaskRuntime::resetShell);
-                interruptGuard = onInterrupt(j, after, interrupted, recorded);
-                if (!job.upload().isEmpty()) {
-                    phase("upload", timings, () -> upload(j, job));
-                    recordStep(state, runId, timings.get(timings.size() - 1), 0);
-                }
-                for (JobFile.Step step : job.steps()) {
-                    runStep(j, job, step, timings, state, runId);
-                }
-                if (!job.download().isEmpty()) {
-                    phase("download", timings, () -> download(j, job, outDir.resolve(job.runName())));
-                    recordStep(state, runId, timings.get(timings.size() - 1), 0);
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            removeHook(interruptGuard);
-            if (interrupted.get()) {
-                failure = new FastGpuException("launch interrupted; the machines got 'after: " + after.label() + "'");
-            }
-            if (jobRt != null && after != JobFile.After.KEEP) {
-                JobRuntime j = jobRt;
+        int exitCode = 0;
+        RunRecorder recorder = new RunRecorder(fg::state, fg.events());
+        try (LaunchLock lock = LaunchLock.acquire(fg.home(), job.name());
+             RunLog log = new RunLog(localLog, fg.events());
+             AutoCloseable logged = fg.events().subscribe(log);
+             AutoCloseable recorded = fg.events().subscribe(recorder);
+             InterruptGuard guard = InterruptGuard.install(state, plan.after(), fg.events())) {
+            fg.events().on(new Event.RunStarted(job.name(), job.runName(), job.backend(), localLog.toString()));
+            for (LaunchStep step : plan.steps()) {
+                if ((failure != null || state.interrupted()) && !step.always()) continue;
                 try {
-                    phase(after.label(), timings, () -> {
-                        if (after == JobFile.After.STOP) j.stop(); else j.kill();
-                        return null;
-                    });
+                    run(step, state, timings);
                 } catch (RuntimeException e) {
-                    if (failure == null) failure = e;
+                    if (failure == null) {
+                        failure = e;
+                        exitCode = step.exitCodeOf(e);
+                    }
                 }
+            }
+            if (state.interrupted()) {
+                failure = new LaunchInterruptedException("launch interrupted; " + (plan.after() == JobFile.After.KEEP
+                        ? "the machines keep running ('after: keep')" : "the machines got 'after: " + plan.after().label() + "'"));
+                exitCode = 130;
             }
             Duration total = Duration.ofNanos(System.nanoTime() - start);
-            if (runId < 0) {
-                runId = state.startRun(job.name(), job.runName(), job.backend(), "", localLog.toString());
-            }
-            String status = interrupted.get() ? "interrupted" : failure == null ? "succeeded" : "failed";
-            state.finishRun(runId, status,
-                    interrupted.get() ? 130 : failure instanceof StepFailedException s ? s.exitCode() : failure == null ? 0 : 1);
-            state.appendEvent(runId, "finished", (failure == null ? status : status + ": " + failure.getMessage())
-                    + " in " + total.toMillis() + " ms");
-            recorded.countDown();
-            return new LaunchResult(runId, job.name(), job.runName(), jobRt == null ? "" : jobRt.logdir(),
-                    jobRt == null ? List.of() : jobRt.taskRuntimes().stream().map(TaskRuntime::name).toList(),
-                    timings, total, job.download().isEmpty() ? null : outDir.resolve(job.runName()), after, failure);
+            String status = state.interrupted() ? "interrupted" : failure == null ? "succeeded" : "failed";
+            fg.events().on(new Event.RunFinished(job.name(), job.runName(), status, exitCode,
+                    failure == null ? "" : String.valueOf(failure.getMessage()), total));
+            var rt = state.runtime();
+            return new LaunchResult(recorder.runId(), job.name(), job.runName(), rt == null ? "" : rt.logdir(),
+                    rt == null ? List.of() : rt.taskRuntimes().stream().map(TaskRuntime::name).toList(),
+                    timings, total, job.download().isEmpty() || rt == null ? null : DownloadStep.folder(plan.outRoot(), rt),
+                    plan.after(), failure);
         } catch (FastGpuException e) {
             throw e;
         } catch (Exception e) {
@@ -123,132 +132,73 @@ public final class Launcher {
         }
     }
 
-    /** The job file's uploads, to every task at once, or through task0 when the job asks for it. */
-    private Void upload(JobRuntime j, JobFile job) {
-        List<FileSelection.Selection> selections = job.upload().stream().map(u -> FileSelection.select(job.folder(), u)).toList();
-        boolean relay = job.uploadViaTask0() && j.taskRuntimes().size() > 1
-                && !fg.provider(job.backend()).capabilities().sharedRunRoot();
-        List<TaskRuntime> direct = relay ? List.of(j.taskRuntimes().get(0)) : j.taskRuntimes();
-        for (int i = 0; i < selections.size(); i++) {
-            FileSelection.Selection sel = selections.get(i);
-            parallel(direct, "upload " + job.upload().get(i), t -> t.upload(sel, null, false));
+    /** Runs one step: skipped when its work is already done, else timed and reported as a phase. */
+    private void run(LaunchStep step, LaunchState state, List<PhaseTiming> timings) {
+        Optional<String> done = step.alreadyDone(state);
+        if (done.isPresent()) {
+            fg.events().on(new Event.PhaseSkipped(step.name(), done.get()));
+            return;
         }
-        if (relay) UploadRelay.fromTask0(j.taskRuntimes(), selections);
-        return null;
-    }
-
-    /** The job file's downloads, from task0, each into {@code out} under its own file name. */
-    private static Void download(JobRuntime j, JobFile job, Path out) {
-        TaskRuntime t0 = j.taskRuntimes().get(0);
-        for (String d : job.download()) {
-            t0.download(d, out.resolve(Path.of(d).getFileName().toString()));
-        }
-        return null;
-    }
-
-    private void runStep(JobRuntime j, JobFile job, JobFile.Step step, List<PhaseTiming> timings, StateStore state,
-                         long runId) {
-        long stepId = state.startStep(runId, step.name());
-        // Every process of the step carries this marker, so a failure on one task can end it on the others.
-        String marker = "s" + runId + "-" + stepId + "-" + Long.toHexString(System.nanoTime());
-        Map<String, String> env = new LinkedHashMap<>(job.env());
-        env.put(STEP_MARKER, marker);
-        RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
-        int[] exit = {0};
-        try {
-            phase(step.name(), timings, () -> {
-                List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
-                if (step.launcher() == DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
-                try {
-                    Parallel.all(step.name(), targets, TaskRuntime::name, t -> {
-                        try {
-                            return t.run(step.command(), opts);
-                        } catch (RuntimeException e) {
-                            // The others would wait for this one forever (a collective, a barrier): end them.
-                            targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(STEP_MARKER, marker));
-                            throw e;
-                        }
-                    });
-                } catch (JobFailedException e) {
-                    var first = e.failures().stream().filter(f -> f.cause() instanceof CommandFailedException c
-                            && c.exitCode() != 143 && c.exitCode() != 137).findFirst().orElse(e.failures().get(0));
-                    if (first.cause() instanceof CommandFailedException c) {
-                        exit[0] = c.exitCode();
-                        throw new StepFailedException(step.name(), first.task(), c.exitCode(), c.outputTail());
-                    }
-                    exit[0] = 1;
-                    throw targets.size() == 1 ? first.cause() : e;
-                }
-                return null;
-            });
-        } finally {
-            PhaseTiming t = timings.get(timings.size() - 1);
-            state.finishStep(stepId, exit[0], t.elapsed());
-        }
-    }
-
-    /** Runs {@code op} on each task at once; one task's failure is rethrown as is, several are gathered. */
-    private static void parallel(List<TaskRuntime> tasks, String what, Consumer<TaskRuntime> op) {
-        try {
-            Parallel.all(what, tasks, TaskRuntime::name, t -> {
-                op.accept(t);
-                return null;
-            });
-        } catch (JobFailedException e) {
-            if (tasks.size() == 1) throw e.failures().get(0).cause();
-            throw e;
-        }
-    }
-
-    /**
-     * When the launch is interrupted (Ctrl-C, SIGTERM), the machines still get their {@code after}, so an
-     * abandoned launch does not leave machines running and costing. Stopping them ends the running step;
-     * the launch then records the run as interrupted, which the hook waits for before the JVM exits.
-     */
-    private Thread onInterrupt(JobRuntime job, JobFile.After after, AtomicBoolean interrupted, CountDownLatch recorded) {
-        Thread hook = new Thread(() -> {
-            interrupted.set(true);
-            fg.events().on(new Event.Notice(Event.Level.WARN, "interrupted; applying 'after: " + after.label() + "'"));
-            try {
-                if (after == JobFile.After.STOP) job.stop();
-                else if (after == JobFile.After.KILL) job.kill();
-                recorded.await(30, TimeUnit.SECONDS);
-            } catch (RuntimeException e) {
-                fg.events().on(new Event.Notice(Event.Level.WARN, "could not " + after.label() + " the machines: " + e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "fastgpu-launch-interrupted");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
-    }
-
-    private static void removeHook(Thread hook) {
-        if (hook == null) return;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running: it applies 'after' and waits for the run to be recorded
-        }
-    }
-
-    private void recordStep(StateStore state, long runId, PhaseTiming t, int exit) {
-        long id = state.startStep(runId, t.phase());
-        state.finishStep(id, t.ok() ? exit : 1, t.elapsed());
-    }
-
-    private <T> T phase(String name, List<PhaseTiming> timings, Supplier<T> body) {
-        fg.events().on(new Event.PhaseStarted(name));
+        fg.events().on(new Event.PhaseStarted(step.name()));
         long t0 = System.nanoTime();
-        boolean ok = false;
+        int exit = 1;
         try {
-            T value = body.get();
-            ok = true;
-            return value;
+            if (step.interruptible()) state.waiting(Thread.currentThread());
+            if (state.interrupted() && step.interruptible()) throw new FastGpuException("interrupted");
+            step.run(state);
+            exit = 0;
+        } catch (RuntimeException e) {
+            exit = step.exitCodeOf(e);
+            throw e;
         } finally {
+            state.waiting(null);
+            Thread.interrupted(); // an interrupt meant for this step must not cut short the next ones
             Duration d = Duration.ofNanos(System.nanoTime() - t0);
-            timings.add(new PhaseTiming(name, d, ok));
-            fg.events().on(new Event.PhaseFinished(name, d, ok));
+            timings.add(new PhaseTiming(step.name(), d, exit == 0));
+            fg.events().on(new Event.PhaseFinished(step.name(), d, exit == 0, exit));
+        }
+    }
+
+    /** A job's machines live on one backend: launching it on another while they exist would make a second set. */
+    private void refuseIfElsewhere(JobFile job) {
+        List<JobRecord> recorded;
+        try {
+            recorded = fg.state().jobs();
+        } catch (FastGpuException e) {
+            return; // no readable state: nothing known elsewhere
+        }
+        Pattern task = Pattern.compile("task\\d+\\." + Pattern.quote(job.name()));
+        for (JobRecord r : recorded) {
+            if (!r.name().equals(job.name()) || r.backend().equals(job.backend())) continue;
+            Provider other;
+            try {
+                other = fg.provider(r.backend());
+                if (!other.configured()) continue;
+                List<Instance> there = other.list().stream().filter(i -> task.matcher(i.name()).matches())
+                        .filter(i -> i.state() != InstanceState.TERMINATED).toList();
+                if (there.isEmpty()) continue;
+                throw new InvalidSpecException("job " + job.name() + " already has machines on backend " + r.backend() + " ("
+                        + String.join(", ", there.stream().map(i -> i.name() + " " + i.state().label()).toList())
+                        + "), not " + job.backend() + ": launch it there (--backend " + r.backend()
+                        + "), or release them first with 'fastgpu kill {" + job.name() + "}'");
+            } catch (InvalidSpecException e) {
+                if (e.getMessage().startsWith("job ")) throw e;
+            } catch (FastGpuException e) {
+                // that backend cannot be asked now: its machines, if any, are not in the way of this one
+            }
+        }
+    }
+
+    /** An ssh job holds hosts of one fleet; asking for another while it holds them would be silently ignored. */
+    private static void refuseOtherFleet(JobFile job, MachinePlan machines) {
+        String wanted = job.backendOptions().get("fleet");
+        if (wanted == null) return;
+        for (MachinePlan.Slot s : machines.slots()) {
+            String held = s.existing().map(i -> i.tags().get(Tags.FLEET)).orElse(null);
+            if (held != null && !held.equals(wanted)) {
+                throw new InvalidSpecException(s.name() + " holds a host of fleet '" + held + "', not '" + wanted
+                        + "': launch with --fleet " + held + ", or release it first with 'fastgpu kill {" + job.name() + "}'");
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import io.fastgpu.core.state.StateStore;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,9 +67,46 @@ public final class FastGpu implements AutoCloseable {
         return state;
     }
 
-    /** Creates the job's machines, or reuses those that exist (starting stopped ones), in parallel. */
+    /**
+     * Creates the job's machines, or reuses those that exist (starting stopped ones), in parallel, and runs
+     * the install script where it has not run yet. When that costs money, the options must say the user
+     * agreed ({@link JobOptions#confirmCost()}), or the builder's confirmer is asked.
+     */
     public JobRuntime makeJob(JobOptions options) {
-        return new JobProvisioner(this).provision(options);
+        MachinePlan plan = planJob(options);
+        boolean consent = !plan.needsConsent() || confirmer.confirm(plan.costQuestion());
+        return makeJob(plan, consent);
+    }
+
+    /** What making the job's machines will do and cost, decided without changing anything. */
+    public MachinePlan planJob(JobOptions options) {
+        return new JobProvisioner(this).plan(options);
+    }
+
+    /**
+     * Carries out {@code plan} (see {@link #planJob}) and runs the install script; {@code consent} is the
+     * user's answer to {@link MachinePlan#costQuestion()} when {@link MachinePlan#needsConsent()}.
+     */
+    public JobRuntime makeJob(MachinePlan plan, boolean consent) {
+        JobProvisioner p = new JobProvisioner(this);
+        JobRuntime job = p.machines(plan, consent);
+        p.setUp(plan.options(), p.pendingSetup(plan.options(), job.taskRuntimes()));
+        return job;
+    }
+
+    /** The machines of {@code plan} made ready, without the install script: the launch's first step. */
+    public JobRuntime readyMachines(MachinePlan plan, boolean consent) {
+        return new JobProvisioner(this).machines(plan, consent);
+    }
+
+    /** The tasks of {@code job} that still need the job's install script. */
+    public List<TaskRuntime> pendingSetup(JobOptions options, JobRuntime job) {
+        return new JobProvisioner(this).pendingSetup(options, job.taskRuntimes());
+    }
+
+    /** Runs the job's install script on {@code tasks}. */
+    public void setUp(JobOptions options, List<TaskRuntime> tasks) {
+        new JobProvisioner(this).setUp(options, tasks);
     }
 
     /** A task handle on any machine, outside a job: what {@code fastgpu exec} and {@code scp} use. */

@@ -1,6 +1,5 @@
 package io.fastgpu.core.runtime;
 
-import io.fastgpu.core.util.Parallel;
 import io.fastgpu.api.CommandFailedException;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
@@ -8,12 +7,14 @@ import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.runtime.MachinePlan.Slot;
 import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
+import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.Tags;
 import io.fastgpu.core.spi.facet.Pricing;
 import io.fastgpu.core.spi.facet.RendezvousPorts;
-import io.fastgpu.core.spi.Provider;
+import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.util.ShellQuote;
 
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,15 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-/** Makes a job's machines exist and be ready: find by name, start or create, set up, make the log folder. */
+/**
+ * Makes a job's machines exist and be ready, in two halves: {@link #plan} decides without changing
+ * anything (find by name, what to start, what to buy, the price); {@link #machines} carries a plan out
+ * (start, create, wait, log folder, task environment); {@link #setUp} runs the install script.
+ */
 final class JobProvisioner {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
 
@@ -38,24 +41,42 @@ final class JobProvisioner {
 
     JobProvisioner(FastGpu fg) { this.fg = fg; }
 
-    /** What one task needs: its existing machine, if any. */
-    private record Slot(int index, String name, Optional<Instance> existing) { }
-
     /** The machine of a slot once ready, and whether this call created it. */
     private record Ready(Instance instance, boolean created) { }
 
-    JobRuntime provision(JobOptions o) {
+    /**
+     * Decides, without changing anything, what making the job's machines takes: which exist (a terminated
+     * one, a spot instance the cloud took back, cannot be reused: its task gets a new one), what the
+     * provider would buy, and the price.
+     */
+    MachinePlan plan(JobOptions o) {
         Provider provider = fg.provider(o.backend());
-        // A terminated machine (a spot instance the cloud took back) cannot be reused: its task gets a new one.
         List<Instance> known = provider.list().stream().filter(i -> i.state() != InstanceState.TERMINATED).toList();
         List<Slot> slots = IntStream.range(0, o.numTasks()).mapToObj(i -> {
             String name = TaskNames.of(i, o.name());
             return new Slot(i, name, known.stream().filter(x -> x.name().equals(name)).findFirst());
         }).toList();
-        CreatePlan plan = provider.validate(slots.stream().filter(s -> s.existing().isEmpty()).map(s -> request(o, s)).toList());
-        confirmCost(provider, o, slots);
+        CreatePlan create = provider.validate(slots.stream().filter(s -> s.existing().isEmpty()).map(s -> request(o, s)).toList());
+        var pricing = provider.capabilities().facet(Pricing.class);
+        boolean costs = provider.capabilities().costsMoney();
+        long toRun = slots.stream().filter(s -> s.existing().map(i -> !i.state().isRunning()).orElse(true)).count();
+        double hourly = costs && toRun > 0 ? pricing.map(p -> p.hourlyPrice(o.resources(), (int) toRun)).orElse(-1.0) : 0;
+        return new MachinePlan(o, slots, create, costs, hourly,
+                pricing.map(Pricing::costNotice).orElse("Costs of the resources will be charged on your account"));
+    }
 
-        List<Ready> ready = getReady(provider, plan, slots);
+    /**
+     * Carries out {@code plan}: starts the stopped machines, buys the missing ones, waits for all, and
+     * prepares each task (log folder, hostfile, the distributed variables). Refuses when the plan costs
+     * money and {@code consent} was not given, before anything is changed.
+     */
+    JobRuntime machines(MachinePlan plan, boolean consent) {
+        JobOptions o = plan.options();
+        if (plan.needsConsent() && !consent) {
+            throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
+        }
+        Provider provider = fg.provider(o.backend());
+        List<Ready> ready = getReady(provider, plan.create(), plan.slots());
         String masterIp = ready.get(0).instance().privateIp();
         String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
         int port = provider.capabilities().facet(RendezvousPorts.class).map(r -> r.rendezvousPort(o.name()))
@@ -91,24 +112,8 @@ final class JobProvisioner {
             t.write(hostfile, hostfileText);
             return null;
         });
-        setUp(o, tasks);
-        recordJob(provider, o);
         List<String> created = ready.stream().filter(Ready::created).map(r -> r.instance().name()).toList();
-        return new JobRuntime(o.name(), o.runName(), logdir, tasks, created);
-    }
-
-    private void confirmCost(Provider provider, JobOptions o, List<Slot> slots) {
-        long toBuy = slots.stream().filter(s -> s.existing().map(i -> !i.state().isRunning()).orElse(true)).count();
-        if (toBuy == 0 || !provider.capabilities().costsMoney() || o.confirmCost()) return;
-        var pricing = provider.capabilities().facet(Pricing.class);
-        double hourly = pricing.map(p -> p.hourlyPrice(o.resources(), (int) toBuy)).orElse(-1.0);
-        String price = hourly > 0 ? String.format(Locale.ROOT, ": about %.2f per hour", hourly) : "";
-        String question = toBuy + " x " + (o.resources().instanceType().isEmpty() ? "default" : o.resources().instanceType())
-                + (o.resources().spot() ? " (spot)" : "") + " on " + provider.name()
-                + ". " + pricing.map(Pricing::costNotice).orElse("Costs of the resources will be charged on your account") + price + ". Confirm to continue? (y/n)";
-        if (!fg.confirmer().confirm(question)) {
-            throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
-        }
+        return new JobRuntime(o.name(), o.runName(), logdir, tasks, created, provider.name());
     }
 
     /** Starts the stopped machines, creates the missing ones (in one batch), then waits for all of them. */
@@ -151,16 +156,22 @@ final class JobProvisioner {
         return r.stdout().strip();
     }
 
-    /** Runs the install script on machines that have not run this exact script yet. */
-    private void setUp(JobOptions o, List<TaskRuntime> tasks) {
-        if (o.skipSetup() || o.installScript().isBlank()) return;
-        String marker = ".fastgpu/setup-" + sha256(o.installScript()).substring(0, 16) + ".done";
-        List<TaskRuntime> pending = Parallel.all("check setup", tasks, TaskRuntime::name,
-                t -> t.exists(marker) ? null : t).stream().filter(t -> t != null).toList();
-        if (pending.isEmpty()) {
-            fg.events().on(new Event.Notice(Event.Level.INFO, "Skipping setup; already done on every task"));
-            return;
-        }
+    /** The marker a task keeps once it ran this exact install script. */
+    private static String setupMarker(JobOptions o) {
+        return ".fastgpu/setup-" + sha256(o.installScript()).substring(0, 16) + ".done";
+    }
+
+    /** The tasks that have not run this exact install script yet (none when the job has none or skips it). */
+    List<TaskRuntime> pendingSetup(JobOptions o, List<TaskRuntime> tasks) {
+        if (o.skipSetup() || o.installScript().isBlank()) return List.of();
+        String marker = setupMarker(o);
+        return Parallel.all("check setup", tasks, TaskRuntime::name, t -> t.exists(marker) ? null : t)
+                .stream().filter(t -> t != null).toList();
+    }
+
+    /** Runs the install script on {@code pending}, and marks each task that ran it successfully. */
+    void setUp(JobOptions o, List<TaskRuntime> pending) {
+        String marker = setupMarker(o);
         Parallel.all("set up", pending, TaskRuntime::name, t -> {
             fg.events().on(new Event.Notice(Event.Level.INFO, t.name() + ": running setup"));
             try {
@@ -171,15 +182,6 @@ final class JobProvisioner {
             t.write(marker, "ok\n");
             return null;
         });
-    }
-
-    private void recordJob(Provider provider, JobOptions o) {
-        try {
-            fg.state().recordJob(o.name(), provider.name(), o.numTasks());
-            fg.state().upsertInstances(provider.name(), provider.list());
-        } catch (FastGpuException e) {
-            fg.events().on(new Event.Notice(Event.Level.WARN, "state not recorded: " + e.getMessage()));
-        }
     }
 
     private static CreateRequest request(JobOptions o, Slot s) {

@@ -18,8 +18,10 @@ public final class JobRuntime implements Job {
     private final String logdir;
     private final List<TaskRuntime> tasks;
     private final List<String> newlyCreated;
+    private final String backend;
 
-    JobRuntime(String name, String runName, String logdir, List<TaskRuntime> tasks, List<String> newlyCreated) {
+    JobRuntime(String name, String runName, String logdir, List<TaskRuntime> tasks, List<String> newlyCreated, String backend) {
+        this.backend = backend;
         this.name = name;
         this.runName = runName;
         this.logdir = logdir;
@@ -34,6 +36,12 @@ public final class JobRuntime implements Job {
 
     /** The tasks with their runtime type, for the launcher. */
     public List<TaskRuntime> taskRuntimes() { return tasks; }
+
+    /** The backend the machines are on. */
+    public String backend() { return backend; }
+
+    /** The machines as they were when they became ready. */
+    public List<io.fastgpu.api.Instance> instances() { return tasks.stream().map(TaskRuntime::instance).toList(); }
 
     /** Names of the machines this call created (as opposed to reused). */
     public List<String> newlyCreated() { return newlyCreated; }

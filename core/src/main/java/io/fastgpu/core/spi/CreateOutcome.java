@@ -29,14 +29,24 @@ public record CreateOutcome(List<Instance> made, List<Failure> failed, List<Stri
 
     public boolean ok() { return failed.isEmpty(); }
 
-    /** The machines made, or the first failure as one line that also says what was removed again. */
+    /**
+     * The machines made; or, when some could not be made, one line naming each failure, what was released
+     * again, and what could not be released (to release by hand). A lone failure with nothing made is
+     * rethrown as it was.
+     */
     public List<Instance> orThrow() {
         if (ok()) return made;
-        Failure f = failed.get(0);
-        String more = failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "";
-        String released = releasedAgain.isEmpty() ? "" : "; removed again what this call made: " + String.join(", ", releasedAgain);
-        if (released.isEmpty() && failed.size() == 1 && made.isEmpty()) throw f.cause();
-        throw new FastGpuException(f.name() + " could not be created" + more + ": " + f.cause().getMessage() + released, f.cause());
+        if (failed.size() == 1 && made.isEmpty() && releasedAgain.isEmpty()) throw failed.get(0).cause();
+        int total = made.size() + failed.size() + releasedAgain.size();
+        String msg = failed.size() + " of " + total + " instance(s) could not be created: "
+                + String.join("; ", failed.stream().map(f -> f.name() + ": " + f.cause().getMessage()).toList())
+                + (releasedAgain.isEmpty() ? "" : ". Released again the ones this launch made, so nothing is left running: "
+                + String.join(", ", releasedAgain))
+                + (made.isEmpty() ? "" : ". COULD NOT RELEASE, release by hand ('fastgpu kill'): "
+                + String.join(", ", made.stream().map(i -> i.name() + " (" + i.id() + ")").toList()));
+        RuntimeException first = failed.get(0).cause();
+        throw first instanceof io.fastgpu.api.InvalidSpecException ? new io.fastgpu.api.InvalidSpecException(msg)
+                : new FastGpuException(msg, first);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.fastgpu.core.launch;
+package io.fastgpu.core.launch.step;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.runtime.TaskRuntime;
