@@ -41,7 +41,7 @@ final class StateDatabaseErrors {
             case SQLITE_FULL -> "is full (disk full?); free space in FASTGPU_HOME (" + home + ")";
             case SQLITE_READONLY -> "is read-only; make it and its folder " + home
                     + " writable, or set FASTGPU_HOME to a writable folder";
-            case SQLITE_CANTOPEN -> "cannot be opened; check that " + home + " exists and is writable";
+            case SQLITE_CANTOPEN -> "cannot be opened; check that it is a file and that " + home + " is writable";
             case SQLITE_IOERR -> "could not be read or written (" + detail(e) + "); check the disk that holds " + home
                     + " (full or failing?)";
             case SQLITE_NOTADB -> "is not a FastGPU state database; move it aside and FastGPU will create a new one";

@@ -287,6 +287,14 @@ class StateStoreTest {
     }
 
     @Test
+    void aStateDatabaseThatCannotBeOpenedSaysSoInOneLine() throws IOException {
+        Files.createDirectories(home.resolve("state.db"));
+        assertThatThrownBy(() -> StateStore.open(home)).isInstanceOf(FastGpuException.class)
+                .hasMessage("state database " + home.resolve("state.db") + " cannot be opened; check that it is a file"
+                        + " and that " + home + " is writable");
+    }
+
+    @Test
     void refusesANewerSchema() throws SQLException {
         StateStore.open(home).close();
         try (Connection c = connect(home.resolve("state.db")); Statement st = c.createStatement()) {
