@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param logdir     the run's log folder on the machines, e.g. {@code /ncluster/runs/gtc-demo.01}
  * @param localLog   the local copy of its log, or {@code null}
  * @param startedAt  when it started
- * @param finishedAt when it finished, or {@code null} while running
+ * @param finishedAt when it finished, or {@code null} while running; for a run whose launcher died without a word,
+ *                   when it was last heard from
  * @param status     {@link #RUNNING}, {@link #SUCCEEDED}, {@link #FAILED} or {@link #INTERRUPTED}
  * @param exitCode   the exit code it finished with, or {@code null}
  */

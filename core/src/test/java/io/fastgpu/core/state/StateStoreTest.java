@@ -287,6 +287,14 @@ class StateStoreTest {
     }
 
     @Test
+    void aStateDatabaseThatCannotBeOpenedSaysSoInOneLine() throws IOException {
+        Files.createDirectories(home.resolve("state.db"));
+        assertThatThrownBy(() -> StateStore.open(home)).isInstanceOf(FastGpuException.class)
+                .hasMessage("state database " + home.resolve("state.db") + " cannot be opened; check that it is a file"
+                        + " and that " + home + " is writable");
+    }
+
+    @Test
     void refusesANewerSchema() throws SQLException {
         StateStore.open(home).close();
         try (Connection c = connect(home.resolve("state.db")); Statement st = c.createStatement()) {
@@ -416,24 +424,118 @@ class StateStoreTest {
     }
 
     @Test
-    void aRunWhoseLauncherDiedWithoutAWordIsInterruptedAndOneStillGoingIsNot() throws Exception {
-        Process p = new ProcessBuilder("true").start();
-        long pid = p.pid();
-        long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        p.waitFor();
-        String bootId = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+    void aRunWhoseLauncherDiedWithoutAWordReadsAsInterruptedAndOneStillGoingDoesNot() throws Exception {
         try (StateStore store = StateStore.open(home)) {
             long killed = store.startRun("job", "killed", "local", "/runs/killed", null);
             long going = store.startRun("job", "going", "local", "/runs/going", null);
             long elsewhere = store.startRun("job", "elsewhere", "local", "/runs/elsewhere", null);
-            try (Connection c = connect(home.resolve("state.db")); Statement st = c.createStatement()) {
-                st.execute("UPDATE runs SET launcher = '" + bootId + ":" + pid + ":" + start + "' WHERE id = " + killed);
-                st.execute("UPDATE runs SET launcher = 'another-boot:" + pid + ":" + start + "' WHERE id = " + elsewhere);
-            }
-            assertThat(store.run(killed).orElseThrow().status()).isEqualTo(RunRecord.INTERRUPTED);
-            assertThat(store.run(killed).orElseThrow().finishedAt()).isNotNull();
+            store.finishStep(store.startStep(killed, "upload"), 0, Duration.ofMillis(5));
+            Thread.sleep(5);
+            store.appendEvent(killed, "notice", "last words");
+            Instant lastWords = store.events(killed).get(0).at();
+            String dead = deadLauncher();
+            setLauncher(killed, dead);
+            setLauncher(elsewhere, dead.replaceFirst("^[^:]*", "another-boot"));
+
+            RunRecord read = store.run(killed).orElseThrow();
+            assertThat(read.status()).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(read.finishedAt()).as("when it was last heard from").isEqualTo(lastWords);
+            assertThat(read.exitCode()).isNull();
+            assertThat(store.latestRun("killed")).contains(read);
+            assertThat(store.runs(10)).contains(read);
             assertThat(store.latestRun("going").orElseThrow().status()).isEqualTo(RunRecord.RUNNING); // this JVM
             assertThat(store.run(elsewhere).orElseThrow().status()).isEqualTo(RunRecord.RUNNING); // not ours to judge
+            assertThat(storedStatus(killed)).as("reading wrote nothing").isEqualTo(RunRecord.RUNNING);
+
+            assertThat(store.settleAbandonedRuns()).isEqualTo(1);
+            assertThat(storedStatus(killed)).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(store.run(killed)).contains(read);
+            assertThat(storedStatus(going)).isEqualTo(RunRecord.RUNNING);
+            assertThat(storedStatus(elsewhere)).isEqualTo(RunRecord.RUNNING);
+            assertThat(store.settleAbandonedRuns()).isZero();
+        }
+    }
+
+    /**
+     * Reads write nothing: a store on a file this process cannot write reads everything, an abandoned run included,
+     * and a write fails with one line that says why.
+     */
+    @Test
+    void aReadOnlyDatabaseFileCanBeReadAndAWriteSaysItIsReadOnly() throws Exception {
+        long killed;
+        try (StateStore store = StateStore.open(home)) {
+            store.upsertInstances("local", List.of(machine("local", "l1")));
+            store.recordJob("job", "local", 1);
+            killed = store.startRun("job", "killed", "local", "/runs/killed", "/tmp/killed.log");
+            store.startStep(killed, "train");
+            store.appendEvent(killed, "notice", "hello");
+        }
+        setLauncher(killed, deadLauncher());
+        Path file = home.resolve("state.db");
+        try (TestMounts.Mount readOnly = TestMounts.readOnly(file); StateStore store = StateStore.open(home)) {
+            assertThat(store.run(killed).orElseThrow().status()).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(store.latestRun("killed").orElseThrow().status()).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(store.runs(5)).extracting(RunRecord::id).containsExactly(killed);
+            assertThat(store.steps(killed)).extracting(StepRecord::name).containsExactly("train");
+            assertThat(store.events(killed)).extracting(EventRecord::text).containsExactly("hello");
+            assertThat(store.jobs()).extracting(JobRecord::name).containsExactly("job");
+            assertThat(store.instances("local")).containsExactly(machine("local", "l1"));
+
+            assertThatThrownBy(() -> store.appendEvent(killed, "notice", "x")).isInstanceOf(FastGpuException.class)
+                    .hasMessage("state database " + file + " is read-only; make it and its folder " + home
+                            + " writable, or set FASTGPU_HOME to a writable folder");
+        }
+        assertThat(storedStatus(killed)).isEqualTo(RunRecord.RUNNING);
+    }
+
+    /** A full disk: the write fails with one line naming the cause and the cure, and what was written stays. */
+    @Test
+    void aWriteToAFullDiskSaysSoInOneLine() throws Exception {
+        StateStore.open(home).close(); // the native library comes from here, not from the small disk
+        Path small = Files.createDirectories(home.resolve("small"));
+        try (TestMounts.Mount tmpfs = TestMounts.tmpfs(small, "256k"); StateStore store = StateStore.open(small)) {
+            long run = store.startRun("job", "big", "local", "/runs/big", null);
+            String text = "x".repeat(32 * 1024);
+            int written = 0;
+            FastGpuException failure = null;
+            while (failure == null && written < 100) {
+                try {
+                    store.appendEvent(run, "notice", text);
+                    written++;
+                } catch (FastGpuException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).as("a write to a 256 KiB disk, after %d events of 32 KiB", written).isNotNull()
+                    .hasMessage("state database " + store.file() + " is full (disk full?); free space in FASTGPU_HOME ("
+                            + small + ")");
+            assertThat(store.events(run)).hasSize(written);
+        }
+    }
+
+    /** {@code bootId:pid:start} of a process of this boot that has exited. */
+    private static String deadLauncher() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("true").start();
+        long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        p.waitFor();
+        return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip() + ":" + p.pid() + ":" + start;
+    }
+
+    private void setLauncher(long runId, String launcher) throws SQLException {
+        try (Connection c = connect(home.resolve("state.db"));
+             var ps = c.prepareStatement("UPDATE runs SET launcher = ? WHERE id = ?")) {
+            ps.setString(1, launcher);
+            ps.setLong(2, runId);
+            assertThat(ps.executeUpdate()).isOne();
+        }
+    }
+
+    /** The status as stored in the file, read past the store. */
+    private String storedStatus(long runId) throws SQLException {
+        try (Connection c = connect(home.resolve("state.db")); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status FROM runs WHERE id = " + runId)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
         }
     }
 
