@@ -59,6 +59,7 @@ final class RunRecorder implements EventListener {
             runName = r.runName();
             backend = r.backend();
             localLog = r.localLog();
+            store.get().settleAbandonedRuns(); // earlier runs whose launcher died without a word are written down as interrupted
         } else if (event instanceof Event.MachinesReady m) {
             startRun(m.logdir());
             store.get().recordJob(m.job(), m.backend(), m.numTasks());
