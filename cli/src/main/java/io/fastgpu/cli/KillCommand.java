@@ -3,7 +3,6 @@ package io.fastgpu.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -16,8 +15,7 @@ final class KillCommand implements Callable<Integer> {
 
     @Mixin GlobalOptions global;
 
-    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
-    String name;
+    @Mixin InstanceName target;
 
     @Option(names = {"-f", "--yes", "-y"}, description = "Do not ask for confirmation.")
     boolean yes;
@@ -26,7 +24,7 @@ final class KillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         String names = selected.stream().map(s -> s.instance().name()).collect(Collectors.joining(", "));
         if (!yes && !ctx.confirm("Release " + names + " and delete their files? (y/N)", false)) {
             ctx.err().println("Nothing was released.");

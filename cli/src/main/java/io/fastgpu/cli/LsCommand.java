@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fastgpu ls}: the instances, in the original's table. */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List running instances (with --stop, stopped ones too).")
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List running instances (with --stop, stopped ones too).",
+        resourceBundle = "io.fastgpu.cli.LsCommand")
 final class LsCommand implements Callable<Integer> {
     private static final String[] HEADERS = {"Instance Name", "Age(hr)", "Public IP", "Private IP", "GPU", "Instance Type", "State"};
     private static final String[] ALL_HEADERS = {"Instance Name", "Age(hr)", "Public IP", "Private IP", "GPU", "Instance Type", "State",
@@ -35,8 +36,7 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = {"-s", "--stop"}, description = "Include stopped instances.")
     boolean includeStopped;
 
-    @Option(names = "--json", description = "Print JSON, one object per instance, for scripts.")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Option(names = {"-a", "--all"}, description = "Cloud instances of every owner, with the owner and instance id.")
     boolean allOwners;
@@ -107,7 +107,7 @@ final class LsCommand implements Callable<Integer> {
             }
         }
         everything.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));
-        if (json) {
+        if (output.json) {
             ctx.out().println(Json.instances(everything, now));
         } else {
             if (everything.isEmpty()) {

@@ -4,7 +4,6 @@ import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.spi.facet.NetworkStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +18,13 @@ final class MountCommand implements Callable<Integer> {
 
     @Mixin GlobalOptions global;
 
-    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
-    String name;
+    @Mixin InstanceName target;
 
     MountCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
-        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         List<String> notAliyun = new ArrayList<>();
         for (var s : selected) if (s.provider().capabilities().facet(NetworkStorage.class).isEmpty()) notAliyun.add(s.instance().name());
         if (!notAliyun.isEmpty()) {

@@ -22,8 +22,7 @@ final class QueryGpuCommand implements Callable<Integer> {
     @Option(names = "--gpu", paramLabel = "MODEL", description = "Only this GPU model (V100, A10, A100, T4, ...).")
     String gpu;
 
-    @Option(names = "--json", description = "Print JSON for scripts.")
-    boolean json;
+    @Mixin JsonOption output;
 
     QueryGpuCommand(CliContext ctx) { this.ctx = ctx; }
 
@@ -32,7 +31,7 @@ final class QueryGpuCommand implements Callable<Integer> {
         var p = Facets.require(ctx, MachineCatalog.class, "querygpu");
         List<GpuOffer> offers = p.gpuOffers().stream()
                 .filter(o -> gpu == null || o.gpuModel().equalsIgnoreCase(gpu)).toList();
-        if (json) {
+        if (output.json) {
             ctx.out().println(Json.list(offers.stream().map(o -> Json.object(
                     "instance_type", o.instanceType(), "gpu", o.gpuModel(), "gpu_count", o.gpuCount(),
                     "gpu_memory_gb", o.gpuMemoryGb(), "vcpu", o.vcpu(), "memory_gb", o.memoryGb(),

@@ -20,8 +20,7 @@ final class QueryImageCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "TEXT", description = "Only images whose name contains TEXT.")
     String filter;
 
-    @Option(names = "--json", description = "Print JSON for scripts.")
-    boolean json;
+    @Mixin JsonOption output;
 
     QueryImageCommand(CliContext ctx) { this.ctx = ctx; }
 
@@ -29,7 +28,7 @@ final class QueryImageCommand implements Callable<Integer> {
     public Integer call() {
         List<MachineCatalog.Image> images = Facets.require(ctx, MachineCatalog.class, "queryimage").images().stream()
                 .filter(i -> filter == null || i.name().contains(filter) || i.id().contains(filter)).toList();
-        if (json) {
+        if (output.json) {
             ctx.out().println(Json.list(images.stream().map(i -> Json.object("id", i.id(), "name", i.name(), "os", i.os(),
                     "size_gb", i.sizeGb(), "created", i.created())).toList()));
             return 0;

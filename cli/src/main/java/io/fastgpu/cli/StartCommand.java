@@ -2,7 +2,6 @@ package io.fastgpu.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
@@ -13,14 +12,13 @@ final class StartCommand implements Callable<Integer> {
 
     @Mixin GlobalOptions global;
 
-    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
-    String name;
+    @Mixin InstanceName target;
 
     StartCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
-        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         // Returns when the machines answer, so that the next command (ssh, exec) finds them ready.
         return Lifecycle.apply(ctx, selected, "start", s -> {
             s.provider().start(s.instance().id());

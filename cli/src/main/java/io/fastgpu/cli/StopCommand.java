@@ -2,7 +2,6 @@ package io.fastgpu.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
@@ -14,14 +13,13 @@ final class StopCommand implements Callable<Integer> {
 
     @Mixin GlobalOptions global;
 
-    @Parameters(paramLabel = "NAME", description = "Instance name, or {suffix} for every instance ending with it.")
-    String name;
+    @Mixin InstanceName target;
 
     StopCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
-        var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         return Lifecycle.apply(ctx, selected, "stop", s -> s.provider().stop(s.instance().id()));
     }
 }

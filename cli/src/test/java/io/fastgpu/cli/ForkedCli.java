@@ -36,7 +36,6 @@ final class ForkedCli implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // A command line program: start fast, stay small.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss1m", "-Xmx384m",
-                "-Duser.home=" + env.getOrDefault("HOME", System.getProperty("user.home")),
                 "-cp", classPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
@@ -121,7 +120,8 @@ final class ForkedCli implements AutoCloseable {
         awaitOutputEnd();
     }
 
-    private void awaitOutputEnd() throws InterruptedException {
+    /** Waits (up to 10 s) until the output has been read to its end, after the process ended. */
+    void awaitOutputEnd() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (lines) {
             while (!ended && System.nanoTime() < deadline) lines.wait(100);

@@ -36,11 +36,11 @@ public final class FastGpu implements AutoCloseable {
         this.providers = new Providers(new ProviderContext(home, events, b.settings));
     }
 
-    /** The home from {@code FASTGPU_HOME}, else {@code ~/.fastgpu}. */
+    /** The home from {@code FASTGPU_HOME}, else {@code ~/.fastgpu} ({@code ~} from {@code $HOME}). */
     public static Path defaultHome() {
         String env = System.getenv(HOME_ENV);
         return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath()
-                : Path.of(System.getProperty("user.home"), ".fastgpu");
+                : io.fastgpu.core.util.UserHome.get().resolve(".fastgpu");
     }
 
     /** A runtime with the default home that prints nothing and refuses to buy anything. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fastgpu.api.InvalidSpecException;
+import io.fastgpu.core.util.UserHome;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,10 @@ public final class FleetFile {
 
     private FleetFile() { }
 
-    public static Fleet read(String name, Path file) {
+    public static Fleet read(String name, Path file) { return read(name, file, UserHome.get()); }
+
+    /** Reads fleet {@code name} from {@code file}; {@code ~/} in its paths is {@code userHome}. */
+    public static Fleet read(String name, Path file, Path userHome) {
         Raw raw;
         try {
             raw = MAPPER.readValue(file.toFile(), Raw.class);
@@ -46,10 +50,12 @@ public final class FleetFile {
         } catch (IOException e) {
             throw new InvalidSpecException("cannot read fleet file " + file + ": " + e.getMessage());
         }
-        return toFleet(name, file.toString(), raw == null ? new Raw() : raw, file.getParent());
+        return toFleet(name, file.toString(), raw == null ? new Raw() : raw, file.getParent(), userHome);
     }
 
-    static Fleet toFleet(String name, String where, Raw raw, Path base) {
+    static Fleet toFleet(String name, String where, Raw raw, Path base) { return toFleet(name, where, raw, base, UserHome.get()); }
+
+    static Fleet toFleet(String name, String where, Raw raw, Path base, Path userHome) {
         if (raw.hosts == null || raw.hosts.isEmpty()) {
             throw new InvalidSpecException(where + ": fleet '" + name + "' lists no hosts; add 'hosts: [{host: ...}]'");
         }
@@ -63,7 +69,7 @@ public final class FleetFile {
             }
             int port = h.port != null ? h.port : d.port != null ? d.port : 0;
             if (port < 0 || port > 65535) throw new InvalidSpecException(where + ": hosts[" + i + "]: port must be 1..65535, was " + port);
-            Fleet.Host host = new Fleet.Host(h.host.strip(), port, first(h.user, d.user), path(first(h.key, d.key), base),
+            Fleet.Host host = new Fleet.Host(h.host.strip(), port, first(h.user, d.user), path(first(h.key, d.key), base, userHome),
                     first(h.jump, d.jump), h.gpus != null ? h.gpus : d.gpus != null ? d.gpus : 0, first(h.gpuType, d.gpuType));
             if (!seen.add(host.id())) {
                 throw new InvalidSpecException(where + ": host " + host.display() + " is listed twice in fleet '" + name
@@ -71,15 +77,14 @@ public final class FleetFile {
             }
             hosts.add(host);
         }
-        return new Fleet(name, raw.shared, hosts, path(raw.knownHosts, base));
+        return new Fleet(name, raw.shared, hosts, path(raw.knownHosts, base, userHome));
     }
 
     private static String first(String a, String b) { return a != null ? a.strip() : b != null ? b.strip() : ""; }
 
-    private static Path path(String p, Path base) {
+    private static Path path(String p, Path base, Path userHome) {
         if (p == null || p.isBlank()) return null;
-        if (p.startsWith("~/")) return Path.of(System.getProperty("user.home"), p.substring(2));
-        Path path = Path.of(p);
+        Path path = Path.of(UserHome.expand(p, userHome));
         return path.isAbsolute() || base == null ? path : base.resolve(path);
     }
 

@@ -20,6 +20,7 @@ import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 import io.fastgpu.core.util.ShellQuote;
 import io.fastgpu.core.util.Suggest;
+import io.fastgpu.core.util.UserHome;
 import io.fastgpu.transport.ssh.SshConnector;
 import io.fastgpu.transport.ssh.SshTarget;
 import io.fastgpu.transport.ssh.SshTransport;
@@ -52,13 +53,18 @@ public final class SshProvider implements Provider {
     private final Path fleetsDir;
     private final Claims claims;
     private final EventListener events;
+    /** Where {@code ~} points: the SSH config and {@code ~/} paths in fleet files. */
+    private final Path userHome;
     private SshConnector connector;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The plan detail naming the host chosen for a task: {@code host.<task name>} = host id. */
     private static final String HOST_OF = "host.";
 
-    public SshProvider(Path home, EventListener events) {
+    public SshProvider(Path home, EventListener events) { this(home, events, UserHome.get()); }
+
+    public SshProvider(Path home, EventListener events, Path userHome) {
         this.home = home;
+        this.userHome = userHome;
         this.fleetsDir = home.resolve("fleets");
         this.claims = new Claims(home.resolve("ssh").resolve("claims"));
         this.events = events;
@@ -84,7 +90,7 @@ public final class SshProvider implements Provider {
             List<Path> trusted = new ArrayList<>();
             for (Fleet f : fleets()) if (f.knownHosts() != null) trusted.add(f.knownHosts());
             connector = new SshConnector(knownHosts(), trusted,
-                    Path.of(System.getProperty("user.home"), ".ssh", "config"), SshConnector.passphraseFromEnvironment());
+                    userHome.resolve(".ssh").resolve("config"), SshConnector.passphraseFromEnvironment());
         }
         return connector;
     }
@@ -94,7 +100,7 @@ public final class SshProvider implements Provider {
         List<Fleet> result = new ArrayList<>();
         for (String n : FleetFile.names(fleetsDir)) {
             try {
-                result.add(FleetFile.read(n, fleetsDir.resolve(n + ".yaml")));
+                result.add(FleetFile.read(n, fleetsDir.resolve(n + ".yaml"), userHome));
             } catch (InvalidSpecException e) {
                 if (warned.add(n)) events.on(new Event.Notice(Event.Level.WARN, "fleet '" + n + "' skipped: " + e.getMessage()));
             }
@@ -114,7 +120,7 @@ public final class SshProvider implements Provider {
             throw new InvalidSpecException("no fleet '" + name + "'" + hint + ": create " + f
                     + (names.isEmpty() ? "" : "; fleets: " + String.join(", ", names)));
         }
-        return FleetFile.read(name, f);
+        return FleetFile.read(name, f, userHome);
     }
 
     private static SshTarget target(Fleet.Host h) {

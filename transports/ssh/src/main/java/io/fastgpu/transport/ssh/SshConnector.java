@@ -1,6 +1,7 @@
 package io.fastgpu.transport.ssh;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.util.UserHome;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
@@ -9,6 +10,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.io.PathUtils;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -38,6 +40,11 @@ public final class SshConnector implements AutoCloseable {
     /** Environment variable with the passphrase of encrypted private keys. */
     public static final String PASSPHRASE_ENV = "FASTGPU_SSH_PASSPHRASE";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    static {
+        // ~ in the SSH config (IdentityFile ~/.ssh/key) is $HOME, as for OpenSSH, not the JVM's user.home.
+        PathUtils.setUserHomeFolderResolver(UserHome::get);
+    }
 
     private final SshClient client;
     private final PinnedHostKeys hostKeys;
@@ -140,7 +147,7 @@ public final class SshConnector implements AutoCloseable {
         t.keys().forEach(k -> ids.add(k.toString()));
         if (ids.isEmpty() && fromConfig != null && fromConfig.getIdentities() != null) ids.addAll(fromConfig.getIdentities());
         if (ids.isEmpty()) {
-            Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+            Path ssh = UserHome.get().resolve(".ssh");
             for (String n : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
                 if (Files.isRegularFile(ssh.resolve(n))) ids.add(ssh.resolve(n).toString());
             }
@@ -200,7 +207,7 @@ public final class SshConnector implements AutoCloseable {
     private List<KeyPair> loadKeys(Collection<String> files) {
         List<KeyPair> result = new ArrayList<>();
         for (String f : files) {
-            Path p = Path.of(f.startsWith("~/") ? System.getProperty("user.home") + f.substring(1) : f);
+            Path p = Path.of(UserHome.expand(f, UserHome.get()));
             if (!Files.isRegularFile(p)) {
                 throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
             }
