@@ -60,7 +60,7 @@ final class CallerAccess {
             String address = cidr.replaceFirst("/32$", "");
             if (SshRules.allowSsh(net.rules(group), address)) return;
             cloud.events().on(new Event.Notice(Event.Level.INFO, "Opening SSH (22/tcp) in security group " + net.securityGroupName()
-                    + " to " + cidr + ", this machine's public address, so it can reach its machines"));
+                    + " to " + cidr + " (this machine, as the cloud sees it) so that it can reach its machines"));
             net.allowSsh(cidr, "FastGPU: the launching machine");
         });
     }

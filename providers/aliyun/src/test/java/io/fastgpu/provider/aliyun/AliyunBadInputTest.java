@@ -137,9 +137,9 @@ class AliyunBadInputTest {
         var p = new AliyunProvider(home, e -> { if (e instanceof Event.Notice n) notices.add(n.message()); }, env("USER", "tester"),
                 fixture.root.resolve("user"));
         try {
-            p.validate(List.of(request("task0.bad", CPU, ""))); // both zones have stock now
+            var plan = p.validate(List.of(request("task0.bad", CPU, ""))); // both zones have stock now
             api.setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 0); // and the first sells out before RunInstances
-            var made = p.create(CreatePlan.of(List.of(request("task0.bad", CPU, "")))).orThrow();
+            var made = p.create(plan).orThrow();
             assertThat(made.get(0).tags()).containsEntry("aliyun:zone", "cn-hangzhou-i");
             assertThat(notices).anyMatch(n -> n.contains("no stock of ecs.g7.xlarge in zone cn-hangzhou-h; trying zone cn-hangzhou-i"));
             p.destroy(made.get(0).id());

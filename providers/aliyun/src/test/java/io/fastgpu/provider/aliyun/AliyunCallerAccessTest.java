@@ -11,6 +11,7 @@ import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls.Rule;
 import io.fastgpu.provider.aliyun.wire.VpcCalls;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +44,22 @@ class AliyunCallerAccessTest {
     private final AtomicReference<String> answer = new AtomicReference<>("198.51.100.7");
     private final List<String> notices = new CopyOnWriteArrayList<>();
 
+    /** One key for every test's home, so each need not make one (the cloud imports it). */
+    private static String key;
+
+    @BeforeAll
+    static void makeOneKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        key = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(g.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
     @BeforeEach
     void serveTheAddressLookup() throws IOException {
+        Path saved = dir.resolve("home/aliyun/keys/cn-hangzhou/fastgpu-tester.pem");
+        Files.createDirectories(saved.getParent());
+        Files.writeString(saved, key);
         whatIsMyIp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         whatIsMyIp.createContext("/", exchange -> {
             byte[] body = (answer.get() + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -90,7 +108,7 @@ class AliyunCallerAccessTest {
             p.create(plan).orThrow();
 
             assertThat(sshSources(cloud)).containsExactly("198.51.100.7/32");
-            assertThat(notices).anyMatch(n -> n.startsWith("Opening SSH (22/tcp) in security group fastgpu-vpc-sg to 198.51.100.7/32"));
+            assertThat(notices).anyMatch(n -> n.equals("Opening SSH (22/tcp) in security group fastgpu-vpc-sg to 198.51.100.7/32 (this machine, as the cloud sees it) so that it can reach its machines"));
             notices.clear();
             assertThat(p.validate(one("task1.first")).details()).doesNotContainKey("open_ssh:fastgpu-vpc");
             launch(p, "task1.first");
