@@ -97,6 +97,11 @@ public class ProvisionBench {
                 profile = true;
                 continue;
             }
+            if (a[i].equals("--help")) {
+                System.out.println("ProvisionBench [--profile] " + String.join(" ", VALUE_OPTIONS.stream().map(o -> "[" + o + " V]").toList())
+                        + "; see the comment at the top of bench/ProvisionBench.java");
+                return;
+            }
             if (!VALUE_OPTIONS.contains(a[i])) usage("unknown option " + a[i]);
             if (i + 1 >= a.length) usage(a[i] + " needs a value");
             String v = a[++i];
@@ -190,7 +195,7 @@ public class ProvisionBench {
                     requests.add(new CreateRequest("task" + i + ".pbench", new Resources(TYPE, "", false, 100), "",
                             Map.of("fastgpu:job", "pbench", "fastgpu:task", String.valueOf(i)), Map.of()));
                 }
-                List<Instance> made = provider.create(io.fastgpu.core.spi.CreatePlan.of(requests)).orThrow();
+                List<Instance> made = provider.create(provider.validate(requests)).orThrow(); // as a launch does: check, then buy
                 long t1 = System.nanoTime();
                 long calls1 = provider.apiCalls();
                 List<Instance> ready = provider.awaitReady(made.stream().map(Instance::id).toList(), Duration.ofMinutes(10));

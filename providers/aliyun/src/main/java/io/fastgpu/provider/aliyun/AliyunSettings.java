@@ -1,6 +1,7 @@
 package io.fastgpu.provider.aliyun;
 
 import io.fastgpu.api.InvalidSpecException;
+import io.fastgpu.provider.aliyun.wire.Endpoint;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import java.util.Map;
  * @param prefix        names of the shared network resources start with it ({@code fastgpu})
  * @param keyDir        where private keys are kept, one per region and key pair name
  * @param throttleBudget how long throttled calls are retried before giving up
- * @param publicIpUrl   {@code FASTGPU_PUBLIC_IP_URL}: a service answering the caller's public address, for {@code addip}
+ * @param publicIpUrl   {@code FASTGPU_PUBLIC_IP_URL}: a service answering the caller's public address, to open SSH to it;
+ *                      empty when not set (then {@link PublicAddress#DEFAULT_URL}, or nothing to ask for a cloud on loopback)
  */
 public record AliyunSettings(String region, String zone, String endpoint, int sshPort, String keyPairName, String owner,
                              String prefix, Path keyDir, Duration throttleBudget, String publicIpUrl) {
@@ -55,21 +57,14 @@ public record AliyunSettings(String region, String zone, String endpoint, int ss
         String endpoint = first(env, "FASTGPU_ALIYUN_ENDPOINT");
         String ipUrl = first(env, "FASTGPU_PUBLIC_IP_URL");
         return new AliyunSettings(region.strip(), first(env, "ALIYUN_DEFAULT_ZONE", "ALIBABA_CLOUD_ZONE_ID"), endpoint, sshPort,
-                keyPair, owner, "fastgpu", home.resolve("aliyun").resolve("keys"), throttle,
-                ipUrl.isEmpty() ? "https://api.ipify.org" : ipUrl);
+                keyPair, owner, "fastgpu", home.resolve("aliyun").resolve("keys"), throttle, ipUrl);
     }
 
     /** The private key of the key pair in this region. */
     Path privateKey() { return keyDir.resolve(region).resolve(keyPairName + ".pem"); }
 
-    /** Whether requests go to an overridden endpoint over plain HTTP (the emulator on loopback). */
-    boolean plainHttp() { return endpoint.startsWith("http://"); }
-
-    /** The endpoint host[:port] for a product ({@code ecs}, {@code vpc}, {@code nas}). */
-    String endpointOf(String product) {
-        if (!endpoint.isEmpty()) return endpoint.replaceFirst("^https?://", "").replaceFirst("/+$", "");
-        return product + "." + region + ".aliyuncs.com";
-    }
+    /** Where the API is reached. */
+    Endpoint apiEndpoint() { return new Endpoint(region, endpoint, throttleBudget); }
 
     static String first(Map<String, String> env, String... names) {
         for (String n : names) {

@@ -1,10 +1,11 @@
 package io.fastgpu.provider.aliyun;
 
-import com.aliyun.ecs20140526.models.DescribeKeyPairsRequest;
-import com.aliyun.ecs20140526.models.ImportKeyPairRequest;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.provider.aliyun.wire.CloudApi;
+import io.fastgpu.provider.aliyun.wire.CloudError;
+import io.fastgpu.provider.aliyun.wire.KeyPairCalls;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -30,13 +31,15 @@ import java.util.Iterator;
  * way out.
  */
 final class KeyPairs {
-    private final CloudApi api;
+    private final KeyPairCalls pairs;
+    private final String region;
     private final EventListener events;
     private final AliyunSettings settings;
     private volatile boolean ready;
 
     KeyPairs(CloudApi api, EventListener events, AliyunSettings settings) {
-        this.api = api;
+        this.pairs = new KeyPairCalls(api);
+        this.region = api.region();
         this.events = events;
         this.settings = settings;
     }
@@ -46,13 +49,9 @@ final class KeyPairs {
         if (ready) return settings.keyPairName();
         String name = settings.keyPairName();
         Path key = settings.privateKey();
-        var body = api.call("DescribeKeyPairs", () -> api.ecs().describeKeyPairs(new DescribeKeyPairsRequest()
-                .setRegionId(api.region()).setKeyPairName(name).setPageSize(50))).getBody();
-        boolean exists = body.getKeyPairs() != null && body.getKeyPairs().getKeyPair() != null
-                && body.getKeyPairs().getKeyPair().stream().anyMatch(k -> name.equals(k.getKeyPairName()));
-        if (exists) {
+        if (pairs.exists(name)) {
             if (!Files.isRegularFile(key)) {
-                throw new FastGpuException("key pair " + name + " exists in " + api.region() + " but its private key is not at "
+                throw new FastGpuException("key pair " + name + " exists in " + region + " but its private key is not at "
                         + key + " (Alibaba Cloud shows a private key only once): copy it there from the machine that made it,"
                         + " or set FASTGPU_ALIYUN_KEYPAIR to a new name to make a fresh pair");
             }
@@ -72,8 +71,7 @@ final class KeyPairs {
 
     private void importPublicKey(String name, String publicKey) {
         try {
-            api.call("ImportKeyPair", () -> api.ecs().importKeyPair(new ImportKeyPairRequest()
-                    .setRegionId(api.region()).setKeyPairName(name).setPublicKeyBody(publicKey)));
+            pairs.importPublicKey(name, publicKey);
         } catch (CloudError e) {
             // Another run imported this same saved key at the same time.
             if (!e.is("KeyPair.AlreadyExist")) throw e;

@@ -6,6 +6,8 @@ import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
+import io.fastgpu.provider.aliyun.wire.CloudApi;
+import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,11 +93,10 @@ class AliyunRecoveryTest {
     @Test
     void aSecurityGroupLeftWithoutItsOwnRuleIsOpenedToItselfAgain() throws Exception {
         try (CloudFixture cloud = new CloudFixture(dir)) {
-            var settings = AliyunSettings.from(cloud.env(), dir.resolve("home"), "");
-            var api = new CloudApi(settings, Credentials.resolve(cloud.env(), dir));
+            var api = new CloudApi(AliyunSettings.from(cloud.env(), dir.resolve("home"), "").apiEndpoint(),
+                    CloudFixture.KEY_ID, CloudFixture.SECRET);
             String sg = new Network(api, io.fastgpu.api.EventListener.NONE, "fastgpu", null).securityGroup();
-            api.call("RevokeSecurityGroup", () -> api.ecs().revokeSecurityGroup(new com.aliyun.ecs20140526.models.RevokeSecurityGroupRequest()
-                    .setRegionId(api.region()).setSecurityGroupId(sg).setIpProtocol("all").setPortRange("-1/-1").setSourceGroupId(sg)));
+            new SecurityGroupCalls(api).revoke(sg, SecurityGroupCalls.Rule.allFromGroup(sg, ""));
             assertThat(selfRules(api, sg)).isZero();
 
             assertThat(new Network(api, io.fastgpu.api.EventListener.NONE, "fastgpu", null).securityGroup()).isEqualTo(sg);
@@ -146,9 +147,6 @@ class AliyunRecoveryTest {
     private static String idOf(io.fastgpu.api.Task t) { return ((io.fastgpu.core.runtime.TaskRuntime) t).instance().id(); }
 
     private static long selfRules(CloudApi api, String sg) {
-        var body = api.call("DescribeSecurityGroupAttribute", () -> api.ecs().describeSecurityGroupAttribute(
-                new com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeRequest().setRegionId(api.region())
-                        .setSecurityGroupId(sg))).getBody();
-        return body.getPermissions().getPermission().stream().filter(x -> sg.equals(x.getSourceGroupId())).count();
+        return new SecurityGroupCalls(api).ingress(sg).stream().filter(r -> sg.equals(r.sourceGroupId())).count();
     }
 }

@@ -3,6 +3,7 @@ package io.fastgpu.provider.aliyun;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.emulator.aliyun.EmulatedCloud;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
+import io.fastgpu.provider.aliyun.wire.CloudApi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,17 @@ final class CloudFixture implements AutoCloseable {
 
     AliyunProvider provider(Path home, Map<String, String> env) {
         return new AliyunProvider(home, EventListener.NONE, env, root.resolve("user"));
+    }
+
+    /** The API of the emulated region, for checking what the provider did. */
+    CloudApi api() {
+        return new CloudApi(AliyunSettings.from(env(), root.resolve("home"), "").apiEndpoint(), KEY_ID, SECRET);
+    }
+
+    /** How many times the provider (or anyone) called {@code action} so far. */
+    long calls(String action) {
+        var c = cloud.api().callCounts().get(action);
+        return c == null ? 0 : c.calls();
     }
 
     static int freePort() {

@@ -1,17 +1,17 @@
-package io.fastgpu.provider.aliyun;
+package io.fastgpu.provider.aliyun.wire;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.InvalidSpecException;
 
 /** Turns the API's error codes into what the user should do. */
-final class Errors {
+public final class Errors {
     private Errors() { }
 
     /**
      * What any call may answer: a refused key, missing permissions, an unknown region. Other errors stay as they
      * are (a {@link CloudError}), for the caller to explain in its own terms.
      */
-    static FastGpuException general(CloudError e, String region) {
+    public static FastGpuException general(CloudError e, String region) {
         String c = e.code();
         if (c.startsWith("InvalidAccessKeyId") || c.startsWith("SignatureDoesNotMatch") || c.startsWith("IncompleteSignature")
                 || c.startsWith("InvalidAccessKeySecret")) {
@@ -29,7 +29,8 @@ final class Errors {
         return e;
     }
 
-    static FastGpuException explain(CloudError e, String type, String region, String zone) {
+    /** What RunInstances may answer, said in terms of the instance type, region and zone being bought. */
+    public static FastGpuException explain(CloudError e, String type, String region, String zone) {
         String c = e.code();
         if (c.startsWith("QuotaExceed") || c.contains("Quota")) {
             return new FastGpuException("quota exceeded in " + region + " buying " + type + ": " + e.getMessage()

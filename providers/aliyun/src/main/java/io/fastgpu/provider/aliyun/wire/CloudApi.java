@@ -1,4 +1,4 @@
-package io.fastgpu.provider.aliyun;
+package io.fastgpu.provider.aliyun.wire;
 
 import com.aliyun.tea.TeaException;
 import com.aliyun.teaopenapi.models.Config;
@@ -12,39 +12,44 @@ import java.util.concurrent.atomic.AtomicLong;
  * The official SDK clients of one region, and the one place their calls go through: throttled calls are
  * retried with jittered backoff for a bounded time, and every SDK failure becomes a {@link CloudError}
  * (an answer of the API) or a one-line {@link FastGpuException} (no answer). Counts calls, for benchmarks.
+ * The SDK's types stay in this package: the classes beside this one ({@link InstanceCalls}, {@link VpcCalls}, ...)
+ * build its requests and turn its answers into records of their own.
  */
-final class CloudApi {
+public final class CloudApi {
     /** One API call; may throw whatever the SDK throws. */
     @FunctionalInterface
     interface Call<T> {
         T run() throws Exception;
     }
 
-    private final AliyunSettings settings;
-    private final Credentials credentials;
+    private final Endpoint endpoint;
+    private final String accessKeyId;
+    private final String accessKeySecret;
     private final AtomicLong calls = new AtomicLong();
     private com.aliyun.ecs20140526.Client ecs;
     private com.aliyun.vpc20160428.Client vpc;
     private com.aliyun.nas20170626.Client nas;
 
-    CloudApi(AliyunSettings settings, Credentials credentials) {
-        this.settings = settings;
-        this.credentials = credentials;
+    public CloudApi(Endpoint endpoint, String accessKeyId, String accessKeySecret) {
+        this.endpoint = endpoint;
+        this.accessKeyId = accessKeyId;
+        this.accessKeySecret = accessKeySecret;
     }
 
-    long callCount() { return calls.get(); }
+    /** API calls made so far, retries included (for benchmarks). */
+    public long callCount() { return calls.get(); }
 
-    String region() { return settings.region(); }
+    public String region() { return endpoint.region(); }
 
     private Config config(String product) {
         Config c = new Config()
-                .setAccessKeyId(credentials.accessKeyId())
-                .setAccessKeySecret(credentials.accessKeySecret())
-                .setRegionId(settings.region())
-                .setEndpoint(settings.endpointOf(product))
+                .setAccessKeyId(accessKeyId)
+                .setAccessKeySecret(accessKeySecret)
+                .setRegionId(endpoint.region())
+                .setEndpoint(endpoint.hostOf(product))
                 .setConnectTimeout(10_000)
                 .setReadTimeout(60_000);
-        if (settings.plainHttp()) c.setProtocol("http");
+        if (endpoint.plainHttp()) c.setProtocol("http");
         return c;
     }
 
@@ -73,7 +78,7 @@ final class CloudApi {
 
     /** Runs one API call, retrying throttling until the budget is spent. */
     <T> T call(String action, Call<T> call) {
-        long deadline = System.nanoTime() + settings.throttleBudget().toNanos();
+        long deadline = System.nanoTime() + endpoint.throttleBudget().toNanos();
         long backoffMs = 200;
         int attempts = 0;
         while (true) {
@@ -83,11 +88,11 @@ final class CloudApi {
                 return call.run();
             } catch (TeaException e) {
                 CloudError error = translate(action, e);
-                if (!error.throttled()) throw Errors.general(error, settings.region());
+                if (!error.throttled()) throw Errors.general(error, endpoint.region());
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     throw new FastGpuException(action + " was throttled by Alibaba Cloud " + attempts + " times over "
-                            + settings.throttleBudget().toSeconds() + " s; giving up (nothing more was changed)."
+                            + endpoint.throttleBudget().toSeconds() + " s; giving up (nothing more was changed)."
                             + " Try again later, or ask for a higher API rate limit", error);
                 }
                 sleep(Math.min(left, backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1)));
@@ -95,8 +100,8 @@ final class CloudApi {
             } catch (FastGpuException e) {
                 throw e;
             } catch (Exception e) {
-                throw new FastGpuException(action + ": cannot reach Alibaba Cloud at " + settings.endpointOf("ecs") + ": "
-                        + rootMessage(e) + " (check the network, the region '" + settings.region() + "' and FASTGPU_ALIYUN_ENDPOINT)");
+                throw new FastGpuException(action + ": cannot reach Alibaba Cloud at " + endpoint.hostOf("ecs") + ": "
+                        + rootMessage(e) + " (check the network, the region '" + endpoint.region() + "' and FASTGPU_ALIYUN_ENDPOINT)");
             }
         }
     }
@@ -115,7 +120,7 @@ final class CloudApi {
 
     /** The secret must never appear, even if an answer were to echo it. */
     private String redact(String s) {
-        return s.replace(credentials.accessKeySecret(), "***");
+        return s.replace(accessKeySecret, "***");
     }
 
     private String rootMessage(Throwable e) {
@@ -125,7 +130,8 @@ final class CloudApi {
         return redact(m);
     }
 
-    static void sleep(long ms) {
+    /** Sleeps, turning an interrupt into a one-line failure. */
+    public static void sleep(long ms) {
         try {
             Thread.sleep(Math.max(1, ms));
         } catch (InterruptedException e) {
@@ -134,7 +140,8 @@ final class CloudApi {
         }
     }
 
-    static Duration backoff(int round) {
+    /** How long to wait before poll number {@code round}: 250 ms doubling up to 5 s. */
+    public static Duration backoff(int round) {
         return Duration.ofMillis(Math.min(5_000, 250L << Math.min(round, 5)));
     }
 }

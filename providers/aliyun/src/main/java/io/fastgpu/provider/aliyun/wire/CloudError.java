@@ -1,4 +1,4 @@
-package io.fastgpu.provider.aliyun;
+package io.fastgpu.provider.aliyun.wire;
 
 import io.fastgpu.api.FastGpuException;
 
@@ -20,7 +20,8 @@ public final class CloudError extends FastGpuException {
 
     public String requestId() { return requestId; }
 
-    boolean is(String prefix) { return code.equals(prefix) || code.startsWith(prefix + "."); }
+    /** Whether the code is {@code prefix} or one of its sub-codes ({@code prefix.Something}). */
+    public boolean is(String prefix) { return code.equals(prefix) || code.startsWith(prefix + "."); }
 
-    boolean throttled() { return code.startsWith("Throttling") || code.equals("ServiceUnavailable"); }
+    public boolean throttled() { return code.startsWith("Throttling") || code.equals("ServiceUnavailable"); }
 }
