@@ -19,115 +19,115 @@ import java.util.function.Supplier;
  * emulator's own process and its ancestors are never matched, whatever their environment says.
  */
 final class ProcessTable {
-  private static final Path PROC = Path.of("/proc");
-  private static final Set<Long> SPARED = spared();
+    private static final Path PROC = Path.of("/proc");
+    private static final Set<Long> SPARED = spared();
 
-  private ProcessTable() {}
+    private ProcessTable() {}
 
-  /** The processes whose initial environment holds exactly the entry {@code name=value}. */
-  static List<Long> withEnvironmentEntry(String name, String value) {
-    byte[] entry = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
-    return matching(pid -> hasEntry(read(pid, "environ"), entry));
-  }
-
-  /** The processes of session {@code sid} whose environment holds {@code name=value}. */
-  static List<Long> inSession(long sid, String name, String value) {
-    byte[] entry = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
-    return matching(pid -> session(pid) == sid && hasEntry(read(pid, "environ"), entry));
-  }
-
-  /** The session id of {@code pid}, or -1 when it is gone. */
-  static long session(long pid) {
-    byte[] stat = read(pid, "stat");
-    if (stat == null) {
-      return -1;
+    /** The processes whose initial environment holds exactly the entry {@code name=value}. */
+    static List<Long> withEnvironmentEntry(String name, String value) {
+        byte[] entry = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+        return matching(pid -> hasEntry(read(pid, "environ"), entry));
     }
-    // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
-    String s = new String(stat, StandardCharsets.UTF_8);
-    String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
-    return fields.length > 3 ? Long.parseLong(fields[3]) : -1;
-  }
 
-  /**
-   * SIGKILLs what {@code find} lists, again and again (processes fork while being killed) until it
-   * lists nothing or {@code bound} has passed.
-   *
-   * @return how many were still listed at the end (0: all gone)
-   */
-  static int killUntilNone(Supplier<List<Long>> find, Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (true) {
-      List<Long> pids = find.get();
-      if (pids.isEmpty()) {
-        return 0;
-      }
-      if (System.nanoTime() > deadline) {
-        return pids.size();
-      }
-      for (long pid : pids) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return find.get().size();
-      }
+    /** The processes of session {@code sid} whose environment holds {@code name=value}. */
+    static List<Long> inSession(long sid, String name, String value) {
+        byte[] entry = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+        return matching(pid -> session(pid) == sid && hasEntry(read(pid, "environ"), entry));
     }
-  }
 
-  private static List<Long> matching(LongPredicate test) {
-    List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path d : dirs) {
-        String name = d.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
+    /** The session id of {@code pid}, or -1 when it is gone. */
+    static long session(long pid) {
+        byte[] stat = read(pid, "stat");
+        if (stat == null) {
+            return -1;
         }
-        long pid = Long.parseLong(name);
-        if (!SPARED.contains(pid) && test.test(pid)) {
-          pids.add(pid);
+        // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
+        String s = new String(stat, StandardCharsets.UTF_8);
+        String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return fields.length > 3 ? Long.parseLong(fields[3]) : -1;
+    }
+
+    /**
+     * SIGKILLs what {@code find} lists, again and again (processes fork while being killed) until it
+     * lists nothing or {@code bound} has passed.
+     *
+     * @return how many were still listed at the end (0: all gone)
+     */
+    static int killUntilNone(Supplier<List<Long>> find, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            List<Long> pids = find.get();
+            if (pids.isEmpty()) {
+                return 0;
+            }
+            if (System.nanoTime() > deadline) {
+                return pids.size();
+            }
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return find.get().size();
+            }
         }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + PROC + " (the emulated machines need Linux)", e);
     }
-    return pids;
-  }
 
-  private static byte[] read(long pid, String file) {
-    try {
-      return Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve(file));
-    } catch (IOException | RuntimeException e) {
-      return null; // gone, a kernel thread, or not ours
+    private static List<Long> matching(LongPredicate test) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                if (!SPARED.contains(pid) && test.test(pid)) {
+                    pids.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + PROC + " (the emulated machines need Linux)", e);
+        }
+        return pids;
     }
-  }
 
-  /** Whether the NUL-separated {@code environ} holds {@code entry} as a whole entry. */
-  static boolean hasEntry(byte[] environ, byte[] entry) {
-    if (environ == null) {
-      return false;
+    private static byte[] read(long pid, String file) {
+        try {
+            return Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve(file));
+        } catch (IOException | RuntimeException e) {
+            return null; // gone, a kernel thread, or not ours
+        }
     }
-    int start = 0;
-    while (start < environ.length) {
-      int end = start;
-      while (end < environ.length && environ[end] != 0) {
-        end++;
-      }
-      if (end - start == entry.length && Arrays.equals(environ, start, end, entry, 0, entry.length)) {
-        return true;
-      }
-      start = end + 1;
-    }
-    return false;
-  }
 
-  private static Set<Long> spared() {
-    Set<Long> pids = new HashSet<>();
-    for (ProcessHandle p = ProcessHandle.current(); p != null; p = p.parent().orElse(null)) {
-      pids.add(p.pid());
+    /** Whether the NUL-separated {@code environ} holds {@code entry} as a whole entry. */
+    static boolean hasEntry(byte[] environ, byte[] entry) {
+        if (environ == null) {
+            return false;
+        }
+        int start = 0;
+        while (start < environ.length) {
+            int end = start;
+            while (end < environ.length && environ[end] != 0) {
+                end++;
+            }
+            if (end - start == entry.length && Arrays.equals(environ, start, end, entry, 0, entry.length)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
-    pids.add(1L);
-    return Set.copyOf(pids);
-  }
+
+    private static Set<Long> spared() {
+        Set<Long> pids = new HashSet<>();
+        for (ProcessHandle p = ProcessHandle.current(); p != null; p = p.parent().orElse(null)) {
+            pids.add(p.pid());
+        }
+        pids.add(1L);
+        return Set.copyOf(pids);
+    }
 }
