@@ -31,7 +31,7 @@ final class Cloud {
     final EmulatorConfig config;
     final EmulatorState state;
     final Clock clock;
-    final InstanceLifecycle lifecycle;
+    final InstanceStateMachine lifecycle;
     final Map<String, EmulatorConfig.RegionSpec> regions = new LinkedHashMap<>();
     final Map<String, EmulatorConfig.InstanceTypeSpec> instanceTypes = new LinkedHashMap<>();
     final Map<String, EmulatorConfig.ImageSpec> images = new LinkedHashMap<>();
@@ -44,7 +44,7 @@ final class Cloud {
         this.config = config;
         this.state = state;
         this.clock = config.clock();
-        this.lifecycle = new InstanceLifecycle(config.bootLatency(), config.stopLatency());
+        this.lifecycle = new InstanceStateMachine(config.bootLatency(), config.stopLatency());
         for (EmulatorConfig.RegionSpec region : config.regions()) {
             regions.put(region.regionId(), region);
             for (EmulatorConfig.ZoneSpec zone : region.zones()) {

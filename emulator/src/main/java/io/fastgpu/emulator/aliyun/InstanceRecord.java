@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One ECS instance as the emulator stores it (and persists it, field for field, in the state file).
  * The status is stored as the last commanded transition and the time it began; what a caller sees
- * is derived from that lazily by {@link InstanceLifecycle}, so no timer threads are needed.
+ * is derived from that lazily by {@link InstanceStateMachine}, so no timer threads are needed.
  *
  * @param vpcId the VPC of {@code vSwitchId}
  * @param dataDiskSizes sizes in GiB of the data disks created with the instance

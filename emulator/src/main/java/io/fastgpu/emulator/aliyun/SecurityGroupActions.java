@@ -9,12 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fastgpu.emulator.aliyun.SecurityGroupRecord.Permission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * ECS security groups: CreateSecurityGroup, DescribeSecurityGroups, AuthorizeSecurityGroup,
@@ -23,17 +18,15 @@ import java.util.regex.Pattern;
  * {@code Permissions.N.*}. Adding a rule that exists already succeeds without adding it again.
  */
 final class SecurityGroupActions {
-    private static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "ICMP", "ICMPV6", "GRE", "ALL");
-    private static final Pattern PERMISSION = Pattern.compile("Permissions\\.(\\d+)\\.(\\w+)");
-    private static final List<String> RULE_FIELDS = List.of("IpProtocol", "PortRange", "SourceCidrIp",
-            "SourceGroupId", "Policy", "Priority", "NicType", "Description");
 
     private final Cloud cloud;
     private final EmulatorState state;
+    private final SecurityGroupRuleParser rules;
 
     SecurityGroupActions(Cloud cloud) {
         this.cloud = cloud;
         this.state = cloud.state;
+        this.rules = new SecurityGroupRuleParser(cloud);
     }
 
     void register(Product ecs) {
@@ -139,13 +132,10 @@ final class SecurityGroupActions {
     private ObjectNode authorize(ApiRequest req) {
         EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
         SecurityGroupRecord group = requireGroup(req, region);
-        List<Permission> rules = new ArrayList<>();
-        for (Map<String, String> spec : ruleSpecs(req)) {
-            rules.add(checkRule(spec, group));
-        }
+        List<Permission> added = rules.parse(req, group);
         dryRun(req);
         List<Permission> permissions = new ArrayList<>(group.permissions());
-        for (Permission rule : rules) {
+        for (Permission rule : added) {
             if (permissions.stream().noneMatch(rule::sameRuleAs)) {
                 permissions.add(rule);
             }
@@ -159,113 +149,13 @@ final class SecurityGroupActions {
         EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
         SecurityGroupRecord group = requireGroup(req, region);
         List<String> ruleIds = Params.indexed(req, "SecurityGroupRuleId");
-        List<Permission> rules = new ArrayList<>();
-        if (ruleIds.isEmpty()) {
-            for (Map<String, String> spec : ruleSpecs(req)) {
-                rules.add(checkRule(spec, group));
-            }
-        }
+        List<Permission> removed = ruleIds.isEmpty() ? rules.parse(req, group) : List.of();
         dryRun(req);
         List<Permission> permissions = new ArrayList<>(group.permissions());
-        permissions.removeIf(p -> ruleIds.contains(p.securityGroupRuleId()) || rules.stream().anyMatch(p::sameRuleAs));
+        permissions.removeIf(p -> ruleIds.contains(p.securityGroupRuleId()) || removed.stream().anyMatch(p::sameRuleAs));
         state.securityGroups.put(group.securityGroupId(), group.withPermissions(permissions));
         cloud.changed();
         return JSON.createObjectNode();
-    }
-
-    /**
-     * The rules of the call: {@code Permissions.N.*} entries, or the flat parameters as one rule;
-     * giving both is a conflict, as the API documents.
-     */
-    private static List<Map<String, String>> ruleSpecs(ApiRequest req) {
-        TreeMap<Integer, Map<String, String>> indexed = new TreeMap<>();
-        req.params().forEach((k, v) -> {
-            Matcher m = PERMISSION.matcher(k);
-            if (m.matches() && !v.isEmpty()) {
-                indexed.computeIfAbsent(Integer.parseInt(m.group(1)), n -> new TreeMap<>()).put(m.group(2), v);
-            }
-        });
-        Map<String, String> flat = new TreeMap<>();
-        for (String field : RULE_FIELDS) {
-            if (req.param(field) != null) {
-                flat.put(field, req.param(field));
-            }
-        }
-        boolean flatRule = flat.containsKey("IpProtocol") || flat.containsKey("PortRange")
-                || flat.containsKey("SourceCidrIp") || flat.containsKey("SourceGroupId");
-        if (!indexed.isEmpty() && flatRule) {
-            throw new ApiError(400, "InvalidParameter.Conflict",
-                    "The parameters with the Permissions.N prefix and the ones without it cannot be specified together.");
-        }
-        return indexed.isEmpty() ? List.of(flat) : new ArrayList<>(indexed.values());
-    }
-
-    private Permission checkRule(Map<String, String> spec, SecurityGroupRecord group) {
-        String protocolParam = spec.get("IpProtocol");
-        if (protocolParam == null) {
-            throw ApiError.missingParameter("IpProtocol");
-        }
-        String portRange = spec.get("PortRange");
-        if (portRange == null) {
-            throw ApiError.missingParameter("PortRange");
-        }
-        String protocol = protocolParam.toUpperCase(Locale.ROOT);
-        if (!PROTOCOLS.contains(protocol)) {
-            throw operationDenied();
-        }
-        int[] ports = ports(portRange);
-        boolean withPorts = protocol.equals("TCP") || protocol.equals("UDP");
-        if (withPorts ? ports[0] < 1 || ports[1] > 65535 || ports[0] > ports[1] : ports[0] != -1 || ports[1] != -1) {
-            throw operationDenied();
-        }
-        String cidr = spec.get("SourceCidrIp");
-        String sourceGroup = spec.get("SourceGroupId");
-        if (cidr == null && sourceGroup == null) {
-            throw new ApiError(403, "MissingParameter",
-                    "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.");
-        }
-        if (cidr != null && Cidr.parse(cidr) == null && Cidr.parseAddress(cidr) == null) {
-            throw new ApiError(400, "InvalidSourceCidrIp.Malformed", "The specified parameter \"SourceCidrIp\" is not valid.");
-        }
-        if (sourceGroup != null) {
-            SecurityGroupRecord source = state.securityGroups.get(sourceGroup);
-            if (source == null || !source.regionId().equals(group.regionId())) {
-                throw new ApiError(404, "InvalidSourceGroupId.NotFound",
-                        "The SourceGroupId provided does not exist in our records.");
-            }
-        }
-        String policy = spec.getOrDefault("Policy", "accept").toLowerCase(Locale.ROOT);
-        if (!policy.equals("accept") && !policy.equals("drop")) {
-            throw new ApiError(400, "InvalidPolicy.Malformed", "The specified parameter \"Policy\" is not valid.");
-        }
-        String priority = spec.getOrDefault("Priority", "1");
-        if (!priority.matches("\\d{1,3}") || Integer.parseInt(priority) < 1 || Integer.parseInt(priority) > 100) {
-            throw new ApiError(400, "InvalidPriority.Malformed", "The specified parameter \"Priority\" is not valid.");
-        }
-        String nicType = spec.getOrDefault("NicType", "intranet");
-        if (!nicType.equals("intranet") && !nicType.equals("internet")) {
-            throw new ApiError(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.");
-        }
-        return new Permission(cloud.newId("sgr-", 20, id -> false), "ingress", protocol, ports[0] + "/" + ports[1],
-                cidr, sourceGroup, policy.equals("accept") ? "Accept" : "Drop", String.valueOf(Integer.parseInt(priority)),
-                nicType, spec.getOrDefault("Description", ""), cloud.now());
-    }
-
-    private static int[] ports(String portRange) {
-        String[] parts = portRange.split("/", -1);
-        try {
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the error below
-        }
-        throw new ApiError(400, "InvalidIpProtocol.Malformed", "The specified parameter \"PortRange\" is not valid.");
-    }
-
-    private static ApiError operationDenied() {
-        return new ApiError(400, "OperationDenied",
-                "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.");
     }
 
     private ObjectNode describeAttribute(ApiRequest req) {

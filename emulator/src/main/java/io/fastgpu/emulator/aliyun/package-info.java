@@ -20,5 +20,16 @@
  * networking (no classic network), basic security groups with inbound rules, pay-as-you-go
  * billing with illustrative prices, General-purpose NFS/SMB file systems without access groups,
  * and, with loopback addressing, private addresses outside the vSwitch block.
+ *
+ * <p>Where things are: {@link io.fastgpu.emulator.aliyun.RequestPipeline} (HTTP request to answer:
+ * signature, flow control, dispatch, errors) and {@code ResponseRenderer} (the answers' JSON shape);
+ * {@code Products} (which actions each API version answers); one {@code *Actions} class per
+ * resource kind ({@code RegionActions}, {@code InstanceActions}, {@code InstanceStateActions},
+ * {@code SecurityGroupActions}, ...); {@code RunInstancesValidation} (RunInstances' checks);
+ * {@code InstanceStateMachine} (Pending, Starting, Running, Stopping, Stopped over time);
+ * {@code InstanceRenderer} (DescribeInstances' instance shape); {@code Cloud} and
+ * {@code EmulatorState} (the shared account and what is persisted);
+ * {@link io.fastgpu.emulator.aliyun.EmulatorTestHooks} (changes tests make from outside the API);
+ * {@link io.fastgpu.emulator.aliyun.EmulatedCloud} (the API plus a real machine per running instance).
  */
 package io.fastgpu.emulator.aliyun;

@@ -54,7 +54,7 @@ class ErrorsTest {
         assertThat(soldOut.getStatusCode()).isEqualTo(403);
 
         // Stock is consumed by live instances: capacity 2 fits two, not a third.
-        emulator.setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 2);
+        emulator.testHooks().setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 2);
         client.runInstances(run("ecs.gn6v-c8g1.2xlarge", "cn-hangzhou-h", 2));
         assertThat(failure(() -> client.runInstances(run("ecs.gn6v-c8g1.2xlarge", "cn-hangzhou-h", 1))).getCode())
                 .isEqualTo("OperationDenied.NoStock");
@@ -131,7 +131,7 @@ class ErrorsTest {
         client.describeInstances(new DescribeInstancesRequest().setRegionId(EmulatorFixture.REGION));
 
         // Lifting the limit takes effect at once, even within the throttled window.
-        emulator.setThrottle("DescribeRegions", 0);
+        emulator.testHooks().setThrottle("DescribeRegions", 0);
         client.describeRegions(new DescribeRegionsRequest());
     }
 }

@@ -245,7 +245,7 @@ class InstancesTest {
         Client client = start(EmulatorFixture.config());
         String id = client.runInstances(run(GPU, 1, "job-spot")).getBody().getInstanceIdSets().getInstanceIdSet().get(0);
 
-        emulator.interruptSpotInstance(id);
+        emulator.testHooks().interruptSpotInstance(id);
 
         DescribeInstancesResponseBodyInstancesInstance instance = describe(client, List.of(id)).get(0);
         assertThat(instance.getStatus()).isEqualTo("Stopped");
