@@ -18,6 +18,8 @@ import java.util.Set;
  * {@code Permissions.N.*}. Adding a rule that exists already succeeds without adding it again.
  */
 final class SecurityGroupActions {
+    /** Most inbound and outbound rules a security group holds. */
+    private static final int MAX_RULES = 200;
 
     private final Cloud cloud;
     private final EmulatorState state;
@@ -132,14 +134,18 @@ final class SecurityGroupActions {
     private ObjectNode authorize(ApiRequest req) {
         EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
         SecurityGroupRecord group = requireGroup(req, region);
-        List<Permission> added = rules.parse(req, group);
-        dryRun(req);
+        List<Permission> added = rules.parse(req, group, false);
         List<Permission> permissions = new ArrayList<>(group.permissions());
         for (Permission rule : added) {
             if (permissions.stream().noneMatch(rule::sameRuleAs)) {
                 permissions.add(rule);
             }
         }
+        if (permissions.size() > MAX_RULES) {
+            throw new ApiError(403, "AuthorizationLimitExceed",
+                    "The limit of authorization records in the security group reaches.");
+        }
+        dryRun(req);
         state.securityGroups.put(group.securityGroupId(), group.withPermissions(permissions));
         cloud.changed();
         return JSON.createObjectNode();
@@ -149,7 +155,7 @@ final class SecurityGroupActions {
         EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
         SecurityGroupRecord group = requireGroup(req, region);
         List<String> ruleIds = Params.indexed(req, "SecurityGroupRuleId");
-        List<Permission> removed = ruleIds.isEmpty() ? rules.parse(req, group) : List.of();
+        List<Permission> removed = ruleIds.isEmpty() ? rules.parse(req, group, true) : List.of();
         dryRun(req);
         List<Permission> permissions = new ArrayList<>(group.permissions());
         permissions.removeIf(p -> ruleIds.contains(p.securityGroupRuleId()) || removed.stream().anyMatch(p::sameRuleAs));

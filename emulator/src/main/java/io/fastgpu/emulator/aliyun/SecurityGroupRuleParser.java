@@ -28,11 +28,17 @@ final class SecurityGroupRuleParser {
         this.state = cloud.state;
     }
 
-    /** The checked rules of the call, for {@code group}. */
-    List<Permission> parse(ApiRequest req, SecurityGroupRecord group) {
+    /**
+     * The checked rules of an AuthorizeSecurityGroup ({@code revoke} false) or RevokeSecurityGroup
+     * call on {@code group}. The two calls word some errors differently, as the API reference
+     * documents: a bad protocol is {@code InvalidIpProtocol.ValueNotSupported} in both, a malformed
+     * port range {@code InvalidIpProtocol.Malformed} when adding and {@code InvalidIpPortRange.Malformed}
+     * when revoking.
+     */
+    List<Permission> parse(ApiRequest req, SecurityGroupRecord group, boolean revoke) {
         List<Permission> rules = new ArrayList<>();
         for (Map<String, String> spec : ruleSpecs(req)) {
-            rules.add(checkRule(spec, group));
+            rules.add(checkRule(spec, group, revoke));
         }
         return rules;
     }
@@ -64,71 +70,98 @@ final class SecurityGroupRuleParser {
         return indexed.isEmpty() ? List.of(flat) : new ArrayList<>(indexed.values());
     }
 
-    private Permission checkRule(Map<String, String> spec, SecurityGroupRecord group) {
-        String protocolParam = spec.get("IpProtocol");
-        if (protocolParam == null) {
-            throw ApiError.missingParameter("IpProtocol");
-        }
-        String portRange = spec.get("PortRange");
-        if (portRange == null) {
-            throw ApiError.missingParameter("PortRange");
-        }
-        String protocol = protocolParam.toUpperCase(Locale.ROOT);
-        if (!PROTOCOLS.contains(protocol)) {
-            throw operationDenied();
-        }
-        int[] ports = ports(portRange);
-        boolean withPorts = protocol.equals("TCP") || protocol.equals("UDP");
-        if (withPorts ? ports[0] < 1 || ports[1] > 65535 || ports[0] > ports[1] : ports[0] != -1 || ports[1] != -1) {
-            throw operationDenied();
-        }
+    private Permission checkRule(Map<String, String> spec, SecurityGroupRecord group, boolean revoke) {
+        String protocol = protocol(spec, revoke);
+        int[] ports = ports(spec, protocol, revoke);
         String cidr = spec.get("SourceCidrIp");
         String sourceGroup = spec.get("SourceGroupId");
-        if (cidr == null && sourceGroup == null) {
-            throw new ApiError(403, "MissingParameter",
-                    "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.");
-        }
-        if (cidr != null && Cidr.parse(cidr) == null && Cidr.parseAddress(cidr) == null) {
-            throw new ApiError(400, "InvalidSourceCidrIp.Malformed", "The specified parameter \"SourceCidrIp\" is not valid.");
-        }
-        if (sourceGroup != null) {
-            SecurityGroupRecord source = state.securityGroups.get(sourceGroup);
-            if (source == null || !source.regionId().equals(group.regionId())) {
-                throw new ApiError(404, "InvalidSourceGroupId.NotFound",
-                        "The SourceGroupId provided does not exist in our records.");
-            }
-        }
+        String nicType = spec.getOrDefault("NicType", "intranet");
+        checkSource(cidr, sourceGroup, nicType, group, revoke);
         String policy = spec.getOrDefault("Policy", "accept").toLowerCase(Locale.ROOT);
         if (!policy.equals("accept") && !policy.equals("drop")) {
             throw new ApiError(400, "InvalidPolicy.Malformed", "The specified parameter \"Policy\" is not valid.");
         }
         String priority = spec.getOrDefault("Priority", "1");
         if (!priority.matches("\\d{1,3}") || Integer.parseInt(priority) < 1 || Integer.parseInt(priority) > 100) {
-            throw new ApiError(400, "InvalidPriority.Malformed", "The specified parameter \"Priority\" is not valid.");
+            throw new ApiError(400, "InvalidPriority.Malformed", "The parameter Priority is invalid.");
         }
-        String nicType = spec.getOrDefault("NicType", "intranet");
         if (!nicType.equals("intranet") && !nicType.equals("internet")) {
             throw new ApiError(400, "InvalidNicType.ValueNotSupported", "The specified NicType does not exist.");
         }
         return new Permission(cloud.newId("sgr-", 20, id -> false), "ingress", protocol, ports[0] + "/" + ports[1],
-                cidr, sourceGroup, policy.equals("accept") ? "Accept" : "Drop", String.valueOf(Integer.parseInt(priority)),
-                nicType, spec.getOrDefault("Description", ""), cloud.now());
+                cidr, cidr == null ? sourceGroup : null, policy.equals("accept") ? "Accept" : "Drop",
+                String.valueOf(Integer.parseInt(priority)), nicType, spec.getOrDefault("Description", ""), cloud.now());
     }
 
-    private static int[] ports(String portRange) {
-        String[] parts = portRange.split("/", -1);
-        try {
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the error below
+    /** {@code IpProtocol}, upper case: TCP, UDP, ICMP, ICMPV6, GRE or ALL (any case in the request). */
+    private static String protocol(Map<String, String> spec, boolean revoke) {
+        String value = spec.get("IpProtocol");
+        if (value == null) {
+            throw ApiError.missingParameter("IpProtocol");
         }
-        throw new ApiError(400, "InvalidIpProtocol.Malformed", "The specified parameter \"PortRange\" is not valid.");
+        String protocol = value.toUpperCase(Locale.ROOT);
+        if (!PROTOCOLS.contains(protocol)) {
+            throw new ApiError(400, "InvalidIpProtocol.ValueNotSupported", revoke
+                    ? "The specified IpProtocol does not exist."
+                    : "The parameter IpProtocol must be specified with case insensitive TCP, UDP, ICMP, GRE or All.");
+        }
+        return protocol;
     }
 
-    private static ApiError operationDenied() {
-        return new ApiError(400, "OperationDenied",
-                "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.");
+    /** {@code PortRange}: {@code start/end} within 1..65535 for TCP and UDP, {@code -1/-1} for the others. */
+    private static int[] ports(Map<String, String> spec, String protocol, boolean revoke) {
+        String value = spec.get("PortRange");
+        if (value == null) {
+            throw ApiError.missingParameter("PortRange");
+        }
+        ApiError malformed = revoke
+                ? new ApiError(400, "InvalidIpPortRange.Malformed", "The specified parameter \"PortRange\" is not valid.")
+                : new ApiError(400, "InvalidIpProtocol.Malformed", "The specified parameter \"PortRange\" is not valid.");
+        String[] parts = value.split("/", -1);
+        int[] ports;
+        try {
+            if (parts.length != 2) {
+                throw malformed;
+            }
+            ports = new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        } catch (NumberFormatException e) {
+            throw malformed;
+        }
+        boolean withPorts = protocol.equals("TCP") || protocol.equals("UDP");
+        boolean fits = withPorts ? ports[0] >= 1 && ports[1] <= 65535 && ports[0] <= ports[1]
+                : ports[0] == -1 && ports[1] == -1;
+        if (!fits) {
+            throw revoke ? malformed : new ApiError(400, "OperationDenied",
+                    "The specified IpProtocol does not exist or IpProtocol and PortRange do not match.");
+        }
+        return ports;
+    }
+
+    /** A CIDR block or address, or a group of the same region and VPC reached over the internal network. */
+    private void checkSource(String cidr, String sourceGroup, String nicType, SecurityGroupRecord group,
+            boolean revoke) {
+        if (cidr == null && sourceGroup == null) {
+            throw new ApiError(revoke ? 400 : 403, "MissingParameter",
+                    "The input parameter \"SourceGroupId\" or \"SourceCidrIp\" cannot be both blank.");
+        }
+        if (cidr != null && Cidr.parse(cidr) == null && Cidr.parseAddress(cidr) == null) {
+            throw new ApiError(400, "InvalidSourceCidrIp.Malformed",
+                    "The specified parameter \"SourceCidrIp\" is not valid.");
+        }
+        if (sourceGroup == null || cidr != null) {
+            return; // with both, the CIDR block counts
+        }
+        SecurityGroupRecord source = state.securityGroups.get(sourceGroup);
+        if (source == null || !source.regionId().equals(group.regionId())) {
+            throw new ApiError(404, "InvalidSourceGroupId.NotFound",
+                    "The SourceGroupId provided does not exist in our records.");
+        }
+        if (!source.vpcId().equals(group.vpcId())) {
+            throw new ApiError(400, "InvalidSourceGroupId.Mismatch",
+                    "Specified security group and source group are not in the same VPC.");
+        }
+        if (!nicType.equals("intranet")) {
+            throw new ApiError(403, "InvalidSourceGroupId.Mismatch", "NicType is required or NicType expects intranet.");
+        }
     }
 }

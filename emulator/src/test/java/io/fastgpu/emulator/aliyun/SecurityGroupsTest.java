@@ -143,8 +143,9 @@ class SecurityGroupsTest {
         AuthorizeSecurityGroupRequest ssh = new AuthorizeSecurityGroupRequest().setRegionId(REGION)
                 .setSecurityGroupId(group).setIpProtocol("TCP").setPortRange("22/22").setSourceCidrIp("0.0.0.0/0");
 
-        assertThat(failure(() -> ecs.authorizeSecurityGroup(ssh.setIpProtocol("SCTP"))).getCode())
-                .isEqualTo("OperationDenied");
+        TeaException protocol = failure(() -> ecs.authorizeSecurityGroup(ssh.setIpProtocol("SCTP")));
+        assertThat(protocol.getCode()).isEqualTo("InvalidIpProtocol.ValueNotSupported");
+        assertThat(protocol.getMessage()).contains("TCP, UDP, ICMP, GRE or All");
         assertThat(failure(() -> ecs.authorizeSecurityGroup(ssh.setIpProtocol("ICMP").setPortRange("22/22"))).getCode())
                 .isEqualTo("OperationDenied");
         assertThat(failure(() -> ecs.authorizeSecurityGroup(ssh.setIpProtocol("TCP").setPortRange("22-23"))).getCode())
@@ -168,7 +169,77 @@ class SecurityGroupsTest {
                 .setSourceCidrIp("0.0.0.0/0")));
         assertThat(unknown.getCode()).isEqualTo("InvalidSecurityGroupId.NotFound");
         assertThat(unknown.getStatusCode()).isEqualTo(404);
+        TeaException priority = failure(() -> ecs.authorizeSecurityGroup(new AuthorizeSecurityGroupRequest()
+                .setRegionId(REGION).setSecurityGroupId(group).setIpProtocol("TCP").setPortRange("22/22")
+                .setSourceCidrIp("0.0.0.0/0").setPriority("101")));
+        assertThat(priority.getCode()).isEqualTo("InvalidPriority.Malformed");
+        assertThat(priority.getMessage()).contains("The parameter Priority is invalid.");
         assertThat(rules(group)).isEmpty();
+    }
+
+    @Test
+    void revokeWordsItsErrorsAsTheReferenceDoes() throws Exception {
+        String group = group("train");
+        RevokeSecurityGroupRequest ssh = new RevokeSecurityGroupRequest().setRegionId(REGION)
+                .setSecurityGroupId(group).setIpProtocol("TCP").setPortRange("22/22").setSourceCidrIp("0.0.0.0/0");
+
+        TeaException protocol = failure(() -> ecs.revokeSecurityGroup(ssh.setIpProtocol("SCTP")));
+        assertThat(protocol.getCode()).isEqualTo("InvalidIpProtocol.ValueNotSupported");
+        assertThat(protocol.getMessage()).contains("The specified IpProtocol does not exist.");
+        assertThat(failure(() -> ecs.revokeSecurityGroup(ssh.setIpProtocol("TCP").setPortRange("22-23"))).getCode())
+                .isEqualTo("InvalidIpPortRange.Malformed");
+        assertThat(failure(() -> ecs.revokeSecurityGroup(ssh.setPortRange("-1/-1"))).getCode())
+                .isEqualTo("InvalidIpPortRange.Malformed");
+        TeaException noSource = failure(() -> ecs.revokeSecurityGroup(ssh.setPortRange("22/22").setSourceCidrIp(null)));
+        assertThat(noSource.getCode()).isEqualTo("MissingParameter");
+        assertThat(noSource.getStatusCode()).isEqualTo(400);
+        assertThat(failure(() -> ecs.revokeSecurityGroup(new RevokeSecurityGroupRequest().setRegionId(REGION)
+                .setSecurityGroupId("sg-nothere").setIpProtocol("TCP").setPortRange("22/22")
+                .setSourceCidrIp("0.0.0.0/0"))).getCode()).isEqualTo("InvalidSecurityGroupId.NotFound");
+        // Revoking a rule the group does not have succeeds and changes nothing.
+        ecs.revokeSecurityGroup(ssh.setSourceCidrIp("203.0.113.9/32"));
+        assertThat(rules(group)).isEmpty();
+    }
+
+    @Test
+    void aSourceGroupMustShareTheVpcAndTheInternalNetwork() throws Exception {
+        String group = group("train");
+        String otherVpc = EmulatorFixture.vpcClient(emulator).createVpc(new CreateVpcRequest().setRegionId(REGION)
+                .setCidrBlock("10.0.0.0/8")).getBody().getVpcId();
+        String elsewhere = ecs.createSecurityGroup(new CreateSecurityGroupRequest().setRegionId(REGION)
+                .setVpcId(otherVpc).setSecurityGroupName("elsewhere")).getBody().getSecurityGroupId();
+        AuthorizeSecurityGroupRequest all = new AuthorizeSecurityGroupRequest().setRegionId(REGION)
+                .setSecurityGroupId(group).setIpProtocol("all").setPortRange("-1/-1");
+
+        TeaException vpc = failure(() -> ecs.authorizeSecurityGroup(all.setSourceGroupId(elsewhere)));
+        assertThat(vpc.getCode()).isEqualTo("InvalidSourceGroupId.Mismatch");
+        assertThat(vpc.getStatusCode()).isEqualTo(400);
+        TeaException nic = failure(() -> ecs.authorizeSecurityGroup(all.setSourceGroupId(group).setNicType("internet")));
+        assertThat(nic.getCode()).isEqualTo("InvalidSourceGroupId.Mismatch");
+        assertThat(nic.getStatusCode()).isEqualTo(403);
+
+        ecs.authorizeSecurityGroup(all.setNicType(null)); // the group's own machines reach each other
+        assertThat(rules(group)).extracting(r -> r.getSourceGroupId()).containsExactly(group);
+    }
+
+    @Test
+    void holdsAtMostTwoHundredRules() throws Exception {
+        String group = group("train");
+        for (int batch = 0; batch < 200; batch += 100) { // at most 100 rules a call
+            List<AuthorizeSecurityGroupRequestPermissions> rules = new java.util.ArrayList<>();
+            for (int port = batch + 1; port <= batch + 100; port++) {
+                rules.add(new AuthorizeSecurityGroupRequestPermissions().setIpProtocol("TCP")
+                        .setPortRange(port + "/" + port).setSourceCidrIp("10.0.0.0/8"));
+            }
+            ecs.authorizeSecurityGroup(new AuthorizeSecurityGroupRequest().setRegionId(REGION)
+                    .setSecurityGroupId(group).setPermissions(rules));
+        }
+        TeaException full = failure(() -> ecs.authorizeSecurityGroup(new AuthorizeSecurityGroupRequest()
+                .setRegionId(REGION).setSecurityGroupId(group).setIpProtocol("TCP").setPortRange("443/443")
+                .setSourceCidrIp("10.0.0.0/8")));
+        assertThat(full.getCode()).isEqualTo("AuthorizationLimitExceed");
+        assertThat(full.getStatusCode()).isEqualTo(403);
+        assertThat(rules(group)).hasSize(200);
     }
 
     @Test
