@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An offline stand-in for the Alibaba Cloud OpenAPI: an HTTP server on loopback that the official
@@ -43,6 +44,9 @@ public final class AliyunEmulator implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
     }
+
+    /** Where the emulator answers the caller's public address as plain text (see {@link #publicIpUrl()}). */
+    public static final String PUBLIC_IP_PATH = "/fastgpu/public-ip";
 
     /** Calls of one action: how many were answered in all, and how many of those were {@code Throttling.User}. */
     public record CallCount(long calls, long throttled) {}
@@ -84,6 +88,7 @@ public final class AliyunEmulator implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", pipeline::serve);
+        server.createContext(PUBLIC_IP_PATH, new PublicAddressLookup(cloud));
         server.start();
         return this;
     }
@@ -101,6 +106,19 @@ public final class AliyunEmulator implements AutoCloseable {
     /** What to pass to the SDK's {@code Config.setEndpoint}. */
     public String endpoint() {
         return "127.0.0.1:" + port();
+    }
+
+    /**
+     * The emulated internet's "what is my IP" service: a GET answers {@link #callerIp()} as plain text.
+     * What {@code FASTGPU_PUBLIC_IP_URL} should be, so that {@code fastgpu addip} finds the caller.
+     */
+    public String publicIpUrl() {
+        return "http://" + endpoint() + PUBLIC_IP_PATH;
+    }
+
+    /** The caller's public address as the emulated internet sees it now ({@link EmulatorConfig#callerIp}). */
+    public String callerIp() {
+        return cloud.callerIp();
     }
 
     /** Changes to the running cloud that tests and benchmarks make from outside the API. */
@@ -185,6 +203,13 @@ public final class AliyunEmulator implements AutoCloseable {
     /** Unregisters a listener added with {@link #addChangeListener}. */
     public void removeChangeListener(Runnable listener) {
         listeners.remove(listener);
+    }
+
+    /** What {@code read} finds in the account, under the state lock. */
+    <T> T read(Function<Cloud, T> read) {
+        synchronized (stateLock) {
+            return read.apply(cloud);
+        }
     }
 
     /** Runs {@code change} under the state lock, then tells the listeners if it changed the account. */

@@ -39,12 +39,15 @@ final class Cloud {
     private final Map<String, Map<String, Integer>> capacity = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private boolean changed;
+    /** The caller's public address; read by connection checks outside the state lock. */
+    private volatile String callerIp;
 
     Cloud(EmulatorConfig config, EmulatorState state) {
         this.config = config;
         this.state = state;
         this.clock = config.clock();
         this.lifecycle = new InstanceStateMachine(config.bootLatency(), config.stopLatency());
+        this.callerIp = config.callerIp();
         for (EmulatorConfig.RegionSpec region : config.regions()) {
             regions.put(region.regionId(), region);
             for (EmulatorConfig.ZoneSpec zone : region.zones()) {
@@ -155,6 +158,15 @@ final class Cloud {
 
     // ---------------------------------------------------------------- addresses
 
+    /** The caller's public address as the emulated internet sees it. */
+    String callerIp() {
+        return callerIp;
+    }
+
+    void setCallerIp(String value) {
+        callerIp = EmulatorConfig.requireIpv4("callerIp", value);
+    }
+
     /** How many more instances can get a private address in the vSwitch. */
     long freeAddresses(VSwitchRecord vSwitch) {
         if (config.loopbackAddresses()) {
@@ -204,6 +216,7 @@ final class Cloud {
     private String newPublicIp() {
         Set<String> used = new HashSet<>();
         state.instances.values().forEach(i -> used.add(i.publicIp()));
+        used.add(callerIp); // the caller is not an instance
         for (String prefix : PUBLIC_PREFIXES) {
             for (int host = 1; host < 255; host++) {
                 if (!used.contains(prefix + host)) {

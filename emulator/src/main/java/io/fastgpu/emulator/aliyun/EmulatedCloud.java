@@ -1,6 +1,7 @@
 package io.fastgpu.emulator.aliyun;
 
 import io.fastgpu.emulator.machine.EmulatedMachines;
+import io.fastgpu.emulator.machine.IngressFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +40,12 @@ public final class EmulatedCloud implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final Runnable listener = this::reconcileQuietly;
 
-    private EmulatedCloud(AliyunEmulator api, Path machinesRoot, int sshPort, String region) {
+    private EmulatedCloud(AliyunEmulator api, Path machinesRoot, int sshPort, String region, IngressFilter ingress) {
         this.api = api;
         this.region = region;
         this.machinesRoot = machinesRoot;
         this.sshPort = sshPort;
-        this.machines = new EmulatedMachines(machinesRoot, sshPort);
+        this.machines = new EmulatedMachines(machinesRoot, sshPort, ingress);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "emulated-cloud");
             t.setDaemon(true);
@@ -54,14 +55,17 @@ public final class EmulatedCloud implements AutoCloseable {
 
     /**
      * Starts the API on {@code apiPort} (0: any) and the machines' SSH servers on {@code sshPort} of each
-     * instance's own addresses. The config must use loopback addresses.
+     * instance's own addresses. The config must use loopback addresses. With
+     * {@link EmulatorConfig#enforceSecurityGroups} the machines let in only what their security group
+     * admits ({@link SecurityGroupFirewall}).
      */
     public static EmulatedCloud start(EmulatorConfig config, int apiPort, Path machinesRoot, int sshPort) throws IOException {
         if (!config.loopbackAddresses()) {
             throw new IllegalArgumentException("emulated machines need loopbackAddresses(true) in the emulator config");
         }
         AliyunEmulator api = new AliyunEmulator(config, apiPort).start();
-        EmulatedCloud cloud = new EmulatedCloud(api, machinesRoot, sshPort, config.regions().get(0).regionId());
+        IngressFilter ingress = config.enforceSecurityGroups() ? new SecurityGroupFirewall(api) : IngressFilter.OPEN;
+        EmulatedCloud cloud = new EmulatedCloud(api, machinesRoot, sshPort, config.regions().get(0).regionId(), ingress);
         api.addChangeListener(cloud.listener);
         cloud.releaseLeftovers();
         cloud.reconcile();
@@ -82,13 +86,15 @@ public final class EmulatedCloud implements AutoCloseable {
     }
 
     /**
-     * The environment that points FastGPU at this cloud: endpoint, SSH port and the given key; for tests and
-     * for {@code fastgpu emulator aliyun}, which prints it without the secret.
+     * The environment that points FastGPU at this cloud: endpoint, SSH port, the public-address lookup
+     * ({@code FASTGPU_PUBLIC_IP_URL}, answering the emulated caller address) and the given key; for tests
+     * and for {@code fastgpu emulator aliyun}, which prints it without the secret.
      */
     public Map<String, String> environment(String accessKeyId, String accessKeySecret) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FASTGPU_ALIYUN_ENDPOINT", "http://" + api.endpoint());
         env.put("FASTGPU_ALIYUN_SSH_PORT", String.valueOf(sshPort));
+        env.put("FASTGPU_PUBLIC_IP_URL", api.publicIpUrl());
         env.put("ALIYUN_DEFAULT_REGION", region);
         env.put("ALIYUN_ACCESS_KEY_ID", accessKeyId);
         if (accessKeySecret != null) env.put("ALIYUN_ACCESS_KEY_SECRET", accessKeySecret);

@@ -29,11 +29,20 @@ import java.util.Map;
  *     ones {@code 127.79.X.Y} (never reused) so that emulated machines can listen on them; when
  *     false, private addresses come from the vSwitch CIDR block and public ones from RFC 5737
  * @param networkLatency time a new VPC, vSwitch, NAS file system or mount target stays Pending
+ * @param callerIp the caller's public address as the emulated internet sees it (IPv4): what the
+ *     public-address lookup ({@link AliyunEmulator#PUBLIC_IP_PATH}) answers and where connections to
+ *     instances' public addresses come from; tests change it while running
+ *     ({@link EmulatorTestHooks#setCallerIp})
+ * @param enforceSecurityGroups when true, an instance's machine lets an SSH connection in only when its
+ *     security group admits it ({@link IngressRules}); when false, every connection gets in
  */
 public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> regions, int instanceQuota,
         Duration bootLatency, Duration stopLatency, Map<String, Integer> throttlePerSecond, Path stateFile,
         Clock clock, List<ImageSpec> images, List<InstanceTypeSpec> instanceTypes, double spotPriceRatio,
-        boolean loopbackAddresses, Duration networkLatency) {
+        boolean loopbackAddresses, Duration networkLatency, String callerIp, boolean enforceSecurityGroups) {
+
+    /** The caller address unless configured: a documentation address (RFC 5737), never a real host. */
+    public static final String DEFAULT_CALLER_IP = "198.51.100.7";
 
     /** A region and its zones. */
     public record RegionSpec(String regionId, String localName, List<ZoneSpec> zones) {
@@ -88,6 +97,16 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
         if (!(spotPriceRatio > 0 && spotPriceRatio <= 1)) {
             throw new IllegalArgumentException("spotPriceRatio must be in (0, 1]: " + spotPriceRatio);
         }
+        callerIp = requireIpv4("callerIp", callerIp);
+    }
+
+    /** {@code value}, checked to be a dotted-quad IPv4 address. */
+    static String requireIpv4(String field, String value) {
+        if (value == null || Cidr.parseAddress(value) == null) {
+            throw new IllegalArgumentException(field + " must be an IPv4 address such as " + DEFAULT_CALLER_IP
+                    + ", was " + value);
+        }
+        return value;
     }
 
     /** The preset image catalog: Ubuntu and Alibaba Cloud Linux public images, one of them GPU-ready. */
@@ -150,6 +169,8 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
         private double spotPriceRatio = 0.3;
         private boolean loopbackAddresses;
         private Duration networkLatency = Duration.ZERO;
+        private String callerIp = DEFAULT_CALLER_IP;
+        private boolean enforceSecurityGroups;
 
         private Builder() {}
 
@@ -238,9 +259,20 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
             return this;
         }
 
+        public Builder callerIp(String value) {
+            callerIp = value;
+            return this;
+        }
+
+        public Builder enforceSecurityGroups(boolean value) {
+            enforceSecurityGroups = value;
+            return this;
+        }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(accessKeys, regions, instanceQuota, bootLatency, stopLatency, throttlePerSecond,
-                    stateFile, clock, images, instanceTypes, spotPriceRatio, loopbackAddresses, networkLatency);
+                    stateFile, clock, images, instanceTypes, spotPriceRatio, loopbackAddresses, networkLatency,
+                    callerIp, enforceSecurityGroups);
         }
     }
 }

@@ -2,7 +2,8 @@ package io.fastgpu.emulator.aliyun;
 
 /**
  * What tests and benchmarks change in a running emulator from outside its API, to bring about what
- * the real cloud does on its own: flow control, stock running out, spot instances taken back.
+ * the real cloud and the internet do on their own: flow control, stock running out, spot instances
+ * taken back, a caller whose public address changed.
  * Each change takes effect at once. Get it with {@link AliyunEmulator#testHooks()}.
  */
 public final class EmulatorTestHooks {
@@ -45,5 +46,15 @@ public final class EmulatorTestHooks {
             cloud.state.put(InstanceStateMachine.reclaimed(instance, cloud.clock.instant()));
             cloud.changed();
         });
+    }
+
+    /**
+     * The caller's public address changes (a new network, a new lease): the public-address lookup
+     * answers it, and connections to instances' public addresses come from it, from the next one on.
+     *
+     * @throws IllegalArgumentException when {@code address} is not an IPv4 address
+     */
+    public void setCallerIp(String address) {
+        emulator.change(cloud -> cloud.setCallerIp(address));
     }
 }

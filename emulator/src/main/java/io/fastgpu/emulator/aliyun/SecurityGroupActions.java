@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * ECS security groups: CreateSecurityGroup, DescribeSecurityGroups, AuthorizeSecurityGroup,
- * RevokeSecurityGroup, DescribeSecurityGroupAttribute, DeleteSecurityGroup. Groups are basic VPC
- * groups; rules are inbound ({@code ingress}), given either flat ({@code IpProtocol}, ...) or as
- * {@code Permissions.N.*}. Adding a rule that exists already succeeds without adding it again.
+ * RevokeSecurityGroup, DescribeSecurityGroupAttribute, ModifySecurityGroupPolicy and
+ * DeleteSecurityGroup. Groups are basic VPC groups; rules are inbound ({@code ingress}), given either
+ * flat ({@code IpProtocol}, ...) or as {@code Permissions.N.*}. Adding a rule that exists already
+ * succeeds without adding it again. What the rules let in is {@link IngressRules}.
  */
 final class SecurityGroupActions {
     /** Most inbound and outbound rules a security group holds. */
@@ -37,6 +38,7 @@ final class SecurityGroupActions {
         ecs.add("AuthorizeSecurityGroup", this::authorize);
         ecs.add("RevokeSecurityGroup", this::revoke);
         ecs.add("DescribeSecurityGroupAttribute", this::describeAttribute);
+        ecs.add("ModifySecurityGroupPolicy", this::modifyPolicy);
         ecs.add("DeleteSecurityGroup", this::delete);
     }
 
@@ -71,7 +73,7 @@ final class SecurityGroupActions {
         dryRun(req);
         String id = cloud.newId("sg-", 20, state.securityGroups::containsKey);
         state.securityGroups.put(id, new SecurityGroupRecord(id, region.regionId(), vpcId, name == null ? "" : name,
-                description == null ? "" : description, cloud.now(), tags, List.of()));
+                description == null ? "" : description, cloud.now(), tags, List.of(), SecurityGroupRecord.ACCEPT));
         cloud.changed();
         return JSON.createObjectNode().put("SecurityGroupId", id);
     }
@@ -174,7 +176,7 @@ final class SecurityGroupActions {
                 .put("SecurityGroupName", g.securityGroupName())
                 .put("Description", g.description())
                 .put("VpcId", g.vpcId())
-                .put("InnerAccessPolicy", "Accept");
+                .put("InnerAccessPolicy", g.innerAccessPolicy());
         ArrayNode list = body.putObject("Permissions").putArray("Permission");
         for (Permission p : g.permissions()) {
             if (!direction.equals("all") && !direction.equals(p.direction())) {
@@ -199,6 +201,21 @@ final class SecurityGroupActions {
             }
         }
         return body;
+    }
+
+    /** Sets whether the group's instances reach each other whatever the rules say (Accept) or not (Drop). */
+    private ObjectNode modifyPolicy(ApiRequest req) {
+        EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
+        SecurityGroupRecord group = requireGroup(req, region);
+        String policy = require(req, "InnerAccessPolicy");
+        String canonical = policy.equalsIgnoreCase(SecurityGroupRecord.ACCEPT) ? SecurityGroupRecord.ACCEPT
+                : policy.equalsIgnoreCase(SecurityGroupRecord.DROP) ? SecurityGroupRecord.DROP : null;
+        if (canonical == null) {
+            throw ApiError.invalidParameter("InnerAccessPolicy", "Valid values: Accept, Drop.");
+        }
+        state.securityGroups.put(group.securityGroupId(), group.withInnerAccessPolicy(canonical));
+        cloud.changed();
+        return JSON.createObjectNode();
     }
 
     private ObjectNode delete(ApiRequest req) {

@@ -2,9 +2,19 @@ package io.fastgpu.emulator.aliyun;
 
 import java.util.List;
 
-/** A (basic, VPC) security group and its rules, as stored and persisted. */
+/**
+ * A (basic, VPC) security group and its rules, as stored and persisted.
+ *
+ * @param innerAccessPolicy {@code Accept} (the default of basic groups: its instances reach each other
+ *     whatever the rules say) or {@code Drop} (they are isolated unless a rule lets them in); null in
+ *     state files written before it was kept, and read as {@code Accept}
+ */
 record SecurityGroupRecord(String securityGroupId, String regionId, String vpcId, String securityGroupName,
-        String description, String creationTime, List<Tag> tags, List<Permission> permissions) {
+        String description, String creationTime, List<Tag> tags, List<Permission> permissions,
+        String innerAccessPolicy) {
+    static final String ACCEPT = "Accept";
+    static final String DROP = "Drop";
+
 
     /**
      * One rule. Two rules are the same rule when all of protocol, ports, source, policy, priority and
@@ -30,15 +40,25 @@ record SecurityGroupRecord(String securityGroupId, String regionId, String vpcId
     SecurityGroupRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
         permissions = permissions == null ? List.of() : List.copyOf(permissions);
+        innerAccessPolicy = innerAccessPolicy == null ? ACCEPT : innerAccessPolicy;
+    }
+
+    boolean innerAccessAccepted() {
+        return innerAccessPolicy.equals(ACCEPT);
     }
 
     SecurityGroupRecord withTags(List<Tag> newTags) {
         return new SecurityGroupRecord(securityGroupId, regionId, vpcId, securityGroupName, description, creationTime,
-                newTags, permissions);
+                newTags, permissions, innerAccessPolicy);
     }
 
     SecurityGroupRecord withPermissions(List<Permission> newPermissions) {
         return new SecurityGroupRecord(securityGroupId, regionId, vpcId, securityGroupName, description, creationTime,
-                tags, newPermissions);
+                tags, newPermissions, innerAccessPolicy);
+    }
+
+    SecurityGroupRecord withInnerAccessPolicy(String policy) {
+        return new SecurityGroupRecord(securityGroupId, regionId, vpcId, securityGroupName, description, creationTime,
+                tags, permissions, policy);
     }
 }

@@ -23,22 +23,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EmulatedMachines implements AutoCloseable {
     private final Path root;
     private final int sshPort;
+    private final IngressFilter ingress;
     private final HostTools tools = HostTools.find();
     private final ConcurrentMap<String, Machine> machines = new ConcurrentHashMap<>();
     private final ExecutorService io;
     private volatile boolean closed;
 
+    /** Machines that let every connection in ({@link IngressFilter#OPEN}). */
+    public EmulatedMachines(Path root, int sshPort) {
+        this(root, sshPort, IngressFilter.OPEN);
+    }
+
     /**
      * @param root folder holding every machine's disk ({@code root/<instanceId>/...})
      * @param sshPort the port every machine listens on (each machine has its own loopback addresses,
      *     so one port number serves all)
+     * @param ingress decides which new connections each machine's SSH server lets in
      */
-    public EmulatedMachines(Path root, int sshPort) {
+    public EmulatedMachines(Path root, int sshPort, IngressFilter ingress) {
         if (sshPort <= 0 || sshPort > 65535) {
             throw new IllegalArgumentException("not a port: " + sshPort);
         }
         this.root = root.toAbsolutePath().normalize();
         this.sshPort = sshPort;
+        this.ingress = ingress;
         AtomicInteger n = new AtomicInteger();
         this.io = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "emulated-machine-io-" + n.incrementAndGet());
@@ -107,6 +115,6 @@ public final class EmulatedMachines implements AutoCloseable {
 
     private Machine machine(String instanceId) {
         MachineDisk disk = MachineDisk.of(root, instanceId);
-        return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io));
+        return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io, ingress));
     }
 }

@@ -1,6 +1,8 @@
 package io.fastgpu.emulator.machine;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +12,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.SessionFactory;
 
 /**
  * One emulated machine: its disk and, while it is up, an SSH server on its addresses that runs
@@ -27,15 +32,17 @@ final class Machine {
     private final int port;
     private final HostTools tools;
     private final ExecutorService io;
+    private final IngressFilter ingress;
     private final AuthorizedKeys keys = new AuthorizedKeys();
     private MachineSpec spec;
     private SshServer server;
 
-    Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io) {
+    Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io, IngressFilter ingress) {
         this.disk = disk;
         this.port = port;
         this.tools = tools;
         this.io = io;
+        this.ingress = ingress;
     }
 
     MachineDisk disk() {
@@ -131,6 +138,7 @@ final class Machine {
         s.setCommandFactory((channel, command) -> MachineCommand.exec(this, command));
         s.setShellFactory(channel -> MachineCommand.shell(this, channel));
         s.setSubsystemFactories(List.of(new MachineSftp(disk.home())));
+        s.setSessionFactory(new GuardedSessionFactory(s));
         s.setFileSystemFactory(new MachineFileSystem(disk.home()));
         CoreModuleProperties.SOCKET_REUSEADDR.set(s, true);
         // Like OpenSSH: no idle limit, and a slow reader only slows the writer down.
@@ -141,6 +149,51 @@ final class Machine {
         // A client that closes a channel is done with its command: kill it now, not after MINA's grace of 5 s.
         CoreModuleProperties.COMMAND_EXIT_TIMEOUT.set(s, Duration.ofMillis(100));
         return s;
+    }
+
+    /**
+     * Asks the ingress filter about each accepted connection before an SSH session (and its greeting)
+     * exists, and closes a refused one unanswered.
+     */
+    private final class GuardedSessionFactory extends SessionFactory {
+        GuardedSessionFactory(SshServer server) {
+            super(server);
+        }
+
+        @Override
+        public void sessionCreated(IoSession io) throws Exception {
+            if (!admits(io.getLocalAddress(), io.getRemoteAddress())) {
+                io.close(true);
+                return;
+            }
+            super.sessionCreated(io);
+        }
+
+        @Override
+        public void sessionClosed(IoSession io) throws Exception {
+            if (AbstractSession.getSession(io, true) != null) { // none for a refused connection
+                super.sessionClosed(io);
+            }
+        }
+    }
+
+    private boolean admits(SocketAddress local, SocketAddress remote) {
+        if (!(local instanceof InetSocketAddress l) || !(remote instanceof InetSocketAddress r)) {
+            return true;
+        }
+        InboundConnection c = new InboundConnection(l.getAddress().getHostAddress(), l.getPort(),
+                r.getAddress().getHostAddress(), r.getPort());
+        try {
+            boolean admitted = ingress.admits(disk.instanceId(), c);
+            if (!admitted) {
+                LOG.log(System.Logger.Level.DEBUG, "machine {0}: dropped a connection from {1}:{2} to {3}",
+                        disk.instanceId(), c.remoteAddress(), String.valueOf(c.remotePort()), c.localAddress());
+            }
+            return admitted;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "machine " + disk.instanceId() + ": ingress check failed", e);
+            return false;
+        }
     }
 
     /** {@code bin/hostname}, found first on PATH: the machine's name rather than this host's. */

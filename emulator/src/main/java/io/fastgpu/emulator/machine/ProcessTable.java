@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
@@ -46,6 +47,42 @@ final class ProcessTable {
         String s = new String(stat, StandardCharsets.UTF_8);
         String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
         return fields.length > 3 ? Long.parseLong(fields[3]) : -1;
+    }
+
+    /** The processes (not this one or its ancestors) with a descriptor open on the socket of {@code inode}. */
+    static List<Long> holdingSocket(long inode) {
+        String link = "socket:[" + inode + "]";
+        return matching(pid -> {
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
+                for (Path fd : fds) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().equals(link)) {
+                            return true;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not ours
+            }
+            return false;
+        });
+    }
+
+    /** The value of {@code name} in the initial environment of {@code pid}, if it has one. */
+    static Optional<String> environmentValue(long pid, String name) {
+        byte[] environ = read(pid, "environ");
+        if (environ == null) {
+            return Optional.empty();
+        }
+        String prefix = name + "=";
+        for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+            if (entry.startsWith(prefix)) {
+                return Optional.of(entry.substring(prefix.length()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -14,6 +14,7 @@ import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupAttributeResponseBody.DescribeSecurityGroupAttributeResponseBodyPermissionsPermission;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupsRequest;
 import com.aliyun.ecs20140526.models.DescribeSecurityGroupsResponseBody;
+import com.aliyun.ecs20140526.models.ModifySecurityGroupPolicyRequest;
 import com.aliyun.ecs20140526.models.RevokeSecurityGroupRequest;
 import com.aliyun.ecs20140526.models.RunInstancesRequest;
 import com.aliyun.tea.TeaException;
@@ -220,6 +221,25 @@ class SecurityGroupsTest {
 
         ecs.authorizeSecurityGroup(all.setNicType(null)); // the group's own machines reach each other
         assertThat(rules(group)).extracting(r -> r.getSourceGroupId()).containsExactly(group);
+    }
+
+    @Test
+    void setsTheInternalAccessPolicy() throws Exception {
+        String group = group("train");
+        DescribeSecurityGroupAttributeRequest describe = new DescribeSecurityGroupAttributeRequest()
+                .setRegionId(REGION).setSecurityGroupId(group);
+        assertThat(ecs.describeSecurityGroupAttribute(describe).getBody().getInnerAccessPolicy()).isEqualTo("Accept");
+
+        ecs.modifySecurityGroupPolicy(new ModifySecurityGroupPolicyRequest().setRegionId(REGION)
+                .setSecurityGroupId(group).setInnerAccessPolicy("drop"));
+        assertThat(ecs.describeSecurityGroupAttribute(describe).getBody().getInnerAccessPolicy()).isEqualTo("Drop");
+
+        assertThat(failure(() -> ecs.modifySecurityGroupPolicy(new ModifySecurityGroupPolicyRequest()
+                .setRegionId(REGION).setSecurityGroupId(group).setInnerAccessPolicy("Maybe"))).getCode())
+                .isEqualTo("InvalidParameter");
+        assertThat(failure(() -> ecs.modifySecurityGroupPolicy(new ModifySecurityGroupPolicyRequest()
+                .setRegionId(REGION).setSecurityGroupId("sg-nothere").setInnerAccessPolicy("Accept"))).getCode())
+                .isEqualTo("InvalidSecurityGroupId.NotFound");
     }
 
     @Test
