@@ -48,6 +48,14 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--env-file", paramLabel = "FILE", description = "Also write the export lines (without the secret) to FILE.")
     Path envFile;
 
+    @Option(names = "--caller-ip", paramLabel = "ADDRESS", description = "Your public address as the emulated internet sees it"
+            + " (default " + EmulatorConfig.DEFAULT_CALLER_IP + "); $FASTGPU_PUBLIC_IP_URL answers it.")
+    String callerIp = EmulatorConfig.DEFAULT_CALLER_IP;
+
+    @Option(names = "--enforce-security-groups", description = "Machines let SSH in only as their security group allows,"
+            + " as the cloud does (from the caller address to public addresses; between machines of a group).")
+    boolean enforceSecurityGroups;
+
     EmulatorCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
@@ -57,8 +65,13 @@ final class EmulatorCommand implements Callable<Integer> {
         if (secret == null || secret.isBlank()) {
             throw new InvalidSpecException("set " + SECRET_ENV + " to the access key secret the emulator should accept");
         }
+        String octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+        if (callerIp == null || !callerIp.matches(octet + "(\\." + octet + "){3}")) {
+            throw new InvalidSpecException("--caller-ip must be an IPv4 address such as " + EmulatorConfig.DEFAULT_CALLER_IP
+                    + ", was '" + callerIp + "'");
+        }
         EmulatorConfig.Builder b = EmulatorConfig.builder().accessKey(keyId, secret).bootLatency(Duration.ofMillis(bootLatencyMs))
-                .loopbackAddresses(true);
+                .loopbackAddresses(true).callerIp(callerIp).enforceSecurityGroups(enforceSecurityGroups);
         Path stateFile = state == null ? null : ctx.workDir().resolve(state);
         if (stateFile != null) b.stateFile(stateFile);
         Path disks = machines != null ? ctx.workDir().resolve(machines)
@@ -81,6 +94,9 @@ final class EmulatorCommand implements Callable<Integer> {
         }
         ctx.out().println("aliyun emulator listening on " + cloud.api().endpoint() + " (access key id " + keyId
                 + "); machines answer SSH on port " + sshPort + " of their addresses; Ctrl-C stops it.");
+        ctx.out().println("The emulated internet sees you as " + callerIp + "; security groups are "
+                + (enforceSecurityGroups ? "enforced: SSH reaches a machine only from addresses its group allows."
+                        : "not enforced (--enforce-security-groups turns them on)."));
         ctx.out().println("Point FastGPU at it with:");
         ctx.out().print(exports);
         ctx.out().flush();

@@ -10,5 +10,5 @@ package io.fastgpu.emulator.aliyun;
  * @param publicKey the key pair's OpenSSH public key line ({@code ssh-rsa AAAA...}), or null
  */
 public record InstanceView(String instanceId, String regionId, String zoneId, String instanceName,
-    String instanceType, String status, String privateIp, String publicIp, String keyPairName, String publicKey,
-    String hostName) {}
+        String instanceType, String status, String privateIp, String publicIp, String keyPairName, String publicKey,
+        String hostName) {}

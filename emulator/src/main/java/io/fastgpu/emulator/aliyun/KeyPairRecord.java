@@ -9,13 +9,13 @@ import java.util.List;
  * @param fingerPrint MD5 of the public key blob, colon-separated hex (RFC 4716 style)
  */
 record KeyPairRecord(String keyPairName, String regionId, String keyPairId, String fingerPrint, String publicKey,
-    String creationTime, List<Tag> tags) {
+        String creationTime, List<Tag> tags) {
 
-  KeyPairRecord {
-    tags = tags == null ? List.of() : List.copyOf(tags);
-  }
+    KeyPairRecord {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
 
-  KeyPairRecord withTags(List<Tag> newTags) {
-    return new KeyPairRecord(keyPairName, regionId, keyPairId, fingerPrint, publicKey, creationTime, newTags);
-  }
+    KeyPairRecord withTags(List<Tag> newTags) {
+        return new KeyPairRecord(keyPairName, regionId, keyPairId, fingerPrint, publicKey, creationTime, newTags);
+    }
 }

@@ -16,107 +16,108 @@ import java.util.TreeMap;
  * nonce. Error codes are the gateway's. Secrets never leave this class (not even in messages).
  */
 final class RequestAuthenticator {
-  /** The gateway accepts timestamps within 15 minutes of its own time and remembers nonces as long. */
-  private static final Duration WINDOW = Duration.ofMinutes(15);
+    /** The gateway accepts timestamps within 15 minutes of its own time and remembers nonces as long. */
+    private static final Duration WINDOW = Duration.ofMinutes(15);
 
-  private final Map<String, String> secretsById;
-  private final Clock clock;
-  private final Map<String, Instant> seenNonces = new LinkedHashMap<>();
+    private final Map<String, String> secretsById;
+    private final Clock clock;
+    private final Map<String, Instant> seenNonces = new LinkedHashMap<>();
 
-  RequestAuthenticator(Map<String, String> secretsById, Clock clock) {
-    this.secretsById = Map.copyOf(secretsById);
-    this.clock = clock;
-  }
+    RequestAuthenticator(Map<String, String> secretsById, Clock clock) {
+        this.secretsById = Map.copyOf(secretsById);
+        this.clock = clock;
+    }
 
-  /** Verifies the request; returns the caller's access key id or throws the gateway's error. */
-  String authenticate(ApiRequest req) {
-    String authorization = req.headers().get("authorization");
-    if (authorization != null) {
-      return authenticateAcs3(req, authorization);
+    /** Verifies the request; returns the caller's access key id or throws the gateway's error. */
+    String authenticate(ApiRequest req) {
+        String authorization = req.headers().get("authorization");
+        if (authorization != null) {
+            return authenticateAcs3(req, authorization);
+        }
+        if (req.params().containsKey("Signature")) {
+            return authenticateRpcV1(req);
+        }
+        throw ApiError.incompleteSignature("The request carries neither an Authorization header nor a Signature.");
     }
-    if (req.params().containsKey("Signature")) {
-      return authenticateRpcV1(req);
-    }
-    throw ApiError.incompleteSignature("The request carries neither an Authorization header nor a Signature.");
-  }
 
-  private String authenticateAcs3(ApiRequest req, String header) {
-    Signatures.Acs3Authorization auth = Signatures.parseAcs3Authorization(header);
-    if (auth == null) {
-      throw ApiError.incompleteSignature("The Authorization header is not ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..");
+    private String authenticateAcs3(ApiRequest req, String header) {
+        Signatures.Acs3Authorization auth = Signatures.parseAcs3Authorization(header);
+        if (auth == null) {
+            throw ApiError.incompleteSignature(
+                    "The Authorization header is not ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..");
+        }
+        String secret = secretFor(auth.accessKeyId());
+        // The host and the x-acs-* headers that carry the call must be covered by the signature.
+        for (String required : List.of("host", "x-acs-action", "x-acs-version", "x-acs-date",
+                "x-acs-signature-nonce", "x-acs-content-sha256")) {
+            if (!auth.signedHeaders().contains(required) || !req.headers().containsKey(required)) {
+                throw ApiError.incompleteSignature("The header " + required + " is missing or not signed.");
+            }
+        }
+        String hashedPayload = req.headers().get("x-acs-content-sha256");
+        if (!hashedPayload.equalsIgnoreCase(Signatures.sha256Hex(req.body()))) {
+            throw ApiError.incompleteSignature("x-acs-content-sha256 does not match the request body.");
+        }
+        String canonical = Signatures.acs3CanonicalRequest(req.method(), req.path(), req.query(), req.headers(),
+                auth.signedHeaders(), hashedPayload);
+        String stringToSign = Signatures.acs3StringToSign(canonical);
+        if (!Signatures.constantTimeEquals(Signatures.acs3Signature(secret, stringToSign), auth.signature())) {
+            // Like the cloud, show the server's string to sign (it holds no secret) to help debugging.
+            throw ApiError.incompleteSignature("server string to sign is:" + stringToSign);
+        }
+        checkFreshness(req.headers().get("x-acs-date"), req.headers().get("x-acs-signature-nonce"));
+        return auth.accessKeyId();
     }
-    String secret = secretFor(auth.accessKeyId());
-    // The host and the x-acs-* headers that carry the call must be covered by the signature.
-    for (String required : List.of("host", "x-acs-action", "x-acs-version", "x-acs-date",
-        "x-acs-signature-nonce", "x-acs-content-sha256")) {
-      if (!auth.signedHeaders().contains(required) || !req.headers().containsKey(required)) {
-        throw ApiError.incompleteSignature("The header " + required + " is missing or not signed.");
-      }
-    }
-    String hashedPayload = req.headers().get("x-acs-content-sha256");
-    if (!hashedPayload.equalsIgnoreCase(Signatures.sha256Hex(req.body()))) {
-      throw ApiError.incompleteSignature("x-acs-content-sha256 does not match the request body.");
-    }
-    String canonical = Signatures.acs3CanonicalRequest(req.method(), req.path(), req.query(), req.headers(),
-        auth.signedHeaders(), hashedPayload);
-    String stringToSign = Signatures.acs3StringToSign(canonical);
-    if (!Signatures.constantTimeEquals(Signatures.acs3Signature(secret, stringToSign), auth.signature())) {
-      // Like the cloud, show the server's string to sign (it holds no secret) to help debugging.
-      throw ApiError.incompleteSignature("server string to sign is:" + stringToSign);
-    }
-    checkFreshness(req.headers().get("x-acs-date"), req.headers().get("x-acs-signature-nonce"));
-    return auth.accessKeyId();
-  }
 
-  private String authenticateRpcV1(ApiRequest req) {
-    String keyId = req.param("AccessKeyId");
-    if (keyId == null) {
-      throw ApiError.missingParameter("AccessKeyId");
+    private String authenticateRpcV1(ApiRequest req) {
+        String keyId = req.param("AccessKeyId");
+        if (keyId == null) {
+            throw ApiError.missingParameter("AccessKeyId");
+        }
+        String secret = secretFor(keyId);
+        Map<String, String> signed = new TreeMap<>(req.params());
+        String signature = signed.remove("Signature");
+        String stringToSign = Signatures.rpcV1StringToSign(req.method(), signed);
+        if (!Signatures.constantTimeEquals(Signatures.rpcV1Signature(secret, stringToSign), signature)) {
+            throw new ApiError(400, "SignatureDoesNotMatch",
+                    "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign);
+        }
+        checkFreshness(req.param("Timestamp"), req.param("SignatureNonce"));
+        return keyId;
     }
-    String secret = secretFor(keyId);
-    Map<String, String> signed = new TreeMap<>(req.params());
-    String signature = signed.remove("Signature");
-    String stringToSign = Signatures.rpcV1StringToSign(req.method(), signed);
-    if (!Signatures.constantTimeEquals(Signatures.rpcV1Signature(secret, stringToSign), signature)) {
-      throw new ApiError(400, "SignatureDoesNotMatch",
-          "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign);
-    }
-    checkFreshness(req.param("Timestamp"), req.param("SignatureNonce"));
-    return keyId;
-  }
 
-  private String secretFor(String keyId) {
-    String secret = secretsById.get(keyId);
-    if (secret == null) {
-      throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    private String secretFor(String keyId) {
+        String secret = secretsById.get(keyId);
+        if (secret == null) {
+            throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+        }
+        return secret;
     }
-    return secret;
-  }
 
-  private synchronized void checkFreshness(String timestamp, String nonce) {
-    Instant now = clock.instant();
-    Instant at;
-    try {
-      at = Instant.parse(timestamp);
-    } catch (DateTimeParseException | NullPointerException e) {
-      throw new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+    private synchronized void checkFreshness(String timestamp, String nonce) {
+        Instant now = clock.instant();
+        Instant at;
+        try {
+            at = Instant.parse(timestamp);
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+        }
+        if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
+            throw new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
+        }
+        if (nonce == null || nonce.isEmpty()) {
+            throw ApiError.missingParameter("SignatureNonce");
+        }
+        // Forget nonces older than the window; insertion order is arrival order.
+        for (Iterator<Instant> it = seenNonces.values().iterator(); it.hasNext(); ) {
+            if (Duration.between(it.next(), now).compareTo(WINDOW) > 0) {
+                it.remove();
+            } else {
+                break;
+            }
+        }
+        if (seenNonces.putIfAbsent(nonce, now) != null) {
+            throw new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
+        }
     }
-    if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
-      throw new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
-    }
-    if (nonce == null || nonce.isEmpty()) {
-      throw ApiError.missingParameter("SignatureNonce");
-    }
-    // Forget nonces older than the window; insertion order is arrival order.
-    for (Iterator<Instant> it = seenNonces.values().iterator(); it.hasNext(); ) {
-      if (Duration.between(it.next(), now).compareTo(WINDOW) > 0) {
-        it.remove();
-      } else {
-        break;
-      }
-    }
-    if (seenNonces.putIfAbsent(nonce, now) != null) {
-      throw new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
-    }
-  }
 }

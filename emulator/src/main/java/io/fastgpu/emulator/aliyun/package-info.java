@@ -6,7 +6,7 @@
  *   <li>ECS 2014-05-26: DescribeRegions, DescribeZones, DescribeAvailableResource, RunInstances,
  *       DescribeInstances, Start/StopInstance(s), DeleteInstance(s), ModifyInstanceAttribute,
  *       Create/Describe/DeleteSecurityGroup(s), Authorize/RevokeSecurityGroup,
- *       DescribeSecurityGroupAttribute, CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
+ *       ModifySecurityGroupPolicy, DescribeSecurityGroupAttribute, CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
  *       DeleteKeyPairs, DescribeImages, DescribeInstanceTypes, DescribePrice, TagResources,
  *       UntagResources, ListTagResources;</li>
  *   <li>VPC 2016-04-28: CreateVpc, DescribeVpcs, DeleteVpc, CreateVSwitch, DescribeVSwitches,
@@ -20,5 +20,19 @@
  * networking (no classic network), basic security groups with inbound rules, pay-as-you-go
  * billing with illustrative prices, General-purpose NFS/SMB file systems without access groups,
  * and, with loopback addressing, private addresses outside the vSwitch block.
+ *
+ * <p>Where things are: {@code RequestPipeline} (HTTP request to answer:
+ * signature, flow control, dispatch, errors) and {@code ResponseRenderer} (the answers' JSON shape);
+ * {@code Products} (which actions each API version answers); one {@code *Actions} class per
+ * resource kind ({@code RegionActions}, {@code InstanceActions}, {@code InstanceStateActions},
+ * {@code SecurityGroupActions}, ...); {@code RunInstancesValidation} (RunInstances' checks);
+ * {@code InstanceStateMachine} (Pending, Starting, Running, Stopping, Stopped over time);
+ * {@code InstanceRenderer} (DescribeInstances' instance shape); {@code Cloud} and
+ * {@code EmulatorState} (the shared account and what is persisted);
+ * {@code IngressRules} and {@code SecurityGroupFirewall} (what security groups let in, enforced on the
+ * machines' SSH servers when {@link io.fastgpu.emulator.aliyun.EmulatorConfig#enforceSecurityGroups} is set);
+ * {@code PublicAddressLookup} (the caller's public address, for {@code FASTGPU_PUBLIC_IP_URL});
+ * {@link io.fastgpu.emulator.aliyun.EmulatorTestHooks} (changes tests make from outside the API);
+ * {@link io.fastgpu.emulator.aliyun.EmulatedCloud} (the API plus a real machine per running instance).
  */
 package io.fastgpu.emulator.aliyun;

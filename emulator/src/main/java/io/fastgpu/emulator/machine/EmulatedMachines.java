@@ -21,92 +21,100 @@ import java.util.concurrent.atomic.AtomicInteger;
  * machine's name.
  */
 public final class EmulatedMachines implements AutoCloseable {
-  private final Path root;
-  private final int sshPort;
-  private final HostTools tools = HostTools.find();
-  private final ConcurrentMap<String, Machine> machines = new ConcurrentHashMap<>();
-  private final ExecutorService io;
-  private volatile boolean closed;
+    private final Path root;
+    private final int sshPort;
+    private final IngressFilter ingress;
+    private final HostTools tools = HostTools.find();
+    private final ConcurrentMap<String, Machine> machines = new ConcurrentHashMap<>();
+    private final ExecutorService io;
+    private volatile boolean closed;
 
-  /**
-   * @param root folder holding every machine's disk ({@code root/<instanceId>/...})
-   * @param sshPort the port every machine listens on (each machine has its own loopback addresses,
-   *     so one port number serves all)
-   */
-  public EmulatedMachines(Path root, int sshPort) {
-    if (sshPort <= 0 || sshPort > 65535) {
-      throw new IllegalArgumentException("not a port: " + sshPort);
+    /** Machines that let every connection in ({@link IngressFilter#OPEN}). */
+    public EmulatedMachines(Path root, int sshPort) {
+        this(root, sshPort, IngressFilter.OPEN);
     }
-    this.root = root.toAbsolutePath().normalize();
-    this.sshPort = sshPort;
-    AtomicInteger n = new AtomicInteger();
-    this.io = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "emulated-machine-io-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-  }
 
-  /**
-   * Boots the machine (idempotent): makes its disk if new ({@code root/<id>/home} is its home,
-   * i.e. what {@code /root} is on a real instance), loads or creates its persisted host key (so a
-   * restart keeps the same host key), and listens on each of {@code addresses:sshPort}, accepting
-   * user {@code root} with exactly the given OpenSSH public key line(s) (RSA, ed25519, ECDSA). On a
-   * machine already up this updates the keys, the host name and the addresses.
-   *
-   * @throws IllegalArgumentException for a key line that is not a public key
-   * @throws UncheckedIOException when the disk cannot be made or an address cannot be bound
-   */
-  public void boot(String instanceId, List<String> addresses, List<String> authorizedKeys, String hostname) {
-    if (closed) {
-      throw new IllegalStateException("the emulated machines are closed");
+    /**
+     * @param root folder holding every machine's disk ({@code root/<instanceId>/...})
+     * @param sshPort the port every machine listens on (each machine has its own loopback addresses,
+     *     so one port number serves all)
+     * @param ingress decides which new connections each machine's SSH server lets in
+     */
+    public EmulatedMachines(Path root, int sshPort, IngressFilter ingress) {
+        if (sshPort <= 0 || sshPort > 65535) {
+            throw new IllegalArgumentException("not a port: " + sshPort);
+        }
+        this.root = root.toAbsolutePath().normalize();
+        this.sshPort = sshPort;
+        this.ingress = ingress;
+        AtomicInteger n = new AtomicInteger();
+        this.io = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "emulated-machine-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
-    MachineSpec spec = new MachineSpec(addresses, authorizedKeys, hostname);
-    try {
-      machine(instanceId).boot(spec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
+
+    /**
+     * Boots the machine (idempotent): makes its disk if new ({@code root/<id>/home} is its home,
+     * i.e. what {@code /root} is on a real instance), loads or creates its persisted host key (so a
+     * restart keeps the same host key), and listens on each of {@code addresses:sshPort}, accepting
+     * user {@code root} with exactly the given OpenSSH public key line(s) (RSA, ed25519, ECDSA). On a
+     * machine already up this updates the keys, the host name and the addresses.
+     *
+     * @throws IllegalArgumentException for a key line that is not a public key
+     * @throws UncheckedIOException when the disk cannot be made or an address cannot be bound
+     */
+    public void boot(String instanceId, List<String> addresses, List<String> authorizedKeys, String hostname) {
+        if (closed) {
+            throw new IllegalStateException("the emulated machines are closed");
+        }
+        MachineSpec spec = new MachineSpec(addresses, authorizedKeys, hostname);
+        try {
+            machine(instanceId).boot(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
-  }
 
-  /**
-   * Halts it: stops accepting connections, closes sessions, ends every process it started
-   * (including ones detached with setsid/nohup and tmux servers) and waits until none is left; the
-   * disk stays. Idempotent; also ends processes left by an earlier emulator run.
-   */
-  public void halt(String instanceId) {
-    machine(instanceId).halt();
-  }
-
-  /** Halts it and deletes its disk. Idempotent. */
-  public void release(String instanceId) {
-    Machine m = machine(instanceId);
-    synchronized (m) {
-      m.halt();
-      m.disk().delete();
+    /**
+     * Halts it: stops accepting connections, closes sessions, ends every process it started
+     * (including ones detached with setsid/nohup and tmux servers) and waits until none is left; the
+     * disk stays. Idempotent; also ends processes left by an earlier emulator run.
+     */
+    public void halt(String instanceId) {
+        machine(instanceId).halt();
     }
-  }
 
-  public boolean isUp(String instanceId) {
-    Machine m = machines.get(instanceId);
-    return m != null && m.isUp();
-  }
+    /** Halts it and deletes its disk. Idempotent. */
+    public void release(String instanceId) {
+        Machine m = machine(instanceId);
+        synchronized (m) {
+            m.halt();
+            m.disk().delete();
+        }
+    }
 
-  /** The machine's home folder on this host. */
-  public Path home(String instanceId) {
-    return MachineDisk.of(root, instanceId).home();
-  }
+    public boolean isUp(String instanceId) {
+        Machine m = machines.get(instanceId);
+        return m != null && m.isUp();
+    }
 
-  /** Halts every machine. */
-  @Override
-  public void close() {
-    closed = true;
-    machines.values().parallelStream().forEach(Machine::halt);
-    io.shutdown();
-  }
+    /** The machine's home folder on this host. */
+    public Path home(String instanceId) {
+        return MachineDisk.of(root, instanceId).home();
+    }
 
-  private Machine machine(String instanceId) {
-    MachineDisk disk = MachineDisk.of(root, instanceId);
-    return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io));
-  }
+    /** Halts every machine. */
+    @Override
+    public void close() {
+        closed = true;
+        machines.values().parallelStream().forEach(Machine::halt);
+        io.shutdown();
+    }
+
+    private Machine machine(String instanceId) {
+        MachineDisk disk = MachineDisk.of(root, instanceId);
+        return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io, ingress));
+    }
 }

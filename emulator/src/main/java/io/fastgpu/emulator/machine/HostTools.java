@@ -16,25 +16,25 @@ import java.util.Optional;
  * @param script null when missing: interactive shells then run without a pty
  */
 record HostTools(Path bash, Path setsid, Path script) {
-  private static final List<String> DIRS = List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin");
+    private static final List<String> DIRS = List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin");
 
-  /** Looks the programs up on PATH and in the usual folders. */
-  static HostTools find() {
-    Path bash = locate("bash").orElseThrow(() -> new IllegalStateException("the emulated machines need bash"));
-    return new HostTools(bash, locate("setsid").orElse(null), locate("script").orElse(null));
-  }
-
-  private static Optional<Path> locate(String program) {
-    List<String> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      dirs.addAll(List.of(path.split(File.pathSeparator)));
+    /** Looks the programs up on PATH and in the usual folders. */
+    static HostTools find() {
+        Path bash = locate("bash").orElseThrow(() -> new IllegalStateException("the emulated machines need bash"));
+        return new HostTools(bash, locate("setsid").orElse(null), locate("script").orElse(null));
     }
-    dirs.addAll(DIRS);
-    return dirs.stream()
-        .filter(d -> !d.isEmpty() && d.startsWith("/"))
-        .map(d -> Path.of(d, program))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
+
+    private static Optional<Path> locate(String program) {
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(File.pathSeparator)));
+        }
+        dirs.addAll(DIRS);
+        return dirs.stream()
+                .filter(d -> !d.isEmpty() && d.startsWith("/"))
+                .map(d -> Path.of(d, program))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
 }

@@ -1,6 +1,8 @@
 package io.fastgpu.emulator.machine;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,161 +12,212 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.SessionFactory;
 
 /**
  * One emulated machine: its disk and, while it is up, an SSH server on its addresses that runs
  * commands, shells and SFTP for root. Halting it kills every process that carries its marker.
  */
 final class Machine {
-  private static final System.Logger LOG = System.getLogger(Machine.class.getName());
-  private static final Duration KILL_BOUND = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(Machine.class.getName());
+    private static final Duration KILL_BOUND = Duration.ofSeconds(5);
 
-  private final MachineDisk disk;
-  private final int port;
-  private final HostTools tools;
-  private final ExecutorService io;
-  private final AuthorizedKeys keys = new AuthorizedKeys();
-  private MachineSpec spec;
-  private SshServer server;
+    private final MachineDisk disk;
+    private final int port;
+    private final HostTools tools;
+    private final ExecutorService io;
+    private final IngressFilter ingress;
+    private final AuthorizedKeys keys = new AuthorizedKeys();
+    private MachineSpec spec;
+    private SshServer server;
 
-  Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io) {
-    this.disk = disk;
-    this.port = port;
-    this.tools = tools;
-    this.io = io;
-  }
-
-  MachineDisk disk() {
-    return disk;
-  }
-
-  HostTools tools() {
-    return tools;
-  }
-
-  /** Runs the pumps of the machine's commands. */
-  ExecutorService io() {
-    return io;
-  }
-
-  synchronized boolean isUp() {
-    return server != null && server.isStarted();
-  }
-
-  /**
-   * Boots the machine, or brings a running one up to date: new keys take effect at once, a new
-   * host name with the next command, new addresses by listening again (running commands go on).
-   */
-  synchronized void boot(MachineSpec wanted) throws IOException {
-    keys.set(wanted.authorizedKeys());
-    if (wanted.equals(spec) && isUp()) {
-      return;
+    Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io, IngressFilter ingress) {
+        this.disk = disk;
+        this.port = port;
+        this.tools = tools;
+        this.io = io;
+        this.ingress = ingress;
     }
-    disk.create();
-    writeHostname(wanted);
-    if (isUp() && wanted.addresses().equals(spec.addresses())) {
-      spec = wanted;
-      return;
+
+    MachineDisk disk() {
+        return disk;
     }
-    stopServer();
-    SshServer s = newServer(wanted.addresses());
-    try {
-      s.start();
-    } catch (IOException | RuntimeException e) {
-      s.stop(true);
-      throw new IOException("machine " + disk.instanceId() + " cannot listen on " + wanted.addresses() + ":" + port
-          + ": " + e.getMessage(), e);
+
+    HostTools tools() {
+        return tools;
     }
-    server = s;
-    spec = wanted;
-  }
 
-  /**
-   * Stops listening, closes the sessions and kills every process carrying the machine's marker
-   * until none is left (bounded); the disk stays.
-   */
-  synchronized void halt() {
-    stopServer();
-    spec = null;
-    int left = ProcessTable.killUntilNone(
-        () -> ProcessTable.withEnvironmentEntry(MachineEnvironment.MARKER, disk.instanceId()), KILL_BOUND);
-    if (left > 0) {
-      LOG.log(System.Logger.Level.WARNING, "machine {0}: {1} process(es) survived SIGKILL for {2}s",
-          disk.instanceId(), left, KILL_BOUND.toSeconds());
+    /** Runs the pumps of the machine's commands. */
+    ExecutorService io() {
+        return io;
     }
-  }
 
-  private void stopServer() {
-    SshServer s = server;
-    server = null;
-    if (s != null) {
-      try {
-        s.stop(true);
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "machine " + disk.instanceId() + ": stopping its SSH server", e);
-      }
+    synchronized boolean isUp() {
+        return server != null && server.isStarted();
     }
-  }
 
-  private SshServer newServer(List<String> addresses) {
-    SshServer s = SshServer.setUpDefaultServer();
-    s.setHost(String.join(",", addresses));
-    s.setPort(port);
-    SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider(disk.hostKey());
-    hostKey.setAlgorithm(KeyUtils.EC_ALGORITHM);
-    hostKey.setKeySize(256);
-    s.setKeyPairProvider(hostKey);
-    // Post-quantum hybrids cost about 0.1 s of CPU per login in pure Java; an emulator on loopback needs none.
-    s.setKeyExchangeFactories(s.getKeyExchangeFactories().stream()
-        .filter(k -> !k.getName().contains("sntrup") && !k.getName().contains("mlkem"))
-        .toList());
-    s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-    s.setPublickeyAuthenticator(keys);
-    s.setPasswordAuthenticator(null);
-    s.setKeyboardInteractiveAuthenticator(null);
-    s.setGSSAuthenticator(null);
-    s.setHostBasedAuthenticator(null);
-    s.setCommandFactory((channel, command) -> MachineCommand.exec(this, command));
-    s.setShellFactory(channel -> MachineCommand.shell(this, channel));
-    s.setSubsystemFactories(List.of(new MachineSftp(disk.home())));
-    s.setFileSystemFactory(new MachineFileSystem(disk.home()));
-    CoreModuleProperties.SOCKET_REUSEADDR.set(s, true);
-    // Like OpenSSH: no idle limit, and a slow reader only slows the writer down.
-    CoreModuleProperties.IDLE_TIMEOUT.set(s, Duration.ofDays(7));
-    CoreModuleProperties.NIO2_READ_TIMEOUT.set(s, Duration.ZERO);
-    CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, Duration.ofDays(7));
-    CoreModuleProperties.AUTH_TIMEOUT.set(s, Duration.ofSeconds(60));
-    // A client that closes a channel is done with its command: kill it now, not after MINA's grace of 5 s.
-    CoreModuleProperties.COMMAND_EXIT_TIMEOUT.set(s, Duration.ofMillis(100));
-    return s;
-  }
+    /**
+     * Boots the machine, or brings a running one up to date: new keys take effect at once, a new
+     * host name with the next command, new addresses by listening again (running commands go on).
+     */
+    synchronized void boot(MachineSpec wanted) throws IOException {
+        keys.set(wanted.authorizedKeys());
+        if (wanted.equals(spec) && isUp()) {
+            return;
+        }
+        disk.create();
+        writeHostname(wanted);
+        if (isUp() && wanted.addresses().equals(spec.addresses())) {
+            spec = wanted;
+            return;
+        }
+        stopServer();
+        SshServer s = newServer(wanted.addresses());
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.stop(true);
+            throw new IOException("machine " + disk.instanceId() + " cannot listen on " + wanted.addresses() + ":" + port
+                    + ": " + e.getMessage(), e);
+        }
+        server = s;
+        spec = wanted;
+    }
 
-  /** {@code bin/hostname}, found first on PATH: the machine's name rather than this host's. */
-  private void writeHostname(MachineSpec s) throws IOException {
-    String name = quote(s.hostname());
-    String shortName = quote(s.hostname().split("\\.", 2)[0]);
-    String addresses = quote(String.join(" ", s.addresses()));
-    String script = "#!/bin/sh\n"
-        + "# The emulated machine's host name; written by the emulator at each boot.\n"
-        + "case \"$1\" in\n"
-        + "  '') echo " + name + " ;;\n"
-        + "  -s|--short) echo " + shortName + " ;;\n"
-        + "  -f|--fqdn|--long|-A|--all-fqdns) echo " + name + " ;;\n"
-        + "  -i|--ip-address|-I|--all-ip-addresses) echo " + addresses + " ;;\n"
-        + "  *) echo \"hostname: you must be root to change the host name\" >&2; exit 1 ;;\n"
-        + "esac\n";
-    Path target = disk.bin().resolve("hostname");
-    Path temp = Files.createTempFile(disk.bin(), ".hostname", ".tmp");
-    Files.writeString(temp, script, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
+    /**
+     * Stops listening, closes the sessions and kills every process carrying the machine's marker
+     * until none is left (bounded); the disk stays.
+     */
+    synchronized void halt() {
+        stopServer();
+        spec = null;
+        int left = ProcessTable.killUntilNone(
+                () -> ProcessTable.withEnvironmentEntry(MachineEnvironment.MARKER, disk.instanceId()), KILL_BOUND);
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "machine {0}: {1} process(es) survived SIGKILL for {2}s",
+                    disk.instanceId(), left, KILL_BOUND.toSeconds());
+        }
+    }
 
-  private static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
-  }
+    private void stopServer() {
+        SshServer s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.stop(true);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "machine " + disk.instanceId() + ": stopping its SSH server", e);
+            }
+        }
+    }
+
+    private SshServer newServer(List<String> addresses) {
+        SshServer s = SshServer.setUpDefaultServer();
+        s.setHost(String.join(",", addresses));
+        s.setPort(port);
+        SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider(disk.hostKey());
+        hostKey.setAlgorithm(KeyUtils.EC_ALGORITHM);
+        hostKey.setKeySize(256);
+        s.setKeyPairProvider(hostKey);
+        // Post-quantum hybrids cost about 0.1 s of CPU per login in pure Java; an emulator on loopback needs none.
+        s.setKeyExchangeFactories(s.getKeyExchangeFactories().stream()
+                .filter(k -> !k.getName().contains("sntrup") && !k.getName().contains("mlkem"))
+                .toList());
+        s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        s.setPublickeyAuthenticator(keys);
+        s.setPasswordAuthenticator(null);
+        s.setKeyboardInteractiveAuthenticator(null);
+        s.setGSSAuthenticator(null);
+        s.setHostBasedAuthenticator(null);
+        s.setCommandFactory((channel, command) -> MachineCommand.exec(this, command));
+        s.setShellFactory(channel -> MachineCommand.shell(this, channel));
+        s.setSubsystemFactories(List.of(new MachineSftp(disk.home())));
+        s.setSessionFactory(new GuardedSessionFactory(s));
+        s.setFileSystemFactory(new MachineFileSystem(disk.home()));
+        CoreModuleProperties.SOCKET_REUSEADDR.set(s, true);
+        // Like OpenSSH: no idle limit, and a slow reader only slows the writer down.
+        CoreModuleProperties.IDLE_TIMEOUT.set(s, Duration.ofDays(7));
+        CoreModuleProperties.NIO2_READ_TIMEOUT.set(s, Duration.ZERO);
+        CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, Duration.ofDays(7));
+        CoreModuleProperties.AUTH_TIMEOUT.set(s, Duration.ofSeconds(60));
+        // A client that closes a channel is done with its command: kill it now, not after MINA's grace of 5 s.
+        CoreModuleProperties.COMMAND_EXIT_TIMEOUT.set(s, Duration.ofMillis(100));
+        return s;
+    }
+
+    /**
+     * Asks the ingress filter about each accepted connection before an SSH session (and its greeting)
+     * exists, and closes a refused one unanswered.
+     */
+    private final class GuardedSessionFactory extends SessionFactory {
+        GuardedSessionFactory(SshServer server) {
+            super(server);
+        }
+
+        @Override
+        public void sessionCreated(IoSession io) throws Exception {
+            if (!admits(io.getLocalAddress(), io.getRemoteAddress())) {
+                io.close(true);
+                return;
+            }
+            super.sessionCreated(io);
+        }
+
+        @Override
+        public void sessionClosed(IoSession io) throws Exception {
+            if (AbstractSession.getSession(io, true) != null) { // none for a refused connection
+                super.sessionClosed(io);
+            }
+        }
+    }
+
+    private boolean admits(SocketAddress local, SocketAddress remote) {
+        if (!(local instanceof InetSocketAddress l) || !(remote instanceof InetSocketAddress r)) {
+            return true;
+        }
+        InboundConnection c = new InboundConnection(l.getAddress().getHostAddress(), l.getPort(),
+                r.getAddress().getHostAddress(), r.getPort());
+        try {
+            boolean admitted = ingress.admits(disk.instanceId(), c);
+            if (!admitted) {
+                LOG.log(System.Logger.Level.DEBUG, "machine {0}: dropped a connection from {1}:{2} to {3}",
+                        disk.instanceId(), c.remoteAddress(), String.valueOf(c.remotePort()), c.localAddress());
+            }
+            return admitted;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "machine " + disk.instanceId() + ": ingress check failed", e);
+            return false;
+        }
+    }
+
+    /** {@code bin/hostname}, found first on PATH: the machine's name rather than this host's. */
+    private void writeHostname(MachineSpec s) throws IOException {
+        String name = quote(s.hostname());
+        String shortName = quote(s.hostname().split("\\.", 2)[0]);
+        String addresses = quote(String.join(" ", s.addresses()));
+        String script = "#!/bin/sh\n"
+                + "# The emulated machine's host name; written by the emulator at each boot.\n"
+                + "case \"$1\" in\n"
+                + "  '') echo " + name + " ;;\n"
+                + "  -s|--short) echo " + shortName + " ;;\n"
+                + "  -f|--fqdn|--long|-A|--all-fqdns) echo " + name + " ;;\n"
+                + "  -i|--ip-address|-I|--all-ip-addresses) echo " + addresses + " ;;\n"
+                + "  *) echo \"hostname: you must be root to change the host name\" >&2; exit 1 ;;\n"
+                + "esac\n";
+        Path target = disk.bin().resolve("hostname");
+        Path temp = Files.createTempFile(disk.bin(), ".hostname", ".tmp");
+        Files.writeString(temp, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
 }

@@ -8,13 +8,13 @@ import org.apache.sshd.common.session.SessionContext;
 
 /** What SFTP sees on a machine: this host's file system, relative paths starting at the machine's home. */
 record MachineFileSystem(Path home) implements FileSystemFactory {
-  @Override
-  public Path getUserHomeDir(SessionContext session) {
-    return home;
-  }
+    @Override
+    public Path getUserHomeDir(SessionContext session) {
+        return home;
+    }
 
-  @Override
-  public FileSystem createFileSystem(SessionContext session) {
-    return FileSystems.getDefault();
-  }
+    @Override
+    public FileSystem createFileSystem(SessionContext session) {
+        return FileSystems.getDefault();
+    }
 }

@@ -12,20 +12,20 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * {@code realpath(".")} starting at the machine's home, as OpenSSH's sftp-server does for root.
  */
 final class MachineSftp extends SftpSubsystemFactory {
-  private final Path home;
+    private final Path home;
 
-  MachineSftp(Path home) {
-    this.home = home;
-  }
+    MachineSftp(Path home) {
+        this.home = home;
+    }
 
-  @Override
-  public Command createSubsystem(ChannelSession channel) {
-    return new SftpSubsystem(channel, this) {
-      @Override
-      public void setFileSystem(FileSystem fileSystem) {
-        super.setFileSystem(fileSystem);
-        defaultDir = fileSystem.getPath(home.toString());
-      }
-    };
-  }
+    @Override
+    public Command createSubsystem(ChannelSession channel) {
+        return new SftpSubsystem(channel, this) {
+            @Override
+            public void setFileSystem(FileSystem fileSystem) {
+                super.setFileSystem(fileSystem);
+                defaultDir = fileSystem.getPath(home.toString());
+            }
+        };
+    }
 }

@@ -10,14 +10,14 @@ import java.util.List;
  * @param hostname what {@code hostname} answers on it
  */
 record MachineSpec(List<String> addresses, List<String> authorizedKeys, String hostname) {
-  MachineSpec {
-    addresses = List.copyOf(addresses);
-    authorizedKeys = List.copyOf(authorizedKeys);
-    if (addresses.isEmpty()) {
-      throw new IllegalArgumentException("a machine needs at least one address");
+    MachineSpec {
+        addresses = List.copyOf(addresses);
+        authorizedKeys = List.copyOf(authorizedKeys);
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("a machine needs at least one address");
+        }
+        if (hostname == null || hostname.isBlank()) {
+            throw new IllegalArgumentException("a machine needs a host name");
+        }
     }
-    if (hostname == null || hostname.isBlank()) {
-      throw new IllegalArgumentException("a machine needs a host name");
-    }
-  }
 }

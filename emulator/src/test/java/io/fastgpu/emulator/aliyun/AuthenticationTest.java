@@ -21,92 +21,92 @@ import org.junit.jupiter.api.Test;
 
 /** Signature checking as seen by the official SDK, over HTTP. */
 class AuthenticationTest {
-  private AliyunEmulator emulator;
+    private AliyunEmulator emulator;
 
-  @BeforeEach
-  void start() throws Exception {
-    emulator = new AliyunEmulator(EmulatorFixture.config().build()).start();
-  }
+    @BeforeEach
+    void start() throws Exception {
+        emulator = new AliyunEmulator(EmulatorFixture.config().build()).start();
+    }
 
-  @AfterEach
-  void stop() {
-    emulator.close();
-  }
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
 
-  @Test
-  void acceptsTheSdksDefaultAcs3Signature() throws Exception {
-    DescribeRegionsResponseBody body = EmulatorFixture.client(emulator)
-        .describeRegions(new DescribeRegionsRequest()).getBody();
+    @Test
+    void acceptsTheSdksDefaultAcs3Signature() throws Exception {
+        DescribeRegionsResponseBody body = EmulatorFixture.client(emulator)
+                .describeRegions(new DescribeRegionsRequest()).getBody();
 
-    assertThat(body.getRequestId()).matches("[0-9A-F-]{36}");
-    assertThat(body.getRegions().getRegion()).extracting(r -> r.getRegionId()).containsExactly("cn-hangzhou");
-  }
+        assertThat(body.getRequestId()).matches("[0-9A-F-]{36}");
+        assertThat(body.getRegions().getRegion()).extracting(r -> r.getRegionId()).containsExactly("cn-hangzhou");
+    }
 
-  @Test
-  void acceptsTheRpcV1SignatureTheSdkUsesWithSignatureAlgorithmV2() throws Exception {
-    Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, EmulatorFixture.SECRET, "v2");
+    @Test
+    void acceptsTheRpcV1SignatureTheSdkUsesWithSignatureAlgorithmV2() throws Exception {
+        Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, EmulatorFixture.SECRET, "v2");
 
-    DescribeRegionsResponseBody body = client.describeRegions(new DescribeRegionsRequest()).getBody();
+        DescribeRegionsResponseBody body = client.describeRegions(new DescribeRegionsRequest()).getBody();
 
-    assertThat(body.getRegions().getRegion()).hasSize(1);
-  }
+        assertThat(body.getRegions().getRegion()).hasSize(1);
+    }
 
-  @Test
-  void aWrongSecretIsAnIncompleteSignature() throws Exception {
-    Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, "not-the-secret", null);
+    @Test
+    void aWrongSecretIsAnIncompleteSignature() throws Exception {
+        Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, "not-the-secret", null);
 
-    TeaException e = catchThrowableOfType(TeaException.class,
-        () -> client.describeRegions(new DescribeRegionsRequest()));
+        TeaException e = catchThrowableOfType(TeaException.class,
+                () -> client.describeRegions(new DescribeRegionsRequest()));
 
-    assertThat(e.getCode()).isEqualTo("IncompleteSignature");
-    assertThat(e.getStatusCode()).isEqualTo(400);
-    assertThat(e.getMessage()).doesNotContain(EmulatorFixture.SECRET).doesNotContain("not-the-secret");
-  }
+        assertThat(e.getCode()).isEqualTo("IncompleteSignature");
+        assertThat(e.getStatusCode()).isEqualTo(400);
+        assertThat(e.getMessage()).doesNotContain(EmulatorFixture.SECRET).doesNotContain("not-the-secret");
+    }
 
-  @Test
-  void aWrongSecretWithRpcV1IsSignatureDoesNotMatch() throws Exception {
-    Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, "not-the-secret", "v2");
+    @Test
+    void aWrongSecretWithRpcV1IsSignatureDoesNotMatch() throws Exception {
+        Client client = EmulatorFixture.client(emulator, EmulatorFixture.KEY_ID, "not-the-secret", "v2");
 
-    TeaException e = catchThrowableOfType(TeaException.class,
-        () -> client.describeRegions(new DescribeRegionsRequest()));
+        TeaException e = catchThrowableOfType(TeaException.class,
+                () -> client.describeRegions(new DescribeRegionsRequest()));
 
-    assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
-  }
+        assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
+    }
 
-  @Test
-  void anUnknownKeyIdIsNotFound() throws Exception {
-    Client client = EmulatorFixture.client(emulator, "LTAI-nobody", EmulatorFixture.SECRET, null);
+    @Test
+    void anUnknownKeyIdIsNotFound() throws Exception {
+        Client client = EmulatorFixture.client(emulator, "LTAI-nobody", EmulatorFixture.SECRET, null);
 
-    TeaException e = catchThrowableOfType(TeaException.class,
-        () -> client.describeRegions(new DescribeRegionsRequest()));
+        TeaException e = catchThrowableOfType(TeaException.class,
+                () -> client.describeRegions(new DescribeRegionsRequest()));
 
-    assertThat(e.getCode()).isEqualTo("InvalidAccessKeyId.NotFound");
-    assertThat(e.getStatusCode()).isEqualTo(404);
-  }
+        assertThat(e.getCode()).isEqualTo("InvalidAccessKeyId.NotFound");
+        assertThat(e.getStatusCode()).isEqualTo(404);
+    }
 
-  @Test
-  void anUnknownActionIsNotFound() throws Exception {
-    Params params = new Params().setAction("DescribeUnicorns").setVersion("2014-05-26").setProtocol("HTTP")
-        .setPathname("/").setMethod("POST").setAuthType("AK").setStyle("RPC").setReqBodyType("formData")
-        .setBodyType("json");
-    OpenApiRequest request = new OpenApiRequest().setQuery(Map.of("RegionId", "cn-hangzhou"));
+    @Test
+    void anUnknownActionIsNotFound() throws Exception {
+        Params params = new Params().setAction("DescribeUnicorns").setVersion("2014-05-26").setProtocol("HTTP")
+                .setPathname("/").setMethod("POST").setAuthType("AK").setStyle("RPC").setReqBodyType("formData")
+                .setBodyType("json");
+        OpenApiRequest request = new OpenApiRequest().setQuery(Map.of("RegionId", "cn-hangzhou"));
 
-    TeaException e = catchThrowableOfType(TeaException.class,
-        () -> EmulatorFixture.client(emulator).callApi(params, request, new RuntimeOptions()));
+        TeaException e = catchThrowableOfType(TeaException.class,
+                () -> EmulatorFixture.client(emulator).callApi(params, request, new RuntimeOptions()));
 
-    assertThat(e.getCode()).isEqualTo("InvalidAction.NotFound");
-    assertThat(e.getStatusCode()).isEqualTo(404);
-  }
+        assertThat(e.getCode()).isEqualTo("InvalidAction.NotFound");
+        assertThat(e.getStatusCode()).isEqualTo(404);
+    }
 
-  @Test
-  void anUnsignedRequestGetsTheCloudsErrorBody() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://" + emulator.endpoint() + "/?Action=DescribeRegions")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    @Test
+    void anUnsignedRequestGetsTheCloudsErrorBody() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://" + emulator.endpoint() + "/?Action=DescribeRegions")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
-    assertThat(response.body()).contains("\"RequestId\"", "\"HostId\"", "\"Code\":\"IncompleteSignature\"",
-        "\"Message\"", "\"Recommend\"");
-  }
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+        assertThat(response.body()).contains("\"RequestId\"", "\"HostId\"", "\"Code\":\"IncompleteSignature\"",
+                "\"Message\"", "\"Recommend\"");
+    }
 }

@@ -45,7 +45,7 @@ class AliyunBadInputTest {
     void releaseEverything() {
         var p = provider();
         p.listAllOwners().forEach(i -> p.destroy(i.id()));
-        fixture.cloud.api().throttleAlways("DescribeZones", false);
+        fixture.cloud.api().testHooks().throttleAlways("DescribeZones", false);
     }
 
     private static CreateRequest request(String name, Resources r, String zone) {
@@ -138,26 +138,26 @@ class AliyunBadInputTest {
                 fixture.root.resolve("user"));
         try {
             var plan = p.validate(List.of(request("task0.bad", CPU, ""))); // both zones have stock now
-            api.setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 0); // and the first sells out before RunInstances
+            api.testHooks().setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 0); // and the first sells out before RunInstances
             var made = p.create(plan).orThrow();
             assertThat(made.get(0).tags()).containsEntry("aliyun:zone", "cn-hangzhou-i");
             assertThat(notices).anyMatch(n -> n.contains("no stock of ecs.g7.xlarge in zone cn-hangzhou-h; trying zone cn-hangzhou-i"));
             p.destroy(made.get(0).id());
 
-            api.setCapacity("cn-hangzhou-i", "ecs.g7.xlarge", 0);
+            api.testHooks().setCapacity("cn-hangzhou-i", "ecs.g7.xlarge", 0);
             var fresh = provider();
             assertThatThrownBy(() -> fresh.validate(List.of(request("task0.bad", CPU, ""))))
                     .hasMessageContaining("no stock of ecs.g7.xlarge").satisfies(AliyunBadInputTest::oneLine);
             assertThat(api.instances()).isEmpty();
         } finally {
-            api.setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 50);
-            api.setCapacity("cn-hangzhou-i", "ecs.g7.xlarge", 50);
+            api.testHooks().setCapacity("cn-hangzhou-h", "ecs.g7.xlarge", 50);
+            api.testHooks().setCapacity("cn-hangzhou-i", "ecs.g7.xlarge", 50);
         }
     }
 
     @Test
     void throttlingThatNeverEndsGivesUpInBoundedTime() {
-        fixture.cloud.api().throttleAlways("DescribeZones", true);
+        fixture.cloud.api().testHooks().throttleAlways("DescribeZones", true);
         var p = fixture.provider(home, env("FASTGPU_ALIYUN_THROTTLE_SECONDS", "2"));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> p.validate(List.of(request("task0.bad", CPU, ""))))

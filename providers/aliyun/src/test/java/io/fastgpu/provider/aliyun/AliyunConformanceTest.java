@@ -46,15 +46,15 @@ class AliyunConformanceTest extends ProviderConformanceSuite {
     @Override
     protected Failing failingRequest(String name) {
         return new Failing(request(name, "conformance", new Resources(SCARCE_TYPE, "", false, 40), ZONE),
-                () -> fixture.cloud.api().setCapacity(ZONE, SCARCE_TYPE, 0));
+                () -> fixture.cloud.api().testHooks().setCapacity(ZONE, SCARCE_TYPE, 0));
     }
 
     @AfterEach
-    void restock() { fixture.cloud.api().setCapacity(ZONE, SCARCE_TYPE, 50); }
+    void restock() { fixture.cloud.api().testHooks().setCapacity(ZONE, SCARCE_TYPE, 50); }
 
     /** Taken back by the cloud (as a spot instance is). */
     @Override
-    protected void destroyOutside(Instance instance) { fixture.cloud.api().interruptSpotInstance(instance.id()); }
+    protected void destroyOutside(Instance instance) { fixture.cloud.api().testHooks().interruptSpotInstance(instance.id()); }
 
     /** The calls that buy or change something (anything but Describe*), by action. */
     @Override
@@ -89,7 +89,7 @@ class AliyunConformanceTest extends ProviderConformanceSuite {
         // The default type sells in one zone only: with stock for 2 of 4, two cannot be made.
         var cloud = fixture.cloud.api();
         var plan = provider.validate(requests(4));
-        cloud.setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 2);
+        cloud.testHooks().setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 2);
         try {
             CreateOutcome outcome = provider.create(plan);
 
@@ -99,7 +99,7 @@ class AliyunConformanceTest extends ProviderConformanceSuite {
             assertThat(outcome.made()).isEmpty();
             assertThat(cloud.instances()).isEmpty();
         } finally {
-            cloud.setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 8);
+            cloud.testHooks().setCapacity("cn-hangzhou-h", "ecs.gn6v-c8g1.2xlarge", 8);
         }
     }
 }

@@ -129,7 +129,7 @@ class AliyunRecoveryTest {
             var first = fg.makeJob(options);
             String reclaimedId = idOf(first.tasks().get(1));
             String keptId = idOf(first.tasks().get(0));
-            cloud.cloud.api().interruptSpotInstance(reclaimedId);
+            cloud.cloud.api().testHooks().interruptSpotInstance(reclaimedId);
             var p = (AliyunProvider) fg.provider(AliyunProvider.NAME);
             assertThat(p.list()).filteredOn(i -> i.id().equals(reclaimedId)).extracting(Instance::state)
                     .containsExactly(InstanceState.TERMINATED);
