@@ -1,12 +1,12 @@
 package io.fastgpu.cli;
 
-import io.fastgpu.core.launch.JobFile;
-import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.job.JobFile;
+import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.LaunchPlan;
 import io.fastgpu.core.launch.LaunchResult;
 import io.fastgpu.core.launch.Launcher;
 import io.fastgpu.core.launch.PhaseTiming;
-import io.fastgpu.core.launch.StepFailedException;
+import io.fastgpu.core.job.StepFailedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

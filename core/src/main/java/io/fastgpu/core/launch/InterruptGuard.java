@@ -1,5 +1,6 @@
 package io.fastgpu.core.launch;
 
+import io.fastgpu.core.job.JobFile;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.core.launch.step.AfterStep;

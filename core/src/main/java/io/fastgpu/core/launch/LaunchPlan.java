@@ -1,5 +1,6 @@
 package io.fastgpu.core.launch;
 
+import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.launch.step.LaunchStep;
 import io.fastgpu.core.runtime.MachinePlan;
 

@@ -1,5 +1,6 @@
 package io.fastgpu.core.launch;
 
+import io.fastgpu.core.job.JobFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.fastgpu.core.launch;
 
+import io.fastgpu.core.job.JobFile;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;

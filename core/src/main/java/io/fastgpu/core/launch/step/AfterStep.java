@@ -3,7 +3,7 @@ package io.fastgpu.core.launch.step;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
-import io.fastgpu.core.launch.JobFile;
+import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.runtime.MachinePlan;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.util.Parallel;

@@ -1,7 +1,7 @@
 package io.fastgpu.core.launch.step;
 
 import io.fastgpu.api.FastGpuException;
-import io.fastgpu.core.launch.JobFile;
+import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.JobRuntime;
 import io.fastgpu.core.runtime.MachinePlan;

@@ -1,9 +1,9 @@
 package io.fastgpu.provider.local;
 
-import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.LaunchResult;
 import io.fastgpu.core.launch.Launcher;
-import io.fastgpu.core.launch.StepFailedException;
+import io.fastgpu.core.job.StepFailedException;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.Processes;
 import org.junit.jupiter.api.AfterEach;

@@ -3,7 +3,7 @@ package io.fastgpu.provider.local;
 import io.fastgpu.core.runtime.Processes;
 
 import io.fastgpu.api.InstanceState;
-import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.Launcher;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.state.StateStore;

@@ -1,6 +1,6 @@
 package io.fastgpu.provider.ssh;
 
-import io.fastgpu.core.launch.JobFileParser;
+import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.LaunchResult;
 import io.fastgpu.core.launch.Launcher;
 import io.fastgpu.core.runtime.FastGpu;

@@ -1,4 +1,4 @@
-package io.fastgpu.core.launch;
+package io.fastgpu.core.job;
 
 import io.fastgpu.api.InvalidSpecException;
 import org.junit.jupiter.api.Test;

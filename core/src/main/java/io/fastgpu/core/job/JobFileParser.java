@@ -1,4 +1,4 @@
-package io.fastgpu.core.launch;
+package io.fastgpu.core.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
