@@ -13,6 +13,7 @@ import io.fastgpu.api.RunOptions;
 import io.fastgpu.api.Task;
 import io.fastgpu.core.files.FileCopy;
 import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.files.UploadDelta;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
@@ -233,15 +234,24 @@ public final class TaskRuntime implements Task {
             base = remotePath(remote);
         }
         long total = files.stream().mapToLong(FileCopy::size).sum();
-        long[] ends = new long[files.size()]; // where each file ends in the byte stream: files are sent in order
-        for (int i = 0; i < ends.length; i++) ends[i] = (i == 0 ? 0 : ends[i - 1]) + files.get(i).size();
+        String phase = "upload " + name();
+        // Only what is missing or changed travels; what is already there counts as done.
+        java.util.Set<String> tops = new java.util.TreeSet<>();
+        for (FileCopy f : files) tops.add(f.relative().contains("/") ? f.relative().substring(0, f.relative().indexOf('/')) : f.relative());
+        UploadDelta delta = UploadDelta.of(files, transport().stamps(base, tops), dontOverwrite);
+        List<FileCopy> send = delta.send();
+        int kept = files.size() - send.size();
+        long[] ends = new long[send.size()]; // where each file ends in the byte stream: files are sent in order
+        for (int i = 0; i < ends.length; i++) ends[i] = (i == 0 ? 0 : ends[i - 1]) + send.get(i).size();
         long[] done = {0};
         int[] filesDone = {0};
-        String phase = "upload " + name();
-        transport().upload(files, sel.emptyDirs(), base, dontOverwrite, n -> {
+        int count = files.size();
+        events.on(new Event.Progress(phase, delta.skippedBytes(), total, "bytes", kept, count));
+        if (send.isEmpty() && sel.emptyDirs().isEmpty()) return;
+        transport().upload(send, sel.emptyDirs(), base, dontOverwrite, n -> {
             done[0] += n;
             while (filesDone[0] < ends.length && ends[filesDone[0]] <= done[0]) filesDone[0]++;
-            events.on(new Event.Progress(phase, done[0], total, "bytes", filesDone[0], ends.length));
+            events.on(new Event.Progress(phase, delta.skippedBytes() + done[0], total, "bytes", kept + filesDone[0], count));
         });
     }
 

@@ -1,10 +1,17 @@
 package io.fastgpu.core.transport;
 
 import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.files.FileStamp;
+import io.fastgpu.core.util.ShellQuote;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,9 +30,37 @@ public interface Transport {
      */
     int exec(String bashScript, OutputSink sink, Duration timeout);
 
-    /** Copies local files to {@code remoteBase/<relative>}, creating folders; reports bytes copied. */
+    /**
+     * Copies local files to {@code remoteBase/<relative>}, creating folders, replacing what is there (with
+     * {@code dontOverwrite}, keeping it) and keeping each file's modification time; reports bytes copied.
+     * Which files need to travel is decided above ({@link io.fastgpu.core.files.UploadDelta}).
+     */
     void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
                 LongConsumer bytesCopied);
+
+    /**
+     * Relative path → size and modification time of every file under {@code remoteBase/<top>} on the machine
+     * for each of {@code tops} (the first path segments of an upload's files; missing ones are skipped): one
+     * round trip, and only where the upload lands, so an upload can send only what changed.
+     */
+    default Map<String, FileStamp> stamps(String remoteBase, Collection<String> tops) {
+        Map<String, FileStamp> result = new HashMap<>();
+        if (tops.isEmpty()) return result;
+        StringBuilder paths = new StringBuilder();
+        for (String t : tops) paths.append(' ').append(ShellQuote.quote(t));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        exec("cd " + ShellQuote.quote(remoteBase) + " 2>/dev/null && find" + paths + " -type f -printf '%s %T@ %p\\0' 2>/dev/null; true",
+                new OutputSink() {
+                    @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
+                    @Override public void stderr(byte[] b, int n) { }
+                }, Duration.ofMinutes(5));
+        for (String rec : out.toString(StandardCharsets.UTF_8).split("\0")) {
+            String[] p = rec.split(" ", 3);
+            if (p.length < 3) continue;
+            result.put(p[2], new FileStamp(Long.parseLong(p[0]), (long) Double.parseDouble(p[1])));
+        }
+        return result;
+    }
 
     /** Copies a remote file or folder to {@code local} (the folder itself becomes {@code local}). */
     void download(String remotePath, Path local);

@@ -73,6 +73,8 @@ class JobOperationsTest {
     @Test
     void dontOverwriteKeepsWhatIsThere() throws Exception {
         Files.writeString(work.resolve("cfg.txt"), "new\n");
+        // An older local file: an upload compares size and modification time (as rsync's quick check does).
+        Files.setLastModifiedTime(work.resolve("cfg.txt"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         job.task(0).write("cfg.txt", "old\n");
         job.task(0).upload("cfg.txt", null, true);
         assertThat(job.task(0).read("cfg.txt")).isEqualTo("old\n");

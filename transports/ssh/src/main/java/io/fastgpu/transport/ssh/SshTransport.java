@@ -34,8 +34,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Runs commands and moves files on a machine over SSH: commands on exec channels of the host's one
- * connection, small files over SFTP, trees as one streamed tar each way. Re-uploads send only files whose
- * size or modification time differ from what is on the machine (a listing in one round trip).
+ * connection, small files over SFTP, trees as one streamed tar each way. Which files travel (only those
+ * whose size or modification time differ) is decided above the transport, for every backend alike.
  */
 public final class SshTransport implements Transport {
     /** Scripts longer than this go by file: one exec argument is limited to 128 KiB on Linux. */
@@ -192,53 +192,18 @@ public final class SshTransport implements Transport {
     @Override
     public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
                        LongConsumer bytesCopied) {
-        Map<String, long[]> remote = listing(remoteBase);
-        List<FileCopy> send = new ArrayList<>();
-        for (FileCopy f : files) {
-            long[] there = remote.get(f.relative());
-            if (there == null) {
-                send.add(f);
-            } else if (!dontOverwrite && !sameFile(f, there)) {
-                send.add(f);
-            } else {
-                bytesCopied.accept(f.size()); // already there: counts as done
-            }
-        }
-        if (send.isEmpty() && emptyDirs.isEmpty()) return;
+        if (files.isEmpty() && emptyDirs.isEmpty()) return;
         String base = ShellQuote.quote(remoteBase);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         // tar stops reading at the end-of-archive blocks; cat takes the rest so the sender never hits a closed channel.
-        int rc = run("mkdir -p " + base + " && { tar -x -f - -C " + base + " --no-same-owner; rc=$?; cat > /dev/null; exit $rc; }",
+        int rc = run("mkdir -p " + base + " && { tar -x -f - -C " + base + " --no-same-owner" + (dontOverwrite ? " --skip-old-files" : "")
+                        + "; rc=$?; cat > /dev/null; exit $rc; }",
                 OutputStream.nullOutputStream(), err,
-                in -> TarStreams.write(send, emptyDirs, in, bytesCopied::accept), null);
+                in -> TarStreams.write(files, emptyDirs, in, bytesCopied::accept), null);
         if (rc != 0) {
             throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "
                     + err.toString(StandardCharsets.UTF_8).strip());
         }
-    }
-
-    private static boolean sameFile(FileCopy f, long[] there) {
-        try {
-            long mtime = Files.getLastModifiedTime(f.local()).toMillis() / 1000;
-            return there[0] == f.size() && there[1] == mtime;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Relative path → {size, mtime seconds} of every file under {@code base} on the machine. */
-    private Map<String, long[]> listing(String base) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        run("cd " + ShellQuote.quote(base) + " 2>/dev/null && find . -type f -printf '%s %T@ %P\\0' || true", out, null, null,
-                Duration.ofMinutes(5));
-        Map<String, long[]> result = new HashMap<>();
-        for (String rec : out.toString(StandardCharsets.UTF_8).split("\0")) {
-            String[] p = rec.split(" ", 3);
-            if (p.length < 3) continue;
-            long mtime = (long) Double.parseDouble(p[1]);
-            result.put(p[2], new long[]{Long.parseLong(p[0]), mtime});
-        }
-        return result;
     }
 
     @Override
