@@ -137,12 +137,9 @@ public final class Launcher {
         return null;
     }
 
-    /** The job file's downloads, from task0, each into {@code out} under its own file name. */
+    /** The job file's downloads, from task0 into {@code out}; see {@link Downloads}. */
     private static Void download(JobRuntime j, JobFile job, Path out) {
-        TaskRuntime t0 = j.taskRuntimes().get(0);
-        for (String d : job.download()) {
-            t0.download(d, out.resolve(Path.of(d).getFileName().toString()));
-        }
+        Downloads.fetch(j.taskRuntimes().get(0), job.download(), out);
         return null;
     }
 
