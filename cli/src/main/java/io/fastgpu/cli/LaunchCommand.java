@@ -53,6 +53,7 @@ final class LaunchCommand implements Callable<Integer> {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
         ctx.assumeYes(yes);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
+        OutputFolder.check(job, outDir, out != null);
         LaunchResult r = new Launcher(ctx.fastGpu()).launch(job, keep, outDir);
         ctx.renderer().finish();
         report(r);

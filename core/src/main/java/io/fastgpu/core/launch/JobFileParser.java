@@ -47,12 +47,15 @@ public final class JobFileParser {
     /** The job file itself, or {@code job.yaml} in a folder. */
     public static Path locate(Path fileOrDir) {
         Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve("job.yaml") : fileOrDir;
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidSpecException(Files.isDirectory(fileOrDir)
-                    ? "no job.yaml in " + fileOrDir + "; pass a job file or a folder that has one"
-                    : "job file " + fileOrDir + " does not exist");
+        if (Files.isRegularFile(file)) return file;
+        if (Files.isDirectory(fileOrDir)) {
+            throw new InvalidSpecException(Files.exists(file)
+                    ? file + " is not a regular file; a job file is a YAML file (job.yaml in a job folder)"
+                    : "no job.yaml in " + fileOrDir + "; pass a job file or a folder that has one");
         }
-        return file;
+        throw new InvalidSpecException(Files.exists(fileOrDir)
+                ? fileOrDir + " is not a regular file or a folder; pass a job file or a folder with job.yaml in it"
+                : "job file " + fileOrDir + " does not exist");
     }
 
     public static JobFile parse(Path fileOrDir) {
