@@ -24,7 +24,7 @@ if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable
 mvn -B -q -Dstyle.color=never verify
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
-test -s "$out/gtc-demo/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
+test -s "$out/gtc-demo/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
 # The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
@@ -43,7 +43,7 @@ for _ in $(seq 120); do [ -s "$emu/env" ] && break; sleep 0.5; done
   printf 'y\n' | ./fastgpu launch examples/gesture --backend aliyun --out "$out" 2> >(tee "$emu/launch.err" >&2)
   grep -q 'Costs of the resources (ECS/VPC/NAS) will be charged on your Aliyun account: about [0-9.]* per hour. Confirm to continue? (y/n)' \
     "$emu/launch.err" || { echo "no cost prompt before buying" >&2; exit 1; }
-  test -s "$out/gtc-demo/save_model.pth" || { echo "the aliyun demo did not bring back save_model.pth" >&2; exit 1; }
+  test -s "$out/gtc-demo/GTC/save_model.pth" || { echo "the aliyun demo did not bring back save_model.pth" >&2; exit 1; }
   ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' || { echo "the aliyun instance is not stopped" >&2; exit 1; }
   echo "== CNN benchmark on 2 aliyun machines"
   ./fastgpu launch examples/cnn-benchmark --backend aliyun --machines 2 --yes --out "$out"
@@ -63,7 +63,7 @@ if [ "$hosts_up" = 1 ]; then
   ssh_launch() { FASTGPU_HOME="$home" ./fastgpu launch "$@" --yes --backend ssh --fleet testhosts --out "$out"; }
   echo "== end to end over SSH: gesture demo on 2 hosts"
   ssh_launch examples/gesture --machines 2
-  test -s "$out/gtc-demo/save_model.pth" || { echo "the ssh demo did not bring back save_model.pth" >&2; exit 1; }
+  test -s "$out/gtc-demo/GTC/save_model.pth" || { echo "the ssh demo did not bring back save_model.pth" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
   for n in 2 4; do
     echo "== end to end over SSH: CNN benchmark on $n hosts"
