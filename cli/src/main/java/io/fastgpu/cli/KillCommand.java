@@ -30,7 +30,8 @@ final class KillCommand implements Callable<Integer> {
         String names = selected.stream().map(s -> s.instance().name()).collect(Collectors.joining(", "));
         if (!yes && !ctx.confirm("Release " + names + " and delete their files? (y/N)", false)) {
             // Without a terminal nobody may be there to answer: say how to do it unattended.
-            ctx.err().println(ctx.terminal() ? "Nothing was released." : "Nothing was released; pass --yes to release without asking.");
+            ctx.err().println(ctx.terminal() ? "Nothing was released."
+                    : "Nothing was released. Without a terminal to answer on, pass --yes to release without asking.");
             return 1;
         }
         return Lifecycle.apply(ctx, selected, "kill", s -> s.provider().destroy(s.instance().id()));

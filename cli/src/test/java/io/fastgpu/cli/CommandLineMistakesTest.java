@@ -43,7 +43,8 @@ class CommandLineMistakesTest {
 
         Cli.Result r = cli.run("kill", "task0.solo").expectExit(1);
 
-        assertThat(r.errLines()).last().isEqualTo("Nothing was released; pass --yes to release without asking.");
+        assertThat(r.errLines()).last()
+                .isEqualTo("Nothing was released. Without a terminal to answer on, pass --yes to release without asking.");
         assertThat(cli.states()).isEqualTo(Map.of("task0.solo", "running"));
     }
 

@@ -160,16 +160,20 @@ public final class FileSelection {
         }
         String example = path.getFileName() == null ? "data" : path.getFileName().toString();
         String explicitly = "; to ship it on purpose write {from: " + spec + ", to: " + example + "}";
-        if (!path.startsWith(base)) {
+        boolean written = path.startsWith(base);
+        if (Files.exists(path)) {
+            // The real paths decide: an absolute path through another route to the job folder is inside it.
+            Path real = realPath(path);
+            if (real.startsWith(realPath(base))) {
+                return;
+            }
+            if (written) {
+                throw new IllegalArgumentException("upload path '" + spec + "' leads through a link to " + real
+                        + ", outside the job folder " + base + explicitly);
+            }
+        }
+        if (!written) {
             throw new IllegalArgumentException("upload path '" + spec + "' is outside the job folder " + base + explicitly);
-        }
-        if (!Files.exists(path)) {
-            return; // select() says it does not exist
-        }
-        Path real = realPath(path);
-        if (!real.startsWith(realPath(base))) {
-            throw new IllegalArgumentException("upload path '" + spec + "' leads through a link to " + real
-                    + ", outside the job folder " + base + explicitly);
         }
     }
 

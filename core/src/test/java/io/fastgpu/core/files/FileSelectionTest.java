@@ -319,6 +319,9 @@ class FileSelectionTest {
         assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder("code/../code/*.py")))).containsExactly("a.py");
         assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder(job.resolve("code").toString()))))
                 .containsExactly("code/a.py");
+        Path alias = Files.createSymbolicLink(elsewhere.resolve("alias"), job);
+        assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder(alias.resolve("code").toString()))))
+                .as("an absolute path that reaches the job folder another way").containsExactly("code/a.py");
         for (String outside : List.of("../job/../x", "..", elsewhere.resolve("secret.txt").toString(), "../*/a.py")) {
             assertThatThrownBy(() -> FileSelection.select(job, UploadSpec.inJobFolder(outside)))
                     .isInstanceOf(IllegalArgumentException.class)
