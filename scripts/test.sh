@@ -8,6 +8,8 @@ scripts/install-prereqs.sh
 # Real machines for the SSH tests: network-namespace hosts with their own sshd (needs root; without
 # root the SSH tests skip and say why).
 hosts_up=0
+# A run's downloads land in a folder named like its log folder (gtc-demo, then gtc-demo.01 ...): the newest one.
+newest() { ls -dt "$out"/$1 2>/dev/null | head -n 1; }
 home="$(mktemp -d)"
 out="$(mktemp -d)"
 emu="$(mktemp -d)"
@@ -24,7 +26,7 @@ if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable
 mvn -B -q -Dstyle.color=never verify
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
-test -s "$out/gtc-demo/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
+test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
 # The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
@@ -43,11 +45,11 @@ for _ in $(seq 120); do [ -s "$emu/env" ] && break; sleep 0.5; done
   printf 'y\n' | ./fastgpu launch examples/gesture --backend aliyun --out "$out" 2> >(tee "$emu/launch.err" >&2)
   grep -q 'Costs of the resources (ECS/VPC/NAS) will be charged on your Aliyun account: about [0-9.]* per hour. Confirm to continue? (y/n)' \
     "$emu/launch.err" || { echo "no cost prompt before buying" >&2; exit 1; }
-  test -s "$out/gtc-demo/save_model.pth" || { echo "the aliyun demo did not bring back save_model.pth" >&2; exit 1; }
+  test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the aliyun demo did not bring back save_model.pth" >&2; exit 1; }
   ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' || { echo "the aliyun instance is not stopped" >&2; exit 1; }
   echo "== CNN benchmark on 2 aliyun machines"
   ./fastgpu launch examples/cnn-benchmark --backend aliyun --machines 2 --yes --out "$out"
-  grep -q "^2  *2 " "$out/cnn-benchmark/efficiency.txt" || { echo "no 2-node row in the efficiency table" >&2; exit 1; }
+  grep -q "^2  *2 " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no 2-node row in the efficiency table" >&2; exit 1; }
   ./fastgpu kill "{gtc-demo}" --yes && ./fastgpu kill "{cnn-benchmark}" --yes
   left="$(./fastgpu ls -a --stop --json | grep -c '"backend" : "aliyun"' || true)"
   [ "$left" = 0 ] || { echo "$left aliyun instance(s) left after kill" >&2; exit 1; }
@@ -63,12 +65,12 @@ if [ "$hosts_up" = 1 ]; then
   ssh_launch() { FASTGPU_HOME="$home" ./fastgpu launch "$@" --yes --backend ssh --fleet testhosts --out "$out"; }
   echo "== end to end over SSH: gesture demo on 2 hosts"
   ssh_launch examples/gesture --machines 2
-  test -s "$out/gtc-demo/save_model.pth" || { echo "the ssh demo did not bring back save_model.pth" >&2; exit 1; }
+  test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the ssh demo did not bring back save_model.pth" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
   for n in 2 4; do
     echo "== end to end over SSH: CNN benchmark on $n hosts"
     ssh_launch examples/cnn-benchmark --machines "$n"
-    grep -q "^$n  *$n " "$out/cnn-benchmark/efficiency.txt" || { echo "no $n-node row in the efficiency table" >&2; exit 1; }
+    grep -q "^$n  *$n " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no $n-node row in the efficiency table" >&2; exit 1; }
     FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
   done
 fi

@@ -1,6 +1,7 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.api.ExecResult;
+import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.RunOptions;
 import io.fastgpu.core.runtime.TaskRuntime;
 import picocli.CommandLine.Command;
@@ -32,13 +33,20 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Print the output as is, without task prefixes (one instance only).")
     boolean raw;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Kill the command after this many seconds.")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Kill the command after this many seconds (1 to a year).")
     Long timeoutSeconds;
+
+    /** A year: longer is no limit at all, and would overflow the clocks that measure it. */
+    private static final long MAX_TIMEOUT_SECONDS = 366L * 24 * 3600;
 
     ExecCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
     public Integer call() {
+        if (timeoutSeconds != null && (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+            throw new InvalidSpecException("--timeout must be 1.." + MAX_TIMEOUT_SECONDS + " seconds, was " + timeoutSeconds
+                    + "; leave it out to let the command run as long as it takes");
+        }
         var fg = ctx.fastGpu();
         var selected = raw ? List.of(InstanceSelector.one(fg, name)) : InstanceSelector.select(fg, name);
         String cmd = String.join(" ", command);

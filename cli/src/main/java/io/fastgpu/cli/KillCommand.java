@@ -27,7 +27,9 @@ final class KillCommand implements Callable<Integer> {
         var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         String names = selected.stream().map(s -> s.instance().name()).collect(Collectors.joining(", "));
         if (!yes && !ctx.confirm("Release " + names + " and delete their files? (y/N)", false)) {
-            ctx.err().println("Nothing was released.");
+            // Without a terminal nobody may be there to answer: say how to do it unattended.
+            ctx.err().println(ctx.terminal() ? "Nothing was released."
+                    : "Nothing was released. Without a terminal to answer on, pass --yes to release without asking.");
             return 1;
         }
         return Lifecycle.apply(ctx, selected, "kill", s -> s.provider().destroy(s.instance().id()));

@@ -56,6 +56,7 @@ final class LaunchCommand implements Callable<Integer> {
     public Integer call() {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
+        OutputFolder.check(job, outDir, out != null);
         Launcher launcher = new Launcher(ctx.fastGpu());
         LaunchPlan plan = launcher.plan(job, keep, outDir);
         if (dryRun) {

@@ -164,7 +164,7 @@ class AliyunKillAndRelaunchTest {
         }
         journal.add("final launch: completed in " + child.ageMillis() + " ms");
         checkEverythingAccountedFor("final launch", child);
-        Path model = cli.workDir().resolve("fastgpu-out").resolve(JOB).resolve("model.txt");
+        Path model = cli.workDir().resolve("fastgpu-out").resolve(JOB).resolve("result/model.txt");
         assertThat(model).as("the download of the final launch; %s", context()).exists();
         assertThat(Files.readString(model).strip()).as("the model trained on the uploaded data; %s", context())
                 .isEqualTo("epoch " + EPOCHS + " data " + dataDigest());

@@ -63,7 +63,24 @@ class JobFileErrorsTest {
                 arguments("unknown after", "name: x\nafter: explode\n" + steps, 0,
                         "after must be stop, kill or keep, was 'explode'"),
                 arguments("step on a task that does not exist", "name: x\nsteps: [{name: a, run: echo, on: task1}]\n", 0,
-                        "steps[0]: on: task1 but the job has 1 machine(s)"));
+                        "steps[0]: on: task1 but the job has 1 machine(s)"),
+                arguments("a NUL byte", "name: x\n" + "steps: [{name: a, run: echo a\0}]\n", 2,
+                        "a NUL byte (U+0000) at byte offset 37; a job file is text"),
+                arguments("a list at the top level", "- name: x\n- " + steps, 1,
+                        "expected a mapping of keys (name:, steps: ...) at the top level, found a list"),
+                arguments("a name of 256 characters", "name: " + "a".repeat(256) + "\n" + steps, 0,
+                        "name '" + "a".repeat(40) + "...' is 256 characters long; a job name has at most 63, e.g. '"
+                                + "a".repeat(63) + "'"),
+                arguments("terminal escapes in a step name", "name: x\nsteps: [{name: \"ok\\e[2J\\e[31m\", run: echo}]\n", 0,
+                        "steps[0]: step name 'ok\\u001B[2J\\u001B[31m' contains a control character (an escape character"),
+                arguments("a line break in a step name", "name: x\nsteps: [{name: \"one\\ntwo\", run: echo}]\n", 0,
+                        "steps[0]: step name 'one\\u000Atwo' contains a control character (a line break"),
+                arguments("upload above the job folder", "name: x\nupload: [../../../../etc/passwd]\n" + steps, 0,
+                        "upload: upload path '../../../../etc/passwd' is outside the job folder"),
+                arguments("upload of an absolute path", "name: x\nupload: [/etc/hostname]\n" + steps, 0,
+                        "upload: upload path '/etc/hostname' is outside the job folder"),
+                arguments("downloads that would overwrite each other", "name: x\ndownload: [/a/m.pth, /b/m.pth]\n" + steps, 0,
+                        "download: '/a/m.pth' and '/b/m.pth' would both land at m.pth in the output folder"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,6 +130,52 @@ class JobFileErrorsTest {
 
         assertThat(r.errLines()).containsExactly("error: job file " + cli.workDir().resolve("nowhere.yaml")
                 + " does not exist");
+    }
+
+    @Test
+    void aHugeJobFileIsRefusedForItsSize() throws Exception {
+        Path file = cli.write("huge/job.yaml", "name: x\nsteps:\n" + "  - {name: a, run: echo}\n".repeat(60_000));
+
+        Cli.Result r = cli.run("launch", "huge").expectExit(2);
+
+        assertThat(r.errLines()).containsExactly("error: " + file + ": the job file is 1.4 MiB (" + Files.size(file)
+                + " bytes), over the limit of 1.0 MiB; a job file holds settings and commands: put data in a file it uploads");
+    }
+
+    @Test
+    void bytesThatAreNotTextAreRefusedAsNotUtf8() throws Exception {
+        Path file = cli.workDir().resolve("random.yaml");
+        byte[] bytes = new byte[64 * 1024];
+        new java.util.Random(42).nextBytes(bytes);
+        bytes[0] = (byte) 0xF0; // a four-byte sequence whose next byte does not continue it
+        bytes[1] = 'x';
+        Files.write(file, bytes);
+
+        Cli.Result r = cli.run("launch", "random.yaml").expectExit(2);
+
+        assertThat(r.errLines()).containsExactly("error: " + file + ":1: not UTF-8 text: byte 0xF0 at byte offset 0 is not "
+                + "valid UTF-8; save the file as UTF-8, or check that this is the job file you meant");
+    }
+
+    @Test
+    void aDeviceIsNotAJobFile() {
+        Cli.Result r = cli.run("launch", "/dev/null").expectExit(2);
+
+        assertThat(r.errLines()).containsExactly("error: /dev/null is not a regular file or a folder; pass a job file or a "
+                + "folder with job.yaml in it");
+    }
+
+    @Test
+    void anOutFolderUnderAFileIsRefusedBeforeAnythingRuns() {
+        cli.write("taken", "a file where the output folder would go\n");
+        String job = cli.job("out", "name: out\nsteps: [{name: a, run: echo made > m.txt}]\ndownload: [m.txt]\n");
+
+        Cli.Result r = cli.run("launch", job, "--out", "taken/results").expectExit(2);
+
+        assertThat(r.errLines()).containsExactly("error: --out " + cli.workDir().resolve("taken/results") + ": "
+                + cli.workDir().resolve("taken")
+                + " is a file, not a folder, so the downloads have nowhere to go; pick another --out");
+        assertThat(cli.instances()).isEmpty();
     }
 
     @Test

@@ -55,9 +55,9 @@ class LaunchCommandTest {
 
         // live output, prefixed with the task, shows the second step saw the first one's cd and export
         assertThat(r.outLines()).contains("task0> hello from env set-by-step-one in data");
-        // downloads went to --out/<run name>
+        // downloads went to --out/<run name>, each under its path relative to the task's home
         Path out = cli.workDir().resolve("results/demo");
-        assertThat(out.resolve("result.txt")).hasContent("hello from env set-by-step-one in data");
+        assertThat(out.resolve("data/result.txt")).hasContent("hello from env set-by-step-one in data");
         assertThat(Files.readAllLines(out.resolve("listing.txt"))).containsExactly(".gitignore", ODD_NAME);
         assertThat(r.out()).contains("Downloads are in " + out);
         assertThat(cli.states()).isEqualTo(Map.of("task0.demo", "stopped"));
@@ -81,7 +81,7 @@ class LaunchCommandTest {
 
         assertThat(r.out()).contains("The machines are stopped",
                 "'fastgpu ls --stop'", "'fastgpu start task0.demo'", "'fastgpu kill task0.demo'");
-        assertThat(cli.workDir().resolve("fastgpu-out/demo/result.txt")).exists();
+        assertThat(cli.workDir().resolve("fastgpu-out/demo/data/result.txt")).exists();
     }
 
     @Test
@@ -144,5 +144,39 @@ class LaunchCommandTest {
         Cli.Result r = cli.run("launch", "jobs/other-name.yaml").expectExit(0);
 
         assertThat(r.outLines()).contains("task0> direct-ok");
+    }
+
+    @Test
+    void downloadsOfTheSameNameKeepTheirPathsAndAMissingOneHoldsBackNoOther() {
+        String job = cli.job("twins", """
+                name: twins
+                steps: [{name: make, run: mkdir -p a b && echo A > a/model.pth && echo B > b/model.pth}]
+                download: [a/model.pth, missing.pth, b/model.pth]
+                after: kill
+                """);
+
+        Cli.Result r = cli.run("launch", job, "--out", "results").expectExit(1);
+
+        Path out = cli.workDir().resolve("results/twins");
+        assertThat(out.resolve("a/model.pth")).hasContent("A");
+        assertThat(out.resolve("b/model.pth")).hasContent("B");
+        assertThat(r.err()).containsPattern("error: download: 1 of 3 not brought back: 'missing.pth' \\(.*missing.pth does not "
+                + "exist; nothing to download\\); the other 2 are in " + java.util.regex.Pattern.quote(out.toString()));
+    }
+
+    @Test
+    void anUploadFromOutsideTheJobFolderLandsWhereItSays(@TempDir Path elsewhere) throws Exception {
+        Files.createDirectories(elsewhere.resolve("set"));
+        Files.writeString(elsewhere.resolve("set/rows.csv"), "1,2\n");
+        String job = cli.job("shipped", """
+                name: shipped
+                upload: [{from: %s, to: input/data}]
+                steps: [{name: look, run: cat input/data/rows.csv}]
+                after: kill
+                """.formatted(elsewhere.resolve("set")));
+
+        Cli.Result r = cli.run("launch", job).expectExit(0);
+
+        assertThat(r.outLines()).contains("task0> 1,2");
     }
 }

@@ -2,9 +2,11 @@ package io.fastgpu.core.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -30,7 +32,11 @@ import java.util.regex.PatternSyntaxException;
  *       without wildcards ({@code src/**}{@code /*.py} gives {@code pkg/mod.py}); matched folders are copied whole, and
  *       the ignore rules of that last folder apply.</li>
  * </ul>
- * Symbolic links to files are followed; symbolic links to folders are skipped and counted as ignored.
+ * Symbolic links to files are followed; symbolic links to folders, loops, dangling links and special files are
+ * skipped, counted as ignored and listed with the reason in {@link Selection#skipped()}.
+ *
+ * <p>A job file's entries go through {@link #select(Path, UploadSpec)}, which keeps a plain path inside the job
+ * folder and places an explicit {@code {from:, to:}} where it says.
  */
 public final class FileSelection {
 
@@ -46,12 +52,57 @@ public final class FileSelection {
      * @param ignoredCount entries that would have been copied but were left out: ignored by the rules (an ignored
      *                     folder counts once), symbolic links to folders, and special files
      * @param single       whether the spec named one file, which the caller may place at an exact destination path
+     * @param skipped      the entries left out for what they are rather than by a rule (links to folders, loops,
+     *                     dangling links, special files), each with the reason, sorted by path
      */
-    public record Selection(List<FileCopy> files, List<String> emptyDirs, int ignoredCount, boolean single) {
+    public record Selection(List<FileCopy> files, List<String> emptyDirs, int ignoredCount, boolean single,
+                            List<Skipped> skipped) {
         public Selection {
             files = List.copyOf(files);
             emptyDirs = List.copyOf(emptyDirs);
+            skipped = List.copyOf(skipped);
         }
+
+        public Selection(List<FileCopy> files, List<String> emptyDirs, int ignoredCount, boolean single) {
+            this(files, emptyDirs, ignoredCount, single, List.of());
+        }
+    }
+
+    /**
+     * An entry of an uploaded tree that is not copied, and why.
+     *
+     * @param local  the entry on this machine
+     * @param reason what it is, e.g. "a link to a folder (/data); links to folders are not followed"
+     */
+    public record Skipped(Path local, String reason) {
+        public Skipped {
+            Objects.requireNonNull(local, "local path is missing; pass the entry that was skipped");
+            Objects.requireNonNull(reason, "reason is missing; say why the entry was skipped");
+        }
+
+        /** One line for the user: "skipped PATH: REASON". */
+        public String message() {
+            return "skipped " + local + ": " + reason;
+        }
+    }
+
+    /**
+     * Selects what a job file's upload entry names. A plain path must lie inside {@code jobFolder} once '..' and
+     * links of the path itself are followed; an explicit {@code {from:, to:}} may come from anywhere and lands at
+     * {@code to}.
+     *
+     * @throws IllegalArgumentException when a plain path lies outside the job folder, the path does not exist or
+     *                                  the glob matches nothing
+     * @throws UncheckedIOException     when a folder or file cannot be read
+     */
+    public static Selection select(Path jobFolder, UploadSpec spec) {
+        Objects.requireNonNull(spec, "upload entry is missing; pass a path or {from:, to:}");
+        Objects.requireNonNull(jobFolder, "job folder is missing; pass the folder upload paths are relative to");
+        if (spec.explicit()) {
+            return select(jobFolder.toAbsolutePath().normalize(), spec.from(), spec.destination());
+        }
+        requireInside(jobFolder.toAbsolutePath().normalize(), spec.from());
+        return select(jobFolder, spec.from());
     }
 
     /**
@@ -62,27 +113,80 @@ public final class FileSelection {
      */
     public static Selection select(Path baseDir, String spec) {
         Objects.requireNonNull(baseDir, "base folder is missing; pass the folder upload paths are relative to");
+        return select(baseDir.toAbsolutePath().normalize(), spec, null);
+    }
+
+    /** @param into where the selection lands ("" for the destination folder itself), or null for its own name */
+    private static Selection select(Path base, String spec, String into) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("upload path is empty; name a file, a folder or a glob pattern");
         }
-        Path base = baseDir.toAbsolutePath().normalize();
         // A name that exists is taken literally, even if it contains glob characters.
         Path path = resolve(base, spec);
         if (path != null && Files.isRegularFile(path)) {
-            FileCopy file = new FileCopy(path, path.getFileName().toString(), size(path));
+            if (into != null && into.isEmpty()) {
+                throw new IllegalArgumentException("upload {from: " + spec + "} is a file: 'to' must name the file it "
+                        + "becomes, e.g. 'to: " + path.getFileName() + "'");
+            }
+            FileCopy file = new FileCopy(path, into != null ? into : path.getFileName().toString(), size(path));
             return new Selection(List.of(file), List.of(), 0, true);
         }
         if (path != null && Files.isDirectory(path)) {
-            String name = path.getFileName() == null ? "" : path.getFileName().toString();
+            String name = into != null ? into : path.getFileName() == null ? "" : path.getFileName().toString();
             return new Walk(path, name, true, relative -> true, Integer.MAX_VALUE).run();
         }
         if (firstWildcard(spec) < 0) {
             throw new IllegalArgumentException("upload path '" + spec + "' does not exist (relative to " + base + ")");
         }
-        return glob(base, spec);
+        return glob(base, spec, into == null ? "" : into);
     }
 
-    private static Selection glob(Path base, String spec) {
+    /**
+     * Refuses a plain job-file path that reaches outside the job folder, through '..', an absolute path, or a
+     * link (the path itself, or a folder on the way to it). For a glob, the folder before its first wildcard counts.
+     */
+    private static void requireInside(Path base, String spec) {
+        if (spec == null || spec.isBlank()) {
+            return; // select() says what is wrong
+        }
+        String literal = spec;
+        Path path = resolve(base, spec);
+        if ((path == null || !Files.exists(path)) && firstWildcard(spec) >= 0) {
+            literal = spec.substring(0, spec.lastIndexOf('/', firstWildcard(spec)) + 1);
+            path = resolve(base, literal.isEmpty() ? "." : literal);
+        }
+        if (path == null) {
+            return;
+        }
+        String example = path.getFileName() == null ? "data" : path.getFileName().toString();
+        String explicitly = "; to ship it on purpose write {from: " + spec + ", to: " + example + "}";
+        boolean written = path.startsWith(base);
+        if (Files.exists(path)) {
+            // The real paths decide: an absolute path through another route to the job folder is inside it.
+            Path real = realPath(path);
+            if (real.startsWith(realPath(base))) {
+                return;
+            }
+            if (written) {
+                throw new IllegalArgumentException("upload path '" + spec + "' leads through a link to " + real
+                        + ", outside the job folder " + base + explicitly);
+            }
+        }
+        if (!written) {
+            throw new IllegalArgumentException("upload path '" + spec + "' is outside the job folder " + base + explicitly);
+        }
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage() + "; check it exists and is "
+                    + "readable", e);
+        }
+    }
+
+    private static Selection glob(Path base, String spec, String prefix) {
         int cut = spec.lastIndexOf('/', firstWildcard(spec));
         Path parent = base.resolve(spec.substring(0, cut + 1)).normalize();
         String glob = spec.substring(cut + 1);
@@ -97,7 +201,7 @@ public final class FileSelection {
         if (Files.isDirectory(parent)) {
             // Without "**", matches lie exactly as many folders deep as the glob has segments.
             int depth = glob.contains("**") ? Integer.MAX_VALUE : glob.split("/").length;
-            selection = new Walk(parent, "", false, relative -> regex.matcher(relative).matches(), depth).run();
+            selection = new Walk(parent, prefix, false, relative -> regex.matcher(relative).matches(), depth).run();
         }
         if (selection.files().isEmpty() && selection.emptyDirs().isEmpty()) {
             throw new IllegalArgumentException("upload pattern '" + spec + "' matched no files (relative to " + base + ")"
@@ -156,6 +260,7 @@ public final class FileSelection {
         private final Deque<Folder> folders = new ArrayDeque<>();
         private final List<FileCopy> files = new ArrayList<>();
         private final List<String> emptyDirs = new ArrayList<>();
+        private final List<Skipped> skipped = new ArrayList<>();
         private int ignored;
 
         /**
@@ -181,7 +286,8 @@ public final class FileSelection {
             }
             files.sort(Comparator.comparing(FileCopy::relative));
             emptyDirs.sort(Comparator.naturalOrder());
-            return new Selection(files, emptyDirs, ignored, false);
+            skipped.sort(Comparator.comparing(Skipped::local));
+            return new Selection(files, emptyDirs, ignored, false, skipped);
         }
 
         @Override
@@ -226,6 +332,7 @@ public final class FileSelection {
             // Files.isRegularFile follows links: links to folders, broken links and special files are left out.
             if (!Files.isRegularFile(file)) {
                 ignored++;
+                skipped.add(new Skipped(file, whySkipped(file, attrs)));
                 return FileVisitResult.CONTINUE;
             }
             files.add(new FileCopy(file, destination(relative), Files.size(file)));
@@ -254,6 +361,35 @@ public final class FileSelection {
                 return true;
             }
             return false;
+        }
+
+        /** What a walked entry that is not a regular file (nor a link to one) is, and what to do about it. */
+        private static String whySkipped(Path file, BasicFileAttributes attrs) {
+            if (!attrs.isSymbolicLink()) {
+                return "a special file (a pipe, socket or device), not a regular file";
+            }
+            String target;
+            try {
+                target = Files.readSymbolicLink(file).toString();
+            } catch (IOException e) {
+                target = "?";
+            }
+            try {
+                Path real = file.toRealPath();
+                return Files.isDirectory(real)
+                        ? "a link to a folder (" + target + "); links to folders are not followed: upload it as "
+                                + "{from: " + real + ", to: ...}"
+                        : "a link to a special file (" + target + "), not a regular file";
+            } catch (NoSuchFileException e) {
+                return "a dangling link (to " + target + ", which does not exist)";
+            } catch (FileSystemException e) {
+                String why = String.valueOf(e.getReason());
+                return why.toLowerCase(java.util.Locale.ROOT).contains("symbolic link")
+                        ? "a link that loops (" + target + ")"
+                        : "a link that cannot be followed (" + target + ": " + why + ")";
+            } catch (IOException e) {
+                return "a link that cannot be followed (" + target + ": " + e.getMessage() + ")";
+            }
         }
 
         /** The walk does not follow links, so a root given as a link must be resolved to be walked at all. */

@@ -1,6 +1,7 @@
 package io.fastgpu.core.job;
 
 import io.fastgpu.api.Resources;
+import io.fastgpu.core.files.UploadSpec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,17 +16,18 @@ import java.util.Map;
  * @param machines  number of tasks
  * @param backend   provider name
  * @param resources machine resources
- * @param upload    paths (files, folders, globs) relative to the job file's folder
+ * @param upload    what to upload: paths (files, folders, globs) inside the job file's folder, or explicit
+ *                  {@code {from:, to:}} entries
  * @param setup     script run once per new machine
  * @param env       environment of every step
  * @param steps     the named steps, in order
- * @param download  paths on task0 to bring back
+ * @param download  paths on task0 to bring back (see {@link Downloads} for where they land)
  * @param after     what to do with the machines at the end
  * @param backendOptions what only the backend understands ({@code fleet: NAME} for {@code ssh})
  * @param uploadViaTask0 upload once to task0, which passes it on to the others over the cluster network
  */
 public record JobFile(Path file, String name, String runName, int machines, String backend, Resources resources,
-                      List<String> upload, String setup, Map<String, String> env, List<Step> steps,
+                      List<UploadSpec> upload, String setup, Map<String, String> env, List<Step> steps,
                       List<String> download, After after, Map<String, String> backendOptions, boolean uploadViaTask0) {
     public JobFile {
         upload = List.copyOf(upload);

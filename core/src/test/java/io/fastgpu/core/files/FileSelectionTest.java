@@ -280,6 +280,81 @@ class FileSelectionTest {
     }
 
     @Test
+    void everySkippedLinkIsListedWithItsReason(@TempDir Path elsewhere) throws IOException {
+        Files.createDirectories(elsewhere.resolve("bigdir"));
+        write("proj/main.py", "m");
+        Path proj = base.resolve("proj");
+        try {
+            Files.createSymbolicLink(proj.resolve("bigdir"), elsewhere.resolve("bigdir"));
+            Files.createSymbolicLink(proj.resolve("loop"), proj.resolve("loop"));
+            Files.createSymbolicLink(proj.resolve("dangling"), Path.of("gone.txt"));
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("symbolic links are not supported here: " + e);
+        }
+
+        Selection selection = FileSelection.select(base, "proj");
+
+        assertThat(relatives(selection)).containsExactly("proj/main.py");
+        assertThat(selection.ignoredCount()).isEqualTo(3);
+        assertThat(selection.skipped()).extracting(FileSelection.Skipped::message).containsExactly(
+                "skipped " + proj.resolve("bigdir") + ": a link to a folder (" + elsewhere.resolve("bigdir")
+                        + "); links to folders are not followed: upload it as {from: " + elsewhere.resolve("bigdir").toRealPath()
+                        + ", to: ...}",
+                "skipped " + proj.resolve("dangling") + ": a dangling link (to gone.txt, which does not exist)",
+                "skipped " + proj.resolve("loop") + ": a link that loops (" + proj.resolve("loop") + ")");
+    }
+
+    @Test
+    void aPlainJobFilePathMustStayInsideTheJobFolder(@TempDir Path elsewhere) throws IOException {
+        write("job/code/a.py", "a");
+        Files.writeString(elsewhere.resolve("secret.txt"), "s");
+        Path job = base.resolve("job");
+        try {
+            Files.createSymbolicLink(job.resolve("out"), elsewhere);
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("symbolic links are not supported here: " + e);
+        }
+
+        assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder("code")))).containsExactly("code/a.py");
+        assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder("code/../code/*.py")))).containsExactly("a.py");
+        assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder(job.resolve("code").toString()))))
+                .containsExactly("code/a.py");
+        Path alias = Files.createSymbolicLink(elsewhere.resolve("alias"), job);
+        assertThat(relatives(FileSelection.select(job, UploadSpec.inJobFolder(alias.resolve("code").toString()))))
+                .as("an absolute path that reaches the job folder another way").containsExactly("code/a.py");
+        for (String outside : List.of("../job/../x", "..", elsewhere.resolve("secret.txt").toString(), "../*/a.py")) {
+            assertThatThrownBy(() -> FileSelection.select(job, UploadSpec.inJobFolder(outside)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("upload path '" + outside + "' is outside the job folder " + job
+                            + "; to ship it on purpose write {from: " + outside + ", to: ");
+        }
+        for (String throughLink : List.of("out", "out/secret.txt", "out/*.txt")) {
+            assertThatThrownBy(() -> FileSelection.select(job, UploadSpec.inJobFolder(throughLink)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("upload path '" + throughLink + "' leads through a link to " + elsewhere.toRealPath());
+        }
+    }
+
+    @Test
+    void anExplicitEntryComesFromAnywhereAndLandsWhereItSays(@TempDir Path elsewhere) throws IOException {
+        Files.createDirectories(elsewhere.resolve("set/sub"));
+        Files.writeString(elsewhere.resolve("set/sub/x.csv"), "1");
+        Files.writeString(elsewhere.resolve("set/y.csv"), "2");
+        Path job = Files.createDirectories(base.resolve("job"));
+
+        assertThat(relatives(FileSelection.select(job, new UploadSpec(elsewhere.resolve("set").toString(), "data"))))
+                .containsExactly("data/sub/x.csv", "data/y.csv");
+        assertThat(relatives(FileSelection.select(job, new UploadSpec(elsewhere + "/set/*.csv", "./in//csv/"))))
+                .containsExactly("in/csv/y.csv");
+        Selection file = FileSelection.select(job, new UploadSpec(elsewhere.resolve("set/y.csv").toString(), "conf/y.txt"));
+        assertThat(file.files()).containsExactly(new FileCopy(elsewhere.resolve("set/y.csv"), "conf/y.txt", 1));
+        assertThat(relatives(FileSelection.select(job, new UploadSpec(job.relativize(elsewhere) + "/set", "."))))
+                .containsExactly("sub/x.csv", "y.csv");
+        assertThatThrownBy(() -> FileSelection.select(job, new UploadSpec(elsewhere.resolve("set/y.csv").toString(), ".")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a file: 'to' must name the file");
+    }
+
+    @Test
     void symlinkNamedExplicitlyIsWalkedUnderTheLinkName(@TempDir Path elsewhere) throws IOException {
         Files.createDirectories(elsewhere.resolve("real/sub"));
         Files.writeString(elsewhere.resolve("real/sub/a.txt"), "a");

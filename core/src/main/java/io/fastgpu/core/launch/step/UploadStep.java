@@ -1,5 +1,6 @@
 package io.fastgpu.core.launch.step;
 
+import io.fastgpu.api.Event;
 import io.fastgpu.api.JobFailedException;
 import io.fastgpu.core.files.FileSelection;
 import io.fastgpu.core.runtime.JobRuntime;
@@ -20,6 +21,9 @@ public final class UploadStep implements LaunchStep {
         JobRuntime j = s.requireRuntime();
         var job = s.job();
         List<FileSelection.Selection> selections = job.upload().stream().map(u -> FileSelection.select(job.folder(), u)).toList();
+        for (FileSelection.Selection sel : selections) {
+            sel.skipped().forEach(k -> s.fg().events().on(new Event.Notice(Event.Level.WARN, "upload: " + k.message())));
+        }
         boolean relay = job.uploadViaTask0() && j.taskRuntimes().size() > 1
                 && !s.fg().provider(job.backend()).capabilities().sharedRunRoot();
         List<TaskRuntime> direct = relay ? List.of(j.taskRuntimes().get(0)) : j.taskRuntimes();
