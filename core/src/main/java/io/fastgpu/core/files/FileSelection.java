@@ -106,6 +106,22 @@ public final class FileSelection {
     }
 
     /**
+     * Checks that {@code spec} names something the job may upload, as {@link #select(Path, UploadSpec)} would,
+     * without walking the folders it names: a job file is checked at once, and its files are selected when
+     * the upload runs (so edits made meanwhile are seen, and a big tree is walked once).
+     *
+     * @throws IllegalArgumentException as {@link #select(Path, UploadSpec)}
+     */
+    public static void check(Path jobFolder, UploadSpec spec) {
+        Objects.requireNonNull(spec, "upload entry is missing; pass a path or {from:, to:}");
+        Path base = jobFolder.toAbsolutePath().normalize();
+        if (!spec.explicit()) requireInside(base, spec.from());
+        Path path = spec.from() == null || spec.from().isBlank() ? null : resolve(base, spec.from());
+        if (path != null && Files.isDirectory(path)) return;
+        if (spec.explicit()) select(base, spec.from(), spec.destination()); else select(base, spec.from(), null);
+    }
+
+    /**
      * Selects what {@code spec} names under {@code baseDir}.
      *
      * @throws IllegalArgumentException when the path does not exist or the glob matches nothing

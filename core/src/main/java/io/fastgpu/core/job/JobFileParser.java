@@ -293,7 +293,7 @@ public final class JobFileParser {
                     throw new InvalidSpecException(at + "expected a path or {from: PATH, to: FOLDER}, found "
                             + (o == null ? "nothing" : o instanceof List ? "a list" : "'" + shown(String.valueOf(o)) + "'"));
                 }
-                FileSelection.select(folder, spec);
+                FileSelection.check(folder, spec);
             } catch (IllegalArgumentException e) {
                 throw new InvalidSpecException(where + "upload: " + e.getMessage());
             }
