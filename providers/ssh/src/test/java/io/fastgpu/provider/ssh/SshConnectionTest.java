@@ -1,5 +1,6 @@
 package io.fastgpu.provider.ssh;
 
+import io.fastgpu.api.ExecResult;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.RunHandle;
@@ -24,7 +25,7 @@ class SshConnectionTest {
     @Test
     void aDroppedConnectionFailsTheCommandClearlyAndTheNextOneReconnects() {
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("drop", home)).task(0);
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("drop", home)).task(0);
             try {
                 long t0 = System.nanoTime();
                 // The command's parent is the sshd process serving this connection: killing it drops the connection.
@@ -39,14 +40,38 @@ class SshConnectionTest {
     }
 
     @Test
+    void aCommandThatLeavesAJobInTheBackgroundReturnsWhenItsShellExits() {
+        try (FastGpu fg = FastGpu.builder().home(home).build()) {
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("amp", home)).task(0);
+            try {
+                // The background job keeps the command's stdout and stderr open; a terminal user has the prompt back.
+                long t0 = System.nanoTime();
+                ExecResult r = t.runWithOutput("echo before; sleep 41.3 & echo after; echo err >&2; exit 3");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+                assertThat(r.exitCode()).isEqualTo(3);
+                assertThat(r.stdout()).isEqualTo("before\nafter\n");
+                assertThat(r.stderr()).isEqualTo("err\n");
+                long t1 = System.nanoTime();
+                t.run("sleep 41.4 &");
+                assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(10));
+                assertThat(Processes.withCommandLine("sleep 41.3")).hasSize(1); // the jobs go on, as in a terminal
+                assertThat(Processes.withCommandLine("sleep 41.4")).hasSize(1);
+            } finally {
+                t.kill();
+            }
+            assertThat(Processes.withCommandLine("sleep 41.")).isEmpty();
+        }
+    }
+
+    @Test
     void aNonBlockingCommandOutlivesTheClientAndIsFoundAgain() {
         String id;
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("bg", home)).task(0);
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
             id = t.runNonBlocking("sleep 2; echo finished; exit 5").id();
         } // the client and its connection are gone
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("bg", home)).task(0);
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
             try {
                 RunHandle h = t.handle(id);
                 assertThat(h.isRunning()).isTrue();
@@ -61,7 +86,7 @@ class SshConnectionTest {
     @Test
     void stopEndsTheJobsProcessesOnTheHostAndLsProbesReachability() throws Exception {
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            var job = fg.makeJob(TestHosts.oneHostJob("stopme", home));
+            var job = fg.makeJob(NamespaceHosts.require(1).oneHostJob("stopme", home));
             job.task(0).runNonBlocking("sleep 331");
             job.task(0).run("setsid sleep 332 > /dev/null 2>&1 < /dev/null &");
             await().atMost(Duration.ofSeconds(10)).until(() -> Processes.withCommandLine("sleep 332").size() == 1);

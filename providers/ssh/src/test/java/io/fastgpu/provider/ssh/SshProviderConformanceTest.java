@@ -4,21 +4,14 @@ import io.fastgpu.api.EventListener;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.ProviderConformanceSuite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The ssh backend passes the suite every provider must pass, on real sshd test hosts. */
+/** The ssh backend passes the suite every provider must pass, on OpenSSH test hosts (root only). */
 class SshProviderConformanceTest extends ProviderConformanceSuite {
     @Override
     protected Provider createProvider(Path scratch) {
-        TestHosts hosts = TestHosts.require(2);
-        try {
-            hosts.writeFleet(scratch.resolve("home"), "conformance", 2, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        NamespaceHosts.require(2).writeFleet(scratch.resolve("home"), "conformance", 2, false);
         return new SshProvider(scratch.resolve("home"), EventListener.NONE);
     }
 

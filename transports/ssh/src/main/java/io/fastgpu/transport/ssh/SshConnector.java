@@ -1,6 +1,7 @@
 package io.fastgpu.transport.ssh;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.util.ShellQuote;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
@@ -19,6 +20,8 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -204,6 +207,7 @@ public final class SshConnector implements AutoCloseable {
             if (!Files.isRegularFile(p)) {
                 throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
             }
+            requirePrivate(p);
             FilePasswordProvider pw = (session, resource, retry) -> {
                 if (retry > 0) throw new IOException("wrong passphrase");
                 return passphrases.apply(p.toString()).orElseThrow(() -> new IOException("no passphrase"));
@@ -225,6 +229,25 @@ public final class SshConnector implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * Refuses a private key of this user that others may read, as OpenSSH does ("UNPROTECTED PRIVATE KEY
+     * FILE"): using it silently would hide that the secret is exposed, and plain {@code ssh} would fail with it.
+     */
+    static void requirePrivate(Path key) {
+        try {
+            if (!Files.getFileStore(key).supportsFileAttributeView(PosixFileAttributeView.class)) return;
+            if (!Files.getOwner(key).getName().equals(System.getProperty("user.name"))) return; // as OpenSSH: only the user's own keys
+            int mode = 0;
+            for (PosixFilePermission perm : Files.getPosixFilePermissions(key)) mode |= 0400 >> perm.ordinal();
+            if ((mode & 077) != 0) {
+                throw new FastGpuException(String.format("SSH key %s is open to other users (mode %04o) and OpenSSH"
+                        + " would refuse it, so FastGPU does too; fix it with: chmod 600 %s", key, mode, ShellQuote.quote(key.toString())));
+            }
+        } catch (IOException e) {
+            // cannot tell: reading the key reports what is wrong with the file
+        }
     }
 
     @Override
