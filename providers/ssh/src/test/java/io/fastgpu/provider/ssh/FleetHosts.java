@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** SSH hosts that tests put in fleets: where they listen and the client key that logs in to them as root. */
+/** SSH hosts that tests put in fleets: where they listen, and who logs in to them with which key. */
 interface FleetHosts {
     /** Their addresses, in fleet order. */
     List<String> ips();
@@ -17,7 +17,10 @@ interface FleetHosts {
     /** The port every one of them listens on. */
     int port();
 
-    /** A private key that logs in as root on all of them. */
+    /** The user to log in as. */
+    default String user() { return "root"; }
+
+    /** A private key that logs in as {@link #user()} on all of them. */
     Path key();
 
     /** A known-hosts file with their host keys, or null (then they are pinned on first connect). */
@@ -26,7 +29,7 @@ interface FleetHosts {
     /** Writes fleet {@code name} of the first {@code count} hosts into {@code home/fleets}. */
     default Path writeFleet(Path home, String name, int count, boolean shared) {
         StringBuilder sb = new StringBuilder("shared: " + shared + "\n")
-                .append("defaults: {user: root, port: ").append(port()).append(", key: ").append(key()).append("}\n");
+                .append("defaults: {user: ").append(user()).append(", port: ").append(port()).append(", key: ").append(key()).append("}\n");
         if (knownHosts() != null) sb.append("known_hosts: ").append(knownHosts()).append("\n");
         sb.append("hosts:\n");
         for (String ip : ips().subList(0, count)) sb.append("  - {host: ").append(ip).append("}\n");

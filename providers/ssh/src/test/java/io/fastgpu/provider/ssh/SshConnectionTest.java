@@ -1,6 +1,5 @@
 package io.fastgpu.provider.ssh;
 
-import io.fastgpu.api.ExecResult;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.RunHandle;
@@ -40,41 +39,19 @@ class SshConnectionTest {
     }
 
     @Test
-    void aCommandThatLeavesAJobInTheBackgroundReturnsWhenItsShellExits() {
-        try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("amp", home)).task(0);
-            try {
-                // The background job keeps the command's stdout and stderr open; a terminal user has the prompt back.
-                long t0 = System.nanoTime();
-                ExecResult r = t.runWithOutput("echo before; sleep 41.3 & echo after; echo err >&2; exit 3");
-                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
-                assertThat(r.exitCode()).isEqualTo(3);
-                assertThat(r.stdout()).isEqualTo("before\nafter\n");
-                assertThat(r.stderr()).isEqualTo("err\n");
-                long t1 = System.nanoTime();
-                t.run("sleep 41.4 &");
-                assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(10));
-                assertThat(Processes.withCommandLine("sleep 41.3")).hasSize(1); // the jobs go on, as in a terminal
-                assertThat(Processes.withCommandLine("sleep 41.4")).hasSize(1);
-            } finally {
-                t.kill();
-            }
-            assertThat(Processes.withCommandLine("sleep 41.")).isEmpty();
-        }
-    }
-
-    @Test
     void aNonBlockingCommandOutlivesTheClientAndIsFoundAgain() {
         String id;
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
             Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
-            id = t.runNonBlocking("sleep 2; echo finished; exit 5").id();
+            // It runs until told to end, however long the clients take (a loaded machine may take seconds).
+            id = t.runNonBlocking("until [ -e go ]; do sleep 0.1; done; echo finished; exit 5").id();
         } // the client and its connection are gone
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
             Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
             try {
                 RunHandle h = t.handle(id);
                 assertThat(h.isRunning()).isTrue();
+                t.run("touch go");
                 assertThat(h.await(Duration.ofSeconds(30))).isEqualTo(5);
                 assertThat(h.output()).isEqualTo("finished\n");
             } finally {
