@@ -40,7 +40,7 @@ import java.util.function.LongConsumer;
 public final class SshTransport implements Transport {
     /** Scripts longer than this go by file: one exec argument is limited to 128 KiB on Linux. */
     private static final int MAX_INLINE_SCRIPT = 100_000;
-    /** After the command's shell exited: how long output may pause before the channel is closed, and at most how long to read on. */
+    /** After the command's shell exited: how long output may pause before the channel is closed, and how long to read on at most. */
     private static final Duration DRAIN_IDLE = Duration.ofSeconds(1);
     private static final Duration DRAIN_MAX = Duration.ofSeconds(10);
 
