@@ -40,7 +40,8 @@ public final class FleetFile {
     public static Fleet read(String name, Path file, Path userHome) {
         Raw raw;
         try {
-            raw = MAPPER.readValue(file.toFile(), Raw.class);
+            String text = Files.readString(file);
+            raw = text.isBlank() ? null : MAPPER.readValue(text, Raw.class); // an empty file lists no hosts
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidSpecException(file + ":" + e.getLocation().getLineNr() + ": unknown key '" + e.getPropertyName()
                     + "'; known: " + e.getKnownPropertyIds());

@@ -349,9 +349,8 @@ public final class SshProvider implements Provider {
     /** The claimed hosts as they answer now: GPUs seen by nvidia-smi, or unreachable. */
     private List<Instance> probe(List<Instance> instances) {
         List<Fleet.Host> hosts = new ArrayList<>();
-        Map<String, Fleet.Host> byAddress = new java.util.HashMap<>();
-        for (Fleet f : fleets()) for (Fleet.Host h : f.hosts()) byAddress.putIfAbsent(h.host(), h);
-        for (Instance i : instances) hosts.add(byAddress.get(i.privateIp()));
+        List<Fleet> fleets = fleets();
+        for (Instance i : instances) hosts.add(hostOf(i, fleets));
         List<Instance> result = new ArrayList<>();
         List<String[]> facts = Parallel.all("probe hosts", hosts, h -> h == null ? "?" : h.display(),
                 h -> h == null ? null : gpuFacts(h));
@@ -368,6 +367,19 @@ public final class SshProvider implements Provider {
             }
         }
         return result;
+    }
+
+    /**
+     * The host an instance of {@link #list} stands for, as its fleet lists it: one machine may be in several
+     * fleets with different users or keys, and only its own fleet's way in says whether it answers.
+     */
+    private static Fleet.Host hostOf(Instance i, List<Fleet> fleets) {
+        String fleet = i.tags().get("fastgpu:fleet");
+        return fleets.stream().filter(f -> f.name().equals(fleet)).flatMap(f -> f.hosts().stream())
+                .filter(h -> i.id().equals("ssh-" + h.id()) || i.id().startsWith("ssh-" + h.id() + "--"))
+                .max(Comparator.comparingInt(h -> h.id().length()))
+                .orElseGet(() -> fleets.stream().flatMap(f -> f.hosts().stream())
+                        .filter(h -> h.host().equals(i.privateIp())).findFirst().orElse(null));
     }
 
     /** {GPU description or "" when nvidia-smi is absent}, or {null} when the host does not answer. */

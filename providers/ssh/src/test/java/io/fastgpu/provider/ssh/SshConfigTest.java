@@ -35,12 +35,12 @@ class SshConfigTest {
 
     @Test
     void aliasesAndJumpHostsFromTheSshConfig() throws Exception {
-        TestHosts hosts = TestHosts.require(2);
+        NamespaceHosts hosts = NamespaceHosts.require(2);
         Path config = Files.writeString(dir.resolve("config"), ""
-                + "Host first\n  HostName " + hosts.ips.get(0) + "\n  User root\n  IdentityFile " + hosts.key + "\n"
-                + "Host second-via-first\n  HostName " + hosts.ips.get(1) + "\n  User root\n  IdentityFile " + hosts.key
-                + "\n  ProxyJump root@" + hosts.ips.get(0) + "\n");
-        try (SshConnector c = new SshConnector(dir.resolve("known_hosts"), List.of(hosts.knownHosts), config,
+                + "Host first\n  HostName " + hosts.ips().get(0) + "\n  User root\n  IdentityFile " + hosts.key() + "\n"
+                + "Host second-via-first\n  HostName " + hosts.ips().get(1) + "\n  User root\n  IdentityFile " + hosts.key()
+                + "\n  ProxyJump root@" + hosts.ips().get(0) + "\n");
+        try (SshConnector c = new SshConnector(dir.resolve("known_hosts"), List.of(hosts.knownHosts()), config,
                 k -> Optional.empty())) {
             assertThat(hostname(c, "first")).isEqualTo("fgh1");
             assertThat(hostname(c, "second-via-first")).isEqualTo("fgh2");

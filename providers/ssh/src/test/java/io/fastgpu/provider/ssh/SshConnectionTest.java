@@ -24,7 +24,7 @@ class SshConnectionTest {
     @Test
     void aDroppedConnectionFailsTheCommandClearlyAndTheNextOneReconnects() {
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("drop", home)).task(0);
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("drop", home)).task(0);
             try {
                 long t0 = System.nanoTime();
                 // The command's parent is the sshd process serving this connection: killing it drops the connection.
@@ -42,14 +42,16 @@ class SshConnectionTest {
     void aNonBlockingCommandOutlivesTheClientAndIsFoundAgain() {
         String id;
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("bg", home)).task(0);
-            id = t.runNonBlocking("sleep 2; echo finished; exit 5").id();
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
+            // It runs until told to end, however long the clients take (a loaded machine may take seconds).
+            id = t.runNonBlocking("until [ -e go ]; do sleep 0.1; done; echo finished; exit 5").id();
         } // the client and its connection are gone
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            Task t = fg.makeJob(TestHosts.oneHostJob("bg", home)).task(0);
+            Task t = fg.makeJob(NamespaceHosts.require(1).oneHostJob("bg", home)).task(0);
             try {
                 RunHandle h = t.handle(id);
                 assertThat(h.isRunning()).isTrue();
+                t.run("touch go");
                 assertThat(h.await(Duration.ofSeconds(30))).isEqualTo(5);
                 assertThat(h.output()).isEqualTo("finished\n");
             } finally {
@@ -61,7 +63,7 @@ class SshConnectionTest {
     @Test
     void stopEndsTheJobsProcessesOnTheHostAndLsProbesReachability() throws Exception {
         try (FastGpu fg = FastGpu.builder().home(home).build()) {
-            var job = fg.makeJob(TestHosts.oneHostJob("stopme", home));
+            var job = fg.makeJob(NamespaceHosts.require(1).oneHostJob("stopme", home));
             job.task(0).runNonBlocking("sleep 331");
             job.task(0).run("setsid sleep 332 > /dev/null 2>&1 < /dev/null &");
             await().atMost(Duration.ofSeconds(10)).until(() -> Processes.withCommandLine("sleep 332").size() == 1);

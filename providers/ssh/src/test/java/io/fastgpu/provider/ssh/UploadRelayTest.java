@@ -22,7 +22,7 @@ class UploadRelayTest {
 
     @Test
     void everyTaskGetsTheFilesThroughTask0() throws Exception {
-        TestHosts hosts = TestHosts.require(2);
+        NamespaceHosts hosts = NamespaceHosts.require(2);
         hosts.writeFleet(home, "pair", 2, false);
         Files.createDirectories(work.resolve("data/été"));
         for (int i = 0; i < 20; i++) Files.writeString(work.resolve("data/été/f" + i + ".txt"), "line " + i + "\n");

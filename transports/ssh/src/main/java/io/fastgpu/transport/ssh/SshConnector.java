@@ -2,15 +2,18 @@ package io.fastgpu.transport.ssh;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.util.UserHome;
+import io.fastgpu.core.util.ShellQuote;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.io.PathUtils;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -21,6 +24,8 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -40,6 +45,8 @@ public final class SshConnector implements AutoCloseable {
     /** Environment variable with the passphrase of encrypted private keys. */
     public static final String PASSPHRASE_ENV = "FASTGPU_SSH_PASSPHRASE";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The private keys of one connection, in its context. */
+    private static final AttributeRepository.AttributeKey<List<KeyPair>> KEYS = new AttributeRepository.AttributeKey<>();
 
     static {
         // ~ in the SSH config (IdentityFile ~/.ssh/key) is $HOME, as for OpenSSH, not the JVM's user.home.
@@ -72,12 +79,20 @@ public final class SshConnector implements AutoCloseable {
         kex.sort(java.util.Comparator.comparing(f -> f.getName().contains("sntrup") ? 1 : 0));
         client.setKeyExchangeFactories(kex);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // resolved here, once, below
+        client.setKeyIdentityProvider(SshConnector::keysOf);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(10));
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(24));
         CoreModuleProperties.AUTH_TIMEOUT.set(client, Duration.ofSeconds(20));
         client.start();
+    }
+
+    /** The keys a session may offer: those its connection was made with (see {@link #connect}). */
+    private static Iterable<KeyPair> keysOf(SessionContext session) {
+        AttributeRepository context = session instanceof ClientSession c ? c.getConnectionContext() : null;
+        List<KeyPair> keys = context == null ? null : context.getAttribute(KEYS);
+        return keys == null ? List.of() : keys;
     }
 
     /** Passphrases from {@value #PASSPHRASE_ENV} only. */
@@ -167,11 +182,11 @@ public final class SshConnector implements AutoCloseable {
         }
         ClientSession s = null;
         try {
-            // The jump host (if any) authenticates with the same keys.
-            client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(keys));
+            // The keys travel with this connection (the jump host, if any, gets the same context and keys), never
+            // through the client, which other threads connect with at the same time using other keys.
             HostConfigEntry plain = new HostConfigEntry("", e.getHostName(), e.getPort(), e.getUsername(), e.getProxyJump());
-            s = client.connect(plain, null, null).verify(CONNECT_TIMEOUT).getSession();
-            for (KeyPair k : keys) s.addPublicKeyIdentity(k);
+            s = client.connect(plain, AttributeRepository.ofKeyValuePair(KEYS, List.copyOf(keys)), null)
+                    .verify(CONNECT_TIMEOUT).getSession();
             s.auth().verify(Duration.ofSeconds(20));
             return s;
         } catch (IOException ex) {
@@ -211,6 +226,7 @@ public final class SshConnector implements AutoCloseable {
             if (!Files.isRegularFile(p)) {
                 throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
             }
+            requirePrivate(p);
             FilePasswordProvider pw = (session, resource, retry) -> {
                 if (retry > 0) throw new IOException("wrong passphrase");
                 return passphrases.apply(p.toString()).orElseThrow(() -> new IOException("no passphrase"));
@@ -232,6 +248,27 @@ public final class SshConnector implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * Refuses a private key of this user that others may read, as OpenSSH does ("UNPROTECTED PRIVATE KEY
+     * FILE"): using it silently would hide that the secret is exposed, and plain {@code ssh} would fail with it.
+     */
+    private static void requirePrivate(Path key) {
+        try {
+            if (!Files.getFileStore(key).supportsFileAttributeView(PosixFileAttributeView.class)) return;
+            // As OpenSSH does, check only keys the user owns.
+            if (!Files.getOwner(key).getName().equals(System.getProperty("user.name"))) return;
+            int mode = 0;
+            for (PosixFilePermission perm : Files.getPosixFilePermissions(key)) mode |= 0400 >> perm.ordinal();
+            if ((mode & 077) != 0) {
+                throw new FastGpuException(String.format("SSH key %s is open to other users (mode %04o) and OpenSSH"
+                        + " would refuse it, so FastGPU does too; fix it with: chmod 600 %s",
+                        key, mode, ShellQuote.quote(key.toString())));
+            }
+        } catch (IOException e) {
+            // cannot tell: reading the key reports what is wrong with the file
+        }
     }
 
     @Override

@@ -11,24 +11,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The network-namespace test hosts that {@code scripts/testhosts.sh up N} brings up: real machines on a
- * private network, each with its own sshd and home. Tests that need them skip, saying why, when they are
- * not up (they need root; {@code scripts/test.sh} starts them).
+ * private network, each with its own OpenSSH sshd, home and process table. Tests that need OpenSSH itself
+ * use them and skip, saying why, when they are not up (they need root; {@code scripts/test.sh} starts them).
+ * Everything else runs on {@link EmulatedHosts}, which need no root.
+ *
+ * @param dir the hosts' work folder
+ * @param ips the addresses of the hosts that answer
  */
-final class TestHosts {
-    final Path dir;
-    final List<String> ips;
-    final Path key;
-    final Path knownHosts;
-
-    private TestHosts(Path dir, List<String> ips) {
-        this.dir = dir;
-        this.ips = ips;
-        this.key = dir.resolve("client/id_ed25519");
-        this.knownHosts = dir.resolve("client/known_hosts");
-    }
-
+record NamespaceHosts(Path dir, List<String> ips) implements FleetHosts {
     /** The hosts that answer, at least {@code needed} of them; skips the test otherwise. */
-    static TestHosts require(int needed) {
+    static NamespaceHosts require(int needed) {
         String env = System.getenv("FASTGPU_TESTHOSTS_DIR");
         Path dir = Path.of(env != null && !env.isBlank() ? env : "/var/lib/fastgpu-testhosts");
         Path hosts = dir.resolve("client/hosts");
@@ -42,11 +34,17 @@ final class TestHosts {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        List<String> up = ips.stream().filter(TestHosts::answers).toList();
+        List<String> up = ips.stream().filter(NamespaceHosts::answers).toList();
         assumeTrue(up.size() >= needed, "need " + needed + " test hosts answering on port 22, found " + up.size()
                 + ": run 'scripts/testhosts.sh up " + needed + "' as root");
-        return new TestHosts(dir, up);
+        return new NamespaceHosts(dir, up);
     }
+
+    @Override public int port() { return 22; }
+
+    @Override public Path key() { return dir.resolve("client/id_ed25519"); }
+
+    @Override public Path knownHosts() { return dir.resolve("client/known_hosts"); }
 
     /** An sshd answers there: the connection opens and the SSH banner comes. */
     private static boolean answers(String ip) {
@@ -58,28 +56,5 @@ final class TestHosts {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Options for a one-task job on a fleet {@code lab} of the first test host, written into {@code home}. */
-    static io.fastgpu.api.JobOptions oneHostJob(String name, Path home) {
-        try {
-            require(1).writeFleet(home, "lab", 1, false);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return io.fastgpu.api.JobOptions.builder(name).backend("ssh")
-                .backendOptions(java.util.Map.of(SshProvider.FLEET, "lab")).build();
-    }
-
-    /** Writes fleet {@code name} of the first {@code count} hosts into {@code home/fleets}. */
-    Path writeFleet(Path home, String name, int count, boolean shared) throws IOException {
-        StringBuilder sb = new StringBuilder("shared: " + shared + "\n")
-                .append("defaults: {user: root, key: ").append(key).append("}\n")
-                .append("known_hosts: ").append(knownHosts).append("\n")
-                .append("hosts:\n");
-        for (String ip : ips.subList(0, count)) sb.append("  - {host: ").append(ip).append("}\n");
-        Path f = home.resolve("fleets").resolve(name + ".yaml");
-        Files.createDirectories(f.getParent());
-        return Files.writeString(f, sb.toString());
     }
 }
