@@ -26,7 +26,11 @@ final class KillCommand implements Callable<Integer> {
     public Integer call() {
         var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         String names = selected.stream().map(s -> s.instance().name()).collect(Collectors.joining(", "));
-        if (!yes && !ctx.confirm("Release " + names + " and delete their files? (y/N)", false)) {
+        // A backend that does not own its machines (an ssh fleet) only gives them back: say so before asking.
+        boolean owned = selected.stream().allMatch(s -> s.provider().capabilities().ownsMachines());
+        String question = owned ? "Release " + names + " and delete their files? (y/N)"
+                : "Release " + names + " and delete the job's files on them? The machines themselves stay (FastGPU does not own them). (y/N)";
+        if (!yes && !ctx.confirm(question, false)) {
             // Without a terminal nobody may be there to answer: say how to do it unattended.
             ctx.err().println(ctx.terminal() ? "Nothing was released."
                     : "Nothing was released. Without a terminal to answer on, pass --yes to release without asking.");

@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -60,8 +62,11 @@ public final class Launcher {
         }
         LaunchLock.checkFree(fg.home(), job.name());
         refuseIfElsewhere(job);
+        // 'nas: true' reaches the machines one way: as JobOptions.nas, which the provisioner hands to the provider.
+        Map<String, String> backendOptions = new LinkedHashMap<>(job.backendOptions());
+        boolean nas = "true".equals(backendOptions.remove("nas"));
         JobOptions options = JobOptions.builder(job.name()).runName(job.runName()).numTasks(job.machines())
-                .backend(job.backend()).backendOptions(job.backendOptions()).resources(job.resources())
+                .backend(job.backend()).backendOptions(backendOptions).nas(nas).resources(job.resources())
                 .installScript(job.setup()).build();
         MachinePlan machines = fg.planJob(options);
         refuseOtherFleet(job, machines);

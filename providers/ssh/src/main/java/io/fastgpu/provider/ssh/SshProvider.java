@@ -36,7 +36,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Machines a team already has: a job claims hosts of a fleet as its tasks. FastGPU does not own them:
@@ -75,7 +74,7 @@ public final class SshProvider implements Provider {
     @Override
     public Capabilities capabilities() {
         return new Capabilities(false, false, false)
-                .with(Probing.class, this::probe)
+                .with(Probing.class, new HostProbe(this::fleets, this::admin))
                 .with(HostKeyStore.class, new HostKeyStore() {
                     @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
                     @Override public String location() { return knownHosts().toString(); }
@@ -201,7 +200,7 @@ public final class SshProvider implements Provider {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int rc = admin(h).exec("for c in bash tar python3 tmux; do command -v $c >/dev/null || printf '%s ' $c; done",
-                    sinkOf(out), Duration.ofSeconds(30));
+                    HostProbe.sinkOf(out), Duration.ofSeconds(30));
             String missing = out.toString(StandardCharsets.UTF_8).strip();
             if (rc != 0) return "the check failed with exit code " + rc;
             return missing.isEmpty() ? "" : "missing " + missing.replace(" ", ", ") + " (install it there)";
@@ -344,62 +343,6 @@ public final class SshProvider implements Provider {
     @Override
     public String runRoot(Instance instance) {
         return admin(held(instance.id()).host()).home() + "/fastgpu";
-    }
-
-    /** The claimed hosts as they answer now: GPUs seen by nvidia-smi, or unreachable. */
-    private List<Instance> probe(List<Instance> instances) {
-        List<Fleet.Host> hosts = new ArrayList<>();
-        List<Fleet> fleets = fleets();
-        for (Instance i : instances) hosts.add(hostOf(i, fleets));
-        List<Instance> result = new ArrayList<>();
-        List<String[]> facts = Parallel.all("probe hosts", hosts, h -> h == null ? "?" : h.display(),
-                h -> h == null ? null : gpuFacts(h));
-        for (int i = 0; i < instances.size(); i++) {
-            Instance inst = instances.get(i);
-            String[] fact = facts.get(i);
-            if (fact == null) {
-                result.add(inst);
-            } else if (fact[0] == null) {
-                result.add(inst.withState(InstanceState.UNREACHABLE));
-            } else {
-                result.add(new Instance(inst.id(), inst.name(), NAME, inst.state(), inst.instanceType(),
-                        fact[0].isEmpty() ? inst.gpu() : fact[0], inst.publicIp(), inst.privateIp(), inst.createdAt(), inst.tags()));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * The host an instance of {@link #list} stands for, as its fleet lists it: one machine may be in several
-     * fleets with different users or keys, and only its own fleet's way in says whether it answers.
-     */
-    private static Fleet.Host hostOf(Instance i, List<Fleet> fleets) {
-        String fleet = i.tags().get("fastgpu:fleet");
-        return fleets.stream().filter(f -> f.name().equals(fleet)).flatMap(f -> f.hosts().stream())
-                .filter(h -> i.id().equals("ssh-" + h.id()) || i.id().startsWith("ssh-" + h.id() + "--"))
-                .max(Comparator.comparingInt(h -> h.id().length()))
-                .orElseGet(() -> fleets.stream().flatMap(f -> f.hosts().stream())
-                        .filter(h -> h.host().equals(i.privateIp())).findFirst().orElse(null));
-    }
-
-    /** {GPU description or "" when nvidia-smi is absent}, or {null} when the host does not answer. */
-    private String[] gpuFacts(Fleet.Host h) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            admin(h).exec("nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || true", sinkOf(out), Duration.ofSeconds(15));
-            Map<String, Long> names = out.toString(StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty())
-                    .map(s -> s.replaceFirst("^(NVIDIA|Tesla) ", "")).collect(Collectors.groupingBy(s -> s, java.util.TreeMap::new, Collectors.counting()));
-            return new String[]{names.entrySet().stream().map(e -> e.getKey() + " x " + e.getValue()).collect(Collectors.joining(", "))};
-        } catch (FastGpuException e) {
-            return new String[]{null};
-        }
-    }
-
-    private static OutputSink sinkOf(ByteArrayOutputStream out) {
-        return new OutputSink() {
-            @Override public void stdout(byte[] b, int n) { synchronized (out) { out.write(b, 0, n); } }
-            @Override public void stderr(byte[] b, int n) { }
-        };
     }
 
     @Override
