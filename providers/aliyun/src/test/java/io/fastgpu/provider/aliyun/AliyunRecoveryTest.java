@@ -62,6 +62,7 @@ class AliyunRecoveryTest {
             String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                     .encodeToString(g.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
             Files.writeString(key, pem);
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // as FastGPU saves it
 
             try (AliyunProvider p = cloud.provider(home)) {
                 Instance i = p.create(CreatePlan.of(java.util.List.of(request("with-saved-key")))).orThrow().get(0);
