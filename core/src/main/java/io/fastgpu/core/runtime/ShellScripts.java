@@ -2,8 +2,10 @@ package io.fastgpu.core.runtime;
 
 import io.fastgpu.core.util.ShellQuote;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The bash that makes each {@code run} behave like one long-lived shell without typing into one.
@@ -18,13 +20,30 @@ final class ShellScripts {
 
     private ShellScripts() { }
 
-    /** Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file. */
-    static String blocking(String home, String stateDir, String commandFile, Map<String, String> env) {
+    /**
+     * Sets {@code __fg_um} to the umask the shell started with (the login's), read without a fork. FastGPU's
+     * own files on the machine are created under umask 077 (owner only); the user's commands run under this one.
+     */
+    private static final String LOGIN_UMASK = "__fg_um=0022; while read -r __fg_k __fg_v; do"
+            + " [ \"$__fg_k\" = Umask: ] && { __fg_um=$__fg_v; break; }; done 2>/dev/null < /proc/$$/status; unset __fg_k __fg_v\n";
+
+    /**
+     * Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file.
+     *
+     * @param inlineCommand the command, written to {@code commandFile} by this same script; null when the file
+     *                      was written beforehand (a long command)
+     */
+    static String blocking(String home, String stateDir, String commandFile, String inlineCommand, Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
         String drop = env.keySet().stream().map(k -> " " + k).collect(Collectors.joining());
         // Builtins and one fork only: this runs around every command, on every task.
-        return prelude(home, state, env)
+        return LOGIN_UMASK + "umask 077\n"
+                + "__fg_state=" + state + "\n"
+                + privateDir(stateDir, stateDir + "/shell")
+                + (inlineCommand != null ? writeFile(commandFile, inlineCommand) : ownerOnly(stateDir, commandFile))
+                + prelude(home, env)
                 + "__fastgpu_save() {\n"
+                + "  umask 077\n"
                 + "  { ( unset -v " + TRANSIENT.replace('|', ' ') + drop + " 2>/dev/null; export -p ); declare -f; alias -p;"
                 + " printf '__fg_cwd=%q\\n' \"$PWD\"; } > \"$__fg_state/env.$$\" 2>/dev/null"
                 + " && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
@@ -41,12 +60,45 @@ final class ShellScripts {
      */
     static String background(String home, String stateDir, String commandFile, String logFile, String pidFile, String exitFile,
                              Map<String, String> env) {
-        String state = ShellQuote.quote(stateDir + "/shell");
         String exit = ShellQuote.quote(exitFile);
-        return "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
-                + "(\n" + prelude(home, state, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
+        return LOGIN_UMASK + "umask 077\n"
+                + "__fg_state=" + ShellQuote.quote(stateDir + "/shell") + "\n"
+                + "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
+                + "umask \"$__fg_um\"\n"
+                + "(\n" + prelude(home, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
                 + ShellQuote.quote(logFile) + " 2>&1 < /dev/null\n"
-                + "echo $? > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
+                + "__fg_rc=$?; umask 077\n"
+                + "echo $__fg_rc > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
+    }
+
+    /**
+     * Writes each of {@code files} (path to contents) readable by its owner only, in folders of FastGPU's that
+     * only the owner can enter, and makes the files in {@code written} (already there) owner-only too.
+     */
+    static String privateFiles(String stateDir, Map<String, String> files, List<String> written) {
+        StringBuilder sb = new StringBuilder(LOGIN_UMASK).append("umask 077\n");
+        Stream.concat(files.keySet().stream(), written.stream()).map(ShellScripts::parent).distinct()
+                .forEach(dir -> sb.append(privateDir(stateDir, dir)));
+        files.forEach((file, contents) -> sb.append(writeFile(file, contents)));
+        written.forEach(file -> sb.append(ownerOnly(stateDir, file)));
+        return sb.append("umask \"$__fg_um\"\n").toString();
+    }
+
+    /** Makes {@code dir} under umask 077 when missing, and then FastGPU's folder owner-only too (made by an older version). */
+    private static String privateDir(String stateDir, String dir) {
+        String d = ShellQuote.quote(dir);
+        return "[ -d " + d + " ] || { mkdir -p " + d + " && chmod 700 " + ShellQuote.quote(stateDir) + "; }\n";
+    }
+
+    /** Makes a file written beforehand (by the transport, under the login's umask) owner-only, and its folders. */
+    private static String ownerOnly(String stateDir, String file) {
+        return "chmod 600 " + ShellQuote.quote(file) + "; chmod 700 " + ShellQuote.quote(parent(file)) + " "
+                + ShellQuote.quote(stateDir) + "\n";
+    }
+
+    private static String parent(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash > 0 ? file.substring(0, slash) : "/";
     }
 
     /**
@@ -88,8 +140,7 @@ final class ShellScripts {
         do {
             delimiter = "FASTGPU_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         } while (contents.contains(delimiter));
-        int slash = file.lastIndexOf('/');
-        String dir = ShellQuote.quote(slash > 0 ? file.substring(0, slash) : "/");
+        String dir = ShellQuote.quote(parent(file));
         // Builtins only; the here-document adds a final newline, which the expansion takes off again.
         return "[ -d " + dir + " ] || mkdir -p " + dir + "\n"
                 + "IFS= read -r -d '' __fg_cmd <<'" + delimiter + "'\n" + contents + "\n" + delimiter + "\n"
@@ -104,11 +155,13 @@ final class ShellScripts {
                 + " elif [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\"; else echo gone; fi\n";
     }
 
-    /** Restores the saved state; a task without one starts in its home folder. */
-    private static String prelude(String home, String quotedState, Map<String, String> env) {
+    /**
+     * Restores the saved state in {@code $__fg_state} and the login's umask; a task without a saved state starts
+     * in its home folder.
+     */
+    private static String prelude(String home, Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
-        sb.append("__fg_state=").append(quotedState).append("\n")
-          .append("[ -d \"$__fg_state\" ] || mkdir -p \"$__fg_state\"\n")
+        sb.append("umask \"$__fg_um\"\n")
           .append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));

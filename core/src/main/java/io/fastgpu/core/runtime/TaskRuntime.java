@@ -25,6 +25,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -119,12 +120,9 @@ public final class TaskRuntime implements Task {
         shellLock.lock();
         try {
             // A short command travels in the same request as the script that runs it: one round trip, not two.
-            String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, env);
-            if (cmd.length() <= INLINE_COMMAND_LIMIT) {
-                script = ShellScripts.writeFile(commandFile, cmd) + script;
-            } else {
-                transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
-            }
+            boolean inline = cmd.length() <= INLINE_COMMAND_LIMIT;
+            if (!inline) transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
+            String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, inline ? cmd : null, env);
             int rc = transport().exec(script, out, options.timeout());
             out.finish();
             return rc;
@@ -138,11 +136,20 @@ public final class TaskRuntime implements Task {
         String id = newId();
         String bg = stateDir() + "/bg/" + id;
         String logFile = logdir + "/" + name() + "." + id + ".log";
-        transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
-        transport().write(bg + ".logpath", logFile.getBytes(StandardCharsets.UTF_8));
         String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
-        transport().write(bg + ".run", runner.getBytes(StandardCharsets.UTF_8));
-        String launch = "mkdir -p " + ShellQuote.quote(logdir) + "\n"
+        // The command's files travel with the script that starts it (one round trip), owner-only like all of FastGPU's.
+        Map<String, String> files = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>();
+        if (cmd.length() <= INLINE_COMMAND_LIMIT) {
+            files.put(bg + ".sh", cmd);
+        } else {
+            transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
+            written.add(bg + ".sh");
+        }
+        files.put(bg + ".logpath", logFile);
+        files.put(bg + ".run", runner);
+        String launch = ShellScripts.privateFiles(stateDir(), files, written)
+                + "mkdir -p " + ShellQuote.quote(logdir) + "\n"
                 + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);
         int rc = transport().exec(launch, OutputSink.DISCARD, Duration.ofSeconds(30));
         if (rc != 0) {

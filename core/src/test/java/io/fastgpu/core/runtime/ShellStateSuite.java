@@ -81,6 +81,21 @@ public abstract class ShellStateSuite {
     }
 
     @Test
+    void fastGpusFilesAreTheOwnersOnlyWhileCommandsKeepTheLoginsUmask() {
+        String login = ((TaskRuntime) task).runRaw("umask").stdout().strip();
+        task.run("export SAVED=1; touch made-by-a-command");
+        assertThat(task.runNonBlocking("touch made-in-the-background").await(Duration.ofSeconds(30))).isZero();
+        String out = task.runWithOutput("umask; stat -c %a made-by-a-command made-in-the-background;"
+                + " cd .fastgpu && find . -path ./tmux.sock -prune -o -printf '%m %y %p\\n' | sort -k3").stdout();
+        String fileMode = Integer.toOctalString(0666 & ~Integer.parseInt(login, 8));
+        assertThat(out.lines().limit(3)).containsExactly(login, fileMode, fileMode);
+        java.util.List<String> state = out.lines().skip(3).toList();
+        assertThat(state).anyMatch(l -> l.endsWith(" ./shell/env")).anyMatch(l -> l.endsWith(".run"))
+                .anyMatch(l -> l.endsWith(".exit")).anyMatch(l -> l.endsWith(".logpath"))
+                .allMatch(l -> l.startsWith("600 f ") || l.startsWith("700 d "), "owner-only");
+    }
+
+    @Test
     void perCallEnvironmentDoesNotLeak() {
         task.run("echo $ONCE", RunOptions.DEFAULT.withEnv(java.util.Map.of("ONCE", "x")));
         assertThat(task.runWithOutput("echo \"[${ONCE:-}]\"").stdout()).isEqualTo("[]\n");
