@@ -37,7 +37,7 @@ final class ShellScripts {
         String state = ShellQuote.quote(stateDir + "/shell");
         String drop = env.keySet().stream().map(k -> " " + k).collect(Collectors.joining());
         // Builtins and one fork only: this runs around every command, on every task.
-        return LOGIN_UMASK + "umask 077\n"
+        return carryMarkers(env) + LOGIN_UMASK + "umask 077\n"
                 + "__fg_state=" + state + "\n"
                 + privateDir(stateDir, stateDir + "/shell")
                 + (inlineCommand != null ? writeFile(commandFile, inlineCommand) : ownerOnly(stateDir, commandFile))
@@ -51,6 +51,21 @@ final class ShellScripts {
                 + "}\n"
                 + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
                 + ". " + ShellQuote.quote(commandFile) + "\n";
+    }
+
+    /**
+     * Makes the shell that runs a command carry the markers of {@code env} in its own environment, not only its
+     * children: it starts itself again with them exported (an exec, not a fork), so that ending a step or an
+     * instance by its marker ends this shell too, and not only the command it runs at that moment.
+     */
+    private static String carryMarkers(Map<String, String> env) {
+        StringBuilder exports = new StringBuilder();
+        for (String name : List.of(ProcessMarker.INSTANCE, ProcessMarker.STEP)) {
+            if (env.containsKey(name)) exports.append(' ').append(name).append('=').append(ShellQuote.quote(env.get(name)));
+        }
+        if (exports.isEmpty()) return "";
+        return "if [ -z \"${__fg_marked:-}\" ]; then export __fg_marked=1" + exports
+                + "; exec \"$BASH\" -c \"$BASH_EXECUTION_STRING\"; fi; unset __fg_marked\n";
     }
 
     /**
@@ -117,18 +132,6 @@ final class ShellScripts {
                 + "else\n"
                 + "  setsid nohup bash " + runner + " > /dev/null 2>&1 < /dev/null &\n"
                 + "fi\n";
-    }
-
-    /**
-     * Ends the processes whose environment holds {@code name=value} exactly: TERM, then KILL for what is
-     * left. The script itself does not carry the marker, so it never matches itself.
-     */
-    static String endMarked(String name, String value) {
-        return "__fg_m=" + ShellQuote.quote(name + "=" + value) + "\n"
-                + "__fg_pids() { grep -l -s -z -x -F \"$__fg_m\" /proc/[0-9]*/environ 2>/dev/null"
-                + " | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#' | grep -v -x \"$$\"; }\n"
-                + "for __fg_s in TERM TERM KILL KILL; do __fg_p=$(__fg_pids); [ -z \"$__fg_p\" ] && exit 0;"
-                + " kill -$__fg_s $__fg_p 2>/dev/null; sleep 0.3; done\n";
     }
 
     /**

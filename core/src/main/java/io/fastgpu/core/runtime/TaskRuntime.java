@@ -116,6 +116,7 @@ public final class TaskRuntime implements Task {
     private int execInShell(String cmd, RunOptions options, OutputCollector out) {
         Map<String, String> env = new HashMap<>(taskEnv);
         env.putAll(options.env());
+        env.put(ProcessMarker.INSTANCE, instance.id());
         String commandFile = stateDir() + "/cmd/" + newId() + ".sh";
         shellLock.lock();
         try {
@@ -136,7 +137,9 @@ public final class TaskRuntime implements Task {
         String id = newId();
         String bg = stateDir() + "/bg/" + id;
         String logFile = logdir + "/" + name() + "." + id + ".log";
-        String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
+        Map<String, String> env = new HashMap<>(taskEnv);
+        env.put(ProcessMarker.INSTANCE, instance.id());
+        String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", env);
         // The command's files travel with the script that starts it (one round trip), owner-only like all of FastGPU's.
         Map<String, String> files = new LinkedHashMap<>();
         List<String> written = new ArrayList<>();
@@ -150,6 +153,7 @@ public final class TaskRuntime implements Task {
         files.put(bg + ".run", runner);
         String launch = ShellScripts.privateFiles(stateDir(), files, written)
                 + "mkdir -p " + ShellQuote.quote(logdir) + "\n"
+                + "export " + ProcessMarker.INSTANCE + "=" + ShellQuote.quote(instance.id()) + "\n"
                 + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);
         int rc = transport().exec(launch, OutputSink.DISCARD, Duration.ofSeconds(30));
         if (rc != 0) {
@@ -194,9 +198,21 @@ public final class TaskRuntime implements Task {
         }
     }
 
-    /** Ends every process on this task whose environment has {@code name=value}; best effort. */
+    /** Ends every process on this task whose environment has {@code name=value} (see {@link ProcessMarker}); best effort. */
     public void endMarked(String name, String value) {
-        runRaw(ShellScripts.endMarked(name, value));
+        runRaw(ProcessMarker.endScript(name, value));
+    }
+
+    /**
+     * Ends what is left on this task of earlier launches' steps: their processes still run when a launch was
+     * killed (SIGKILL, a lost connection) before it could end them. For the start of a launch, before its
+     * first step; commands run outside launches ({@code exec}, non-blocking ones) are left alone.
+     */
+    public void endStaleSteps() {
+        ExecResult r = runRaw(ProcessMarker.endScript(ProcessMarker.INSTANCE, instance.id(), ProcessMarker.STEP));
+        if (r.exitCode() != 0) {
+            throw new FastGpuException(name() + ": could not end the steps of an earlier launch: " + r.stderr().strip());
+        }
     }
 
     /** Forgets the saved shell state (working directory, variables): the next run starts fresh in the home folder. */

@@ -3,6 +3,7 @@ package io.fastgpu.provider.local;
 import io.fastgpu.api.CommandTimeoutException;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 
@@ -47,7 +48,7 @@ final class LocalTransport implements Transport {
     /** The environment of the instance's processes: a fresh login's (see {@link LoginEnvironment}), marked as the instance's. */
     Map<String, String> environment(Map<String, String> client) {
         Map<String, String> env = LoginEnvironment.of(client, home.toString());
-        env.put(ProcessReaper.MARKER, instanceId);
+        env.put(ProcessMarker.INSTANCE, instanceId);
         return env;
     }
 
