@@ -27,9 +27,10 @@ public final class ProcessMarker {
     /**
      * Bash that ends every process whose environment holds {@code name=value} exactly (and, when
      * {@code alsoNamed} is given, a variable of that name, whatever its value), with their descendants and the
-     * members of the sessions they lead, except those marked with another value of {@code name}: TERM first,
-     * then KILL for what is left. It never ends itself, its own children or its ancestors. It exits 0 once none
-     * is left, else 1 with {@code still running: PIDS} on stderr. Linux only ({@code /proc}).
+     * members of the sessions they lead, except those marked with another value of {@code name}: TERM first
+     * (to all of them stopped, then continued), then KILL for what is left. It never ends itself, its own
+     * children or its ancestors. It exits 0 once none is left, else 1 with {@code still running: PIDS} on
+     * stderr. Linux only ({@code /proc}).
      */
     public static String endScript(String name, String value, String alsoNamed) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*") || (alsoNamed != null && !alsoNamed.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
@@ -80,7 +81,10 @@ public final class ProcessMarker {
                 + " __fg_spared[$__fg_p]=1; __fg_p=${__fg_parent[$__fg_p]:-}; done\n"
                 + "for __fg_round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do\n"
                 + "  __fg_find; [ -z \"$__fg_pids\" ] && exit 0\n"
-                + "  if [ $__fg_round -le 3 ]; then kill -TERM $__fg_pids 2>/dev/null; sleep 0.2;"
+                // All stopped first, so that none acts on another's end (a shell running its next command when
+                // its current one ends, a supervisor restarting a worker) before its own TERM arrives.
+                + "  if [ $__fg_round -le 3 ]; then kill -STOP $__fg_pids 2>/dev/null; kill -TERM $__fg_pids 2>/dev/null;"
+                + " kill -CONT $__fg_pids 2>/dev/null; sleep 0.2;"
                 + " else kill -KILL $__fg_pids 2>/dev/null; sleep 0.1; fi\n"
                 + "done\n"
                 + "__fg_find; [ -z \"$__fg_pids\" ] && exit 0\n"
