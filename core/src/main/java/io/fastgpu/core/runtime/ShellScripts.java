@@ -14,10 +14,6 @@ import java.util.stream.Stream;
  * and {@code &} mean what they mean in bash), and saves the state again on exit, whatever the exit path.
  */
 final class ShellScripts {
-    /** Variables that describe one process or connection, never carried from call to call. */
-    private static final String TRANSIENT =
-            "BASHOPTS|BASH_VERSINFO|EUID|PPID|SHELLOPTS|UID|SHLVL|_|PWD|TMUX|TMUX_PANE|SSH_CLIENT|SSH_CONNECTION|SSH_TTY";
-
     private ShellScripts() { }
 
     /**
@@ -28,27 +24,24 @@ final class ShellScripts {
             + " [ \"$__fg_k\" = Umask: ] && { __fg_um=$__fg_v; break; }; done 2>/dev/null < /proc/$$/status; unset __fg_k __fg_v\n";
 
     /**
-     * Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file.
+     * Runs {@code commandFile} in the restored shell state, saves what it changed in the state afterwards (see
+     * {@link ShellStateMerge}) and removes the file.
      *
      * @param inlineCommand the command, written to {@code commandFile} by this same script; null when the file
      *                      was written beforehand (a long command)
      */
     static String blocking(String home, String stateDir, String commandFile, String inlineCommand, Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
-        String drop = env.keySet().stream().map(k -> " " + k).collect(Collectors.joining());
-        // Builtins and one fork only: this runs around every command, on every task.
+        String skip = " " + ShellStateMerge.TRANSIENT + env.keySet().stream().map(k -> " " + k).collect(Collectors.joining()) + " ";
+        // Builtins only, unless the command changed the state: this runs around every command, on every task.
         return carryMarkers(env) + LOGIN_UMASK + "umask 077\n"
                 + "__fg_state=" + state + "\n"
                 + privateDir(stateDir, stateDir + "/shell")
+                + "__fg_tmp=\"$__fg_state/tmp.$$\"; : > \"$__fg_tmp\"\n"
                 + (inlineCommand != null ? writeFile(commandFile, inlineCommand) : ownerOnly(stateDir, commandFile))
-                + prelude(home, env)
-                + "__fastgpu_save() {\n"
-                + "  umask 077\n"
-                + "  { ( unset -v " + TRANSIENT.replace('|', ' ') + drop + " 2>/dev/null; export -p ); declare -f; alias -p;"
-                + " printf '__fg_cwd=%q\\n' \"$PWD\"; } > \"$__fg_state/env.$$\" 2>/dev/null"
-                + " && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
-                + "  rm -f " + ShellQuote.quote(commandFile) + "\n"
-                + "}\n"
+                + "__fg_skip=" + ShellQuote.quote(skip) + "\n"
+                + prelude(home, env, ShellStateMerge.saveFunction(commandFile) + ShellStateMerge.snapshot(),
+                        ShellStateMerge.snapshotPlace())
                 + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
                 + ". " + ShellQuote.quote(commandFile) + "\n";
     }
@@ -80,7 +73,7 @@ final class ShellScripts {
                 + "__fg_state=" + ShellQuote.quote(stateDir + "/shell") + "\n"
                 + "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
                 + "umask \"$__fg_um\"\n"
-                + "(\n" + prelude(home, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
+                + "(\n" + prelude(home, env, "", "") + ". " + ShellQuote.quote(commandFile) + "\n) > "
                 + ShellQuote.quote(logFile) + " 2>&1 < /dev/null\n"
                 + "__fg_rc=$?; umask 077\n"
                 + "echo $__fg_rc > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
@@ -159,17 +152,19 @@ final class ShellScripts {
     }
 
     /**
-     * Restores the saved state in {@code $__fg_state} and the login's umask; a task without a saved state starts
-     * in its home folder.
+     * Restores the saved state in {@code $__fg_state} and its umask (else the login's); a task without a saved
+     * state starts in its home folder. {@code afterRestore} runs once the state and {@code env} are in place,
+     * {@code atStart} right before the command.
      */
-    private static String prelude(String home, Map<String, String> env) {
+    private static String prelude(String home, Map<String, String> env, String afterRestore, String atStart) {
         StringBuilder sb = new StringBuilder();
-        sb.append("umask \"$__fg_um\"\n")
-          .append("shopt -s expand_aliases\n")
+        sb.append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
-        // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
-        sb.append("if ! declare -F conda >/dev/null; then\n")
+        sb.append("[ -z \"${__fg_umask:-}\" ] || __fg_um=$__fg_umask; unset __fg_umask; umask \"$__fg_um\"\n")
+          .append(afterRestore)
+          // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
+          .append("if ! declare -F conda >/dev/null; then\n")
           .append("  __fg_c=; if command -v conda >/dev/null 2>&1; then __fg_c=$(command -v conda); fi\n")
           .append("  for __fg_c in \"$__fg_c\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
           .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
@@ -177,7 +172,8 @@ final class ShellScripts {
           .append("fi\n")
           .append("if [ -n \"${__fg_cwd:-}\" ]; then cd \"$__fg_cwd\" 2>/dev/null || cd ")
           .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n")
-          .append("unset __fg_cwd\n");
+          .append("unset __fg_cwd\n")
+          .append(atStart);
         return sb.toString();
     }
 }
