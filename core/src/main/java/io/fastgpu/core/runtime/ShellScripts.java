@@ -2,8 +2,10 @@ package io.fastgpu.core.runtime;
 
 import io.fastgpu.core.util.ShellQuote;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The bash that makes each {@code run} behave like one long-lived shell without typing into one.
@@ -12,26 +14,51 @@ import java.util.stream.Collectors;
  * and {@code &} mean what they mean in bash), and saves the state again on exit, whatever the exit path.
  */
 final class ShellScripts {
-    /** Variables that describe one process or connection, never carried from call to call. */
-    private static final String TRANSIENT =
-            "BASHOPTS|BASH_VERSINFO|EUID|PPID|SHELLOPTS|UID|SHLVL|_|PWD|TMUX|TMUX_PANE|SSH_CLIENT|SSH_CONNECTION|SSH_TTY";
-
     private ShellScripts() { }
 
-    /** Runs {@code commandFile} in the restored shell state, saves the state afterwards and removes the file. */
-    static String blocking(String home, String stateDir, String commandFile, Map<String, String> env) {
+    /**
+     * Sets {@code __fg_um} to the umask the shell started with (the login's), read without a fork. FastGPU's
+     * own files on the machine are created under umask 077 (owner only); the user's commands run under this one.
+     */
+    private static final String LOGIN_UMASK = "__fg_um=0022; while read -r __fg_k __fg_v; do"
+            + " [ \"$__fg_k\" = Umask: ] && { __fg_um=$__fg_v; break; }; done 2>/dev/null < /proc/$$/status; unset __fg_k __fg_v\n";
+
+    /**
+     * Runs {@code commandFile} in the restored shell state, saves what it changed in the state afterwards (see
+     * {@link ShellStateMerge}) and removes the file.
+     *
+     * @param inlineCommand the command, written to {@code commandFile} by this same script; null when the file
+     *                      was written beforehand (a long command)
+     */
+    static String blocking(String home, String stateDir, String commandFile, String inlineCommand, Map<String, String> env) {
         String state = ShellQuote.quote(stateDir + "/shell");
-        String drop = env.keySet().stream().map(k -> " " + k).collect(Collectors.joining());
-        // Builtins and one fork only: this runs around every command, on every task.
-        return prelude(home, state, env)
-                + "__fastgpu_save() {\n"
-                + "  { ( unset -v " + TRANSIENT.replace('|', ' ') + drop + " 2>/dev/null; export -p ); declare -f; alias -p;"
-                + " printf '__fg_cwd=%q\\n' \"$PWD\"; } > \"$__fg_state/env.$$\" 2>/dev/null"
-                + " && mv -f \"$__fg_state/env.$$\" \"$__fg_state/env\"\n"
-                + "  rm -f " + ShellQuote.quote(commandFile) + "\n"
-                + "}\n"
+        String skip = " " + ShellStateMerge.TRANSIENT + env.keySet().stream().map(k -> " " + k).collect(Collectors.joining()) + " ";
+        // Builtins only, unless the command changed the state: this runs around every command, on every task.
+        return carryMarkers(env) + LOGIN_UMASK + "umask 077\n"
+                + "__fg_state=" + state + "\n"
+                + privateDir(stateDir, stateDir + "/shell")
+                + "__fg_tmp=\"$__fg_state/tmp.$$\"; : > \"$__fg_tmp\"\n"
+                + (inlineCommand != null ? writeFile(commandFile, inlineCommand) : ownerOnly(stateDir, commandFile))
+                + "__fg_skip=" + ShellQuote.quote(skip) + "\n"
+                + prelude(home, env, ShellStateMerge.saveFunction(commandFile) + ShellStateMerge.snapshot(),
+                        ShellStateMerge.snapshotPlace())
                 + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
                 + ". " + ShellQuote.quote(commandFile) + "\n";
+    }
+
+    /**
+     * Makes the shell that runs a command carry the markers of {@code env} in its own environment, not only its
+     * children: it starts itself again with them exported (an exec, not a fork), so that ending a step or an
+     * instance by its marker ends this shell too, and not only the command it runs at that moment.
+     */
+    private static String carryMarkers(Map<String, String> env) {
+        StringBuilder exports = new StringBuilder();
+        for (String name : List.of(ProcessMarker.INSTANCE, ProcessMarker.STEP)) {
+            if (env.containsKey(name)) exports.append(' ').append(name).append('=').append(ShellQuote.quote(env.get(name)));
+        }
+        if (exports.isEmpty()) return "";
+        return "if [ -z \"${__fg_marked:-}\" ]; then export __fg_marked=1" + exports
+                + "; exec \"$BASH\" -c \"$BASH_EXECUTION_STRING\"; fi; unset __fg_marked\n";
     }
 
     /**
@@ -41,12 +68,45 @@ final class ShellScripts {
      */
     static String background(String home, String stateDir, String commandFile, String logFile, String pidFile, String exitFile,
                              Map<String, String> env) {
-        String state = ShellQuote.quote(stateDir + "/shell");
         String exit = ShellQuote.quote(exitFile);
-        return "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
-                + "(\n" + prelude(home, state, env) + ". " + ShellQuote.quote(commandFile) + "\n) > "
+        return LOGIN_UMASK + "umask 077\n"
+                + "__fg_state=" + ShellQuote.quote(stateDir + "/shell") + "\n"
+                + "echo $$ > " + ShellQuote.quote(pidFile) + "\n"
+                + "umask \"$__fg_um\"\n"
+                + "(\n" + prelude(home, env, "", "") + ". " + ShellQuote.quote(commandFile) + "\n) > "
                 + ShellQuote.quote(logFile) + " 2>&1 < /dev/null\n"
-                + "echo $? > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
+                + "__fg_rc=$?; umask 077\n"
+                + "echo $__fg_rc > " + exit + ".tmp && mv -f " + exit + ".tmp " + exit + "\n";
+    }
+
+    /**
+     * Writes each of {@code files} (path to contents) readable by its owner only, in folders of FastGPU's that
+     * only the owner can enter, and makes the files in {@code written} (already there) owner-only too.
+     */
+    static String privateFiles(String stateDir, Map<String, String> files, List<String> written) {
+        StringBuilder sb = new StringBuilder(LOGIN_UMASK).append("umask 077\n");
+        Stream.concat(files.keySet().stream(), written.stream()).map(ShellScripts::parent).distinct()
+                .forEach(dir -> sb.append(privateDir(stateDir, dir)));
+        files.forEach((file, contents) -> sb.append(writeFile(file, contents)));
+        written.forEach(file -> sb.append(ownerOnly(stateDir, file)));
+        return sb.append("umask \"$__fg_um\"\n").toString();
+    }
+
+    /** Makes {@code dir} under umask 077 when missing, and then FastGPU's folder owner-only too (made by an older version). */
+    private static String privateDir(String stateDir, String dir) {
+        String d = ShellQuote.quote(dir);
+        return "[ -d " + d + " ] || { mkdir -p " + d + " && chmod 700 " + ShellQuote.quote(stateDir) + "; }\n";
+    }
+
+    /** Makes a file written beforehand (by the transport, under the login's umask) owner-only, and its folders. */
+    private static String ownerOnly(String stateDir, String file) {
+        return "chmod 600 " + ShellQuote.quote(file) + "; chmod 700 " + ShellQuote.quote(parent(file)) + " "
+                + ShellQuote.quote(stateDir) + "\n";
+    }
+
+    private static String parent(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash > 0 ? file.substring(0, slash) : "/";
     }
 
     /**
@@ -68,18 +128,6 @@ final class ShellScripts {
     }
 
     /**
-     * Ends the processes whose environment holds {@code name=value} exactly: TERM, then KILL for what is
-     * left. The script itself does not carry the marker, so it never matches itself.
-     */
-    static String endMarked(String name, String value) {
-        return "__fg_m=" + ShellQuote.quote(name + "=" + value) + "\n"
-                + "__fg_pids() { grep -l -s -z -x -F \"$__fg_m\" /proc/[0-9]*/environ 2>/dev/null"
-                + " | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#' | grep -v -x \"$$\"; }\n"
-                + "for __fg_s in TERM TERM KILL KILL; do __fg_p=$(__fg_pids); [ -z \"$__fg_p\" ] && exit 0;"
-                + " kill -$__fg_s $__fg_p 2>/dev/null; sleep 0.3; done\n";
-    }
-
-    /**
      * Writes {@code contents} to {@code file} byte for byte with a quoted here-document whose delimiter is
      * random, so no line of the contents can end it early.
      */
@@ -88,8 +136,7 @@ final class ShellScripts {
         do {
             delimiter = "FASTGPU_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         } while (contents.contains(delimiter));
-        int slash = file.lastIndexOf('/');
-        String dir = ShellQuote.quote(slash > 0 ? file.substring(0, slash) : "/");
+        String dir = ShellQuote.quote(parent(file));
         // Builtins only; the here-document adds a final newline, which the expansion takes off again.
         return "[ -d " + dir + " ] || mkdir -p " + dir + "\n"
                 + "IFS= read -r -d '' __fg_cmd <<'" + delimiter + "'\n" + contents + "\n" + delimiter + "\n"
@@ -104,16 +151,20 @@ final class ShellScripts {
                 + " elif [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\"; else echo gone; fi\n";
     }
 
-    /** Restores the saved state; a task without one starts in its home folder. */
-    private static String prelude(String home, String quotedState, Map<String, String> env) {
+    /**
+     * Restores the saved state in {@code $__fg_state} and its umask (else the login's); a task without a saved
+     * state starts in its home folder. {@code afterRestore} runs once the state and {@code env} are in place,
+     * {@code atStart} right before the command.
+     */
+    private static String prelude(String home, Map<String, String> env, String afterRestore, String atStart) {
         StringBuilder sb = new StringBuilder();
-        sb.append("__fg_state=").append(quotedState).append("\n")
-          .append("[ -d \"$__fg_state\" ] || mkdir -p \"$__fg_state\"\n")
-          .append("shopt -s expand_aliases\n")
+        sb.append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
-        // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
-        sb.append("if ! declare -F conda >/dev/null; then\n")
+        sb.append("[ -z \"${__fg_umask:-}\" ] || __fg_um=$__fg_umask; unset __fg_umask; umask \"$__fg_um\"\n")
+          .append(afterRestore)
+          // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
+          .append("if ! declare -F conda >/dev/null; then\n")
           .append("  __fg_c=; if command -v conda >/dev/null 2>&1; then __fg_c=$(command -v conda); fi\n")
           .append("  for __fg_c in \"$__fg_c\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
           .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
@@ -121,7 +172,8 @@ final class ShellScripts {
           .append("fi\n")
           .append("if [ -n \"${__fg_cwd:-}\" ]; then cd \"$__fg_cwd\" 2>/dev/null || cd ")
           .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n")
-          .append("unset __fg_cwd\n");
+          .append("unset __fg_cwd\n")
+          .append(atStart);
         return sb.toString();
     }
 }

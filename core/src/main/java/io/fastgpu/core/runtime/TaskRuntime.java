@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -116,16 +117,14 @@ public final class TaskRuntime implements Task {
     private int execInShell(String cmd, RunOptions options, OutputCollector out) {
         Map<String, String> env = new HashMap<>(taskEnv);
         env.putAll(options.env());
+        env.put(ProcessMarker.INSTANCE, instance.id());
         String commandFile = stateDir() + "/cmd/" + newId() + ".sh";
         shellLock.lock();
         try {
             // A short command travels in the same request as the script that runs it: one round trip, not two.
-            String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, env);
-            if (cmd.length() <= INLINE_COMMAND_LIMIT) {
-                script = ShellScripts.writeFile(commandFile, cmd) + script;
-            } else {
-                transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
-            }
+            boolean inline = cmd.length() <= INLINE_COMMAND_LIMIT;
+            if (!inline) transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
+            String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, inline ? cmd : null, env);
             int rc = transport().exec(script, out, options.timeout());
             out.finish();
             return rc;
@@ -139,11 +138,23 @@ public final class TaskRuntime implements Task {
         String id = newId();
         String bg = stateDir() + "/bg/" + id;
         String logFile = logdir + "/" + name() + "." + id + ".log";
-        transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
-        transport().write(bg + ".logpath", logFile.getBytes(StandardCharsets.UTF_8));
-        String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", taskEnv);
-        transport().write(bg + ".run", runner.getBytes(StandardCharsets.UTF_8));
-        String launch = "mkdir -p " + ShellQuote.quote(logdir) + "\n"
+        Map<String, String> env = new HashMap<>(taskEnv);
+        env.put(ProcessMarker.INSTANCE, instance.id());
+        String runner = ShellScripts.background(transport().home(), stateDir(), bg + ".sh", logFile, bg + ".pid", bg + ".exit", env);
+        // The command's files travel with the script that starts it (one round trip), owner-only like all of FastGPU's.
+        Map<String, String> files = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>();
+        if (cmd.length() <= INLINE_COMMAND_LIMIT) {
+            files.put(bg + ".sh", cmd);
+        } else {
+            transport().write(bg + ".sh", cmd.getBytes(StandardCharsets.UTF_8));
+            written.add(bg + ".sh");
+        }
+        files.put(bg + ".logpath", logFile);
+        files.put(bg + ".run", runner);
+        String launch = ShellScripts.privateFiles(stateDir(), files, written)
+                + "mkdir -p " + ShellQuote.quote(logdir) + "\n"
+                + "export " + ProcessMarker.INSTANCE + "=" + ShellQuote.quote(instance.id()) + "\n"
                 + ShellScripts.detach(bg + ".run", logFile, tmuxSocket(), id);
         int rc = transport().exec(launch, OutputSink.DISCARD, Duration.ofSeconds(30));
         if (rc != 0) {
@@ -188,9 +199,21 @@ public final class TaskRuntime implements Task {
         }
     }
 
-    /** Ends every process on this task whose environment has {@code name=value}; best effort. */
+    /** Ends every process on this task whose environment has {@code name=value} (see {@link ProcessMarker}); best effort. */
     public void endMarked(String name, String value) {
-        runRaw(ShellScripts.endMarked(name, value));
+        runRaw(ProcessMarker.endScript(name, value));
+    }
+
+    /**
+     * Ends what is left on this task of earlier launches' steps: their processes still run when a launch was
+     * killed (SIGKILL, a lost connection) before it could end them. For the start of a launch, before its
+     * first step; commands run outside launches ({@code exec}, non-blocking ones) are left alone.
+     */
+    public void endStaleSteps() {
+        ExecResult r = runRaw(ProcessMarker.endScript(ProcessMarker.INSTANCE, instance.id(), ProcessMarker.STEP));
+        if (r.exitCode() != 0) {
+            throw new FastGpuException(name() + ": could not end the steps of an earlier launch: " + r.stderr().strip());
+        }
     }
 
     /** Forgets the saved shell state (working directory, variables): the next run starts fresh in the home folder. */

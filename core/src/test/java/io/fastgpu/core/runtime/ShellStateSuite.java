@@ -12,6 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,6 +84,49 @@ public abstract class ShellStateSuite {
     void stateIsSavedEvenWhenTheCommandExitsOrFails() {
         assertThat(task.run("mkdir -p a && cd a && export MARK=1 && exit 4", RunOptions.DEFAULT.ignoringErrors())).isEqualTo(4);
         assertThat(task.runWithOutput("basename \"$PWD\"; echo $MARK").stdout()).isEqualTo("a\n1\n");
+    }
+
+    @Test
+    void fastGpusFilesAreTheOwnersOnlyWhileCommandsKeepTheLoginsUmask() {
+        String login = ((TaskRuntime) task).runRaw("umask").stdout().strip();
+        task.run("export SAVED=1; touch made-by-a-command");
+        assertThat(task.runNonBlocking("touch made-in-the-background").await(Duration.ofSeconds(30))).isZero();
+        String out = task.runWithOutput("umask; stat -c %a made-by-a-command made-in-the-background;"
+                + " cd .fastgpu && find . -path ./tmux.sock -prune -o -printf '%m %y %p\\n' | sort -k3").stdout();
+        String fileMode = Integer.toOctalString(0666 & ~Integer.parseInt(login, 8));
+        assertThat(out.lines().limit(3)).containsExactly(login, fileMode, fileMode);
+        List<String> state = out.lines().skip(3).toList();
+        assertThat(state).anyMatch(l -> l.endsWith(" ./shell/env")).anyMatch(l -> l.endsWith(".run"))
+                .anyMatch(l -> l.endsWith(".exit")).anyMatch(l -> l.endsWith(".logpath"))
+                .allMatch(l -> l.startsWith("600 f ") || l.startsWith("700 d "), "owner-only");
+    }
+
+    @Test
+    void concurrentCommandsOnOneTaskEachKeepTheirChanges() throws Exception {
+        task.run("mkdir -p sub && export BASE=0 DOOMED=1 && alias base='echo base'");
+        TaskRuntime t = (TaskRuntime) task;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                // A task handle of its own each, as eight 'fastgpu exec' would have; all running at once.
+                TaskRuntime exec = fg.task(fg.provider(t.instance().backend()), t.instance());
+                String extra = switch (i) {
+                    case 0 -> "; cd sub";
+                    case 1 -> "; unset DOOMED";
+                    case 2 -> "; greet() { echo hi from f$((1+1)); }";
+                    default -> "";
+                };
+                String cmd = "export VAR_" + i + "=v" + i + extra + "; sleep 1";
+                runs.add(pool.submit(() -> exec.run(cmd, RunOptions.DEFAULT)));
+            }
+            for (Future<Integer> r : runs) assertThat(r.get(2, TimeUnit.MINUTES)).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+        String out = task.runWithOutput("for i in 0 1 2 3 4 5 6 7; do v=VAR_$i; printf '%s ' \"${!v:-missing}\"; done;"
+                + " echo \"$BASE ${DOOMED:-unset} $(basename \"$PWD\")\"; base; greet").stdout();
+        assertThat(out).isEqualTo("v0 v1 v2 v3 v4 v5 v6 v7 0 unset sub\nbase\nhi from f2\n");
     }
 
     @Test

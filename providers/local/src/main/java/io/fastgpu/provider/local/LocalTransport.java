@@ -3,6 +3,7 @@ package io.fastgpu.provider.local;
 import io.fastgpu.api.CommandTimeoutException;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 
@@ -16,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +45,11 @@ final class LocalTransport implements Transport {
     @Override
     public String home() { return home.toString(); }
 
-    /** The environment of the instance's processes: this machine's, with the sandbox as home. */
-    Map<String, String> environment(Map<String, String> base) {
-        base.remove("PWD");
-        base.remove("OLDPWD");
-        base.remove("TMUX");
-        base.put("HOME", home.toString());
-        base.put(ProcessReaper.MARKER, instanceId);
-        return base;
+    /** The environment of the instance's processes: a fresh login's (see {@link LoginEnvironment}), marked as the instance's. */
+    Map<String, String> environment(Map<String, String> client) {
+        Map<String, String> env = LoginEnvironment.of(client, home.toString());
+        env.put(ProcessMarker.INSTANCE, instanceId);
+        return env;
     }
 
     @Override
@@ -59,7 +58,8 @@ final class LocalTransport implements Transport {
         ProcessBuilder pb = new ProcessBuilder("setsid", "bash", "-c", bashScript)
                 .directory(home.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        environment(pb.environment());
+        pb.environment().clear();
+        pb.environment().putAll(environment(System.getenv()));
         Process p;
         try {
             p = pb.start();
@@ -179,7 +179,9 @@ final class LocalTransport implements Transport {
     @Override
     public List<String> interactive(String remoteCommand) {
         String cmd = remoteCommand == null || remoteCommand.isBlank() ? "exec bash -i" : remoteCommand;
-        return List.of("env", "HOME=" + home, ProcessReaper.MARKER + "=" + instanceId, "bash", "-c",
-                "cd \"$HOME\" && " + cmd);
+        List<String> line = new ArrayList<>(List.of("env", "-i"));
+        environment(System.getenv()).forEach((k, v) -> line.add(k + "=" + v));
+        line.addAll(List.of("bash", "-c", "cd \"$HOME\" && " + cmd));
+        return line;
     }
 }

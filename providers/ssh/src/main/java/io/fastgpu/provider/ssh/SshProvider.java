@@ -282,11 +282,8 @@ public final class SshProvider implements Provider {
 
     /** Ends every process that carries this task's marker, on its host. */
     private void endProcesses(Held held) {
-        String script = "id=" + ShellQuote.quote(held.claim().id()) + "; self=$$\n"
-                + "pids() { grep -l -s -z -x -F \"" + MARKER + "=$id\" /proc/[0-9]*/environ 2>/dev/null"
-                + " | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#' | grep -v -x \"$self\"; }\n"
-                + "for sig in TERM TERM KILL KILL KILL; do p=$(pids); [ -z \"$p\" ] && exit 0; kill -$sig $p 2>/dev/null; sleep 0.3; done\n"
-                + "p=$(pids); [ -z \"$p\" ] || { echo \"still running: $p\" >&2; exit 1; }\n";
+        String script = io.fastgpu.core.runtime.ProcessMarker.endScript(io.fastgpu.core.runtime.ProcessMarker.INSTANCE,
+                held.claim().id());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = admin(held.host()).exec(script, new OutputSink() {
             @Override public void stdout(byte[] b, int n) { }
