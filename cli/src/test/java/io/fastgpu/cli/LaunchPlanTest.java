@@ -149,4 +149,17 @@ class LaunchPlanTest {
             new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
         }
     }
+
+    @Test
+    void aRelaunchAfterSigkillEndsTheKilledLaunchsStepFirst() throws Exception {
+        String job = cli.job("stale", "name: stale\nsteps:\n  - {name: long, run: sleep 333}\n");
+        try (ForkedCli first = ForkedCli.start(cli.workDir(), cli.childEnvironment(), "launch", job)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !processes("sleep 333").isEmpty());
+            first.kill(); // SIGKILL: no 'after', the step's process lives on
+        }
+        assertThat(processes("sleep 333")).isNotEmpty();
+        cli.write("stale/job.yaml", "name: stale\nsteps:\n  - {name: short, run: echo alone}\n");
+        assertThat(cli.run("launch", job).expectExit(0).out()).contains("task0> alone");
+        assertThat(processes("sleep 333")).isEmpty();
+    }
 }

@@ -4,8 +4,8 @@ import io.fastgpu.core.job.JobFile;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.core.launch.step.AfterStep;
-import io.fastgpu.core.launch.step.CommandStep;
 import io.fastgpu.core.launch.step.LaunchState;
+import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.runtime.TaskRuntime;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -69,7 +69,7 @@ final class InterruptGuard implements AutoCloseable {
             if (after == JobFile.After.KEEP) {
                 String marker = state.runningMarker();
                 if (marker != null && state.runtime() != null) {
-                    for (TaskRuntime t : state.runtime().taskRuntimes()) t.endMarked(CommandStep.STEP_MARKER, marker);
+                    for (TaskRuntime t : state.runtime().taskRuntimes()) t.endMarked(ProcessMarker.STEP, marker);
                 }
             } else {
                 AfterStep.apply(state, after);

@@ -7,6 +7,7 @@ import io.fastgpu.core.job.DistributedLaunch;
 import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.job.StepFailedException;
 import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.util.Parallel;
 
@@ -21,8 +22,6 @@ import java.util.Optional;
  * in a collective), and an interrupt can end it.
  */
 public final class CommandStep implements LaunchStep {
-    /** Environment variable that marks every process of one step. */
-    public static final String STEP_MARKER = "FASTGPU_STEP_ID";
     private final JobFile.Step step;
 
     public CommandStep(JobFile.Step step) { this.step = step; }
@@ -53,7 +52,7 @@ public final class CommandStep implements LaunchStep {
         JobRuntime j = s.requireRuntime();
         String marker = "s" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
-        env.put(STEP_MARKER, marker);
+        env.put(ProcessMarker.STEP, marker);
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
         if (step.launcher() == DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
@@ -64,7 +63,7 @@ public final class CommandStep implements LaunchStep {
                     return t.run(step.command(), opts);
                 } catch (RuntimeException e) {
                     // The others would wait for this one forever (a collective, a barrier): end them.
-                    targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(STEP_MARKER, marker));
+                    targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(ProcessMarker.STEP, marker));
                     throw e;
                 }
             });

@@ -24,8 +24,10 @@ public final class MachinesStep implements LaunchStep {
         s.fg().events().on(new Event.MachinesReady(job.name(), job.backend(), job.logdir(), job.taskRuntimes().size(),
                 s.fg().provider(job.backend()).list()));
         // Each launch starts in a fresh shell in the task's home, whatever an earlier one left.
+        // and no process of an earlier launch's step (one killed without a word) still runs beside this one.
         Parallel.all("reset the shell", job.taskRuntimes(), TaskRuntime::name, t -> {
             t.resetShell();
+            t.endStaleSteps();
             return null;
         });
     }

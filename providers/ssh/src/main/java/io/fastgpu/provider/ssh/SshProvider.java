@@ -7,6 +7,7 @@ import io.fastgpu.api.Instance;
 import io.fastgpu.api.InstanceState;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.NotFoundException;
+import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.spi.Capabilities;
 import io.fastgpu.core.spi.CreateOutcome;
 import io.fastgpu.core.spi.CreatePlan;
@@ -46,7 +47,7 @@ public final class SshProvider implements Provider {
     public static final String NAME = "ssh";
     /** The backend option naming the fleet a job uses. */
     public static final String FLEET = "fleet";
-    private static final String MARKER = "FASTGPU_INSTANCE_ID";
+    private static final String MARKER = ProcessMarker.INSTANCE;
 
     private final Path home;
     private final Path fleetsDir;
