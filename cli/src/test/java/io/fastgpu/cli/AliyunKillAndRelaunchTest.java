@@ -164,7 +164,11 @@ class AliyunKillAndRelaunchTest {
         }
         journal.add("final launch: completed in " + child.ageMillis() + " ms");
         checkEverythingAccountedFor("final launch", child);
-        Path model = cli.workDir().resolve("fastgpu-out").resolve(JOB).resolve("result/model.txt");
+        // Each launch that got its machines made a log folder (killjob, killjob.01, ...): its downloads go to the same name.
+        java.util.regex.Matcher downloads = java.util.regex.Pattern.compile("(?m)^Downloads are in (.+)$").matcher(child.output());
+        assertThat(downloads.find()).as("the final launch says where its downloads are; %s", context()).isTrue();
+        Path model = Path.of(downloads.group(1).strip()).resolve("result/model.txt");
+        assertThat(model.getParent().getParent().getFileName().toString()).startsWith(JOB);
         assertThat(model).as("the download of the final launch; %s", context()).exists();
         assertThat(Files.readString(model).strip()).as("the model trained on the uploaded data; %s", context())
                 .isEqualTo("epoch " + EPOCHS + " data " + dataDigest());
