@@ -53,10 +53,10 @@ final class EmulatorCommand implements Callable<Integer> {
     String callerIp = EmulatorConfig.DEFAULT_CALLER_IP;
 
     /** On unless turned off: a rule the emulator ignored would hide a launch the cloud locks out. */
-    @Option(names = "--no-enforce-security-groups", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Let every SSH connection in, whatever the security groups say. By default machines let SSH in"
-                    + " only as their security group allows, as the cloud does (from the caller address to public addresses;"
-                    + " between machines of a group).")
+    @Option(names = "--enforce-security-groups", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Machines let SSH in only as their security group allows, as the cloud does (from the caller"
+                    + " address to public addresses; between machines of a group). On by default;"
+                    + " --no-enforce-security-groups lets every connection in.")
     boolean enforceSecurityGroups;
 
     EmulatorCommand(CliContext ctx) { this.ctx = ctx; }

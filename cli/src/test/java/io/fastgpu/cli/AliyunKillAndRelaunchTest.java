@@ -28,6 +28,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,7 +166,13 @@ class AliyunKillAndRelaunchTest {
         }
         journal.add("final launch: completed in " + child.ageMillis() + " ms");
         checkEverythingAccountedFor("final launch", child);
-        Path model = cli.workDir().resolve("fastgpu-out").resolve(JOB).resolve("model.txt");
+        // Downloads land in a folder named like the run's log folder (killjob, killjob.01, ...): the launch says which.
+        Matcher said = Pattern.compile("Downloads are in (\\S+)").matcher(child.output());
+        assertThat(said.find()).as("the final launch says where its downloads are; %s", context()).isTrue();
+        Path downloads = cli.workDir().resolve(said.group(1));
+        assertThat(downloads.getParent().getFileName()).hasToString("fastgpu-out");
+        assertThat(downloads.getFileName().toString()).matches(Pattern.quote(JOB) + "(\\.\\d+)?");
+        Path model = downloads.resolve("model.txt");
         assertThat(model).as("the download of the final launch; %s", context()).exists();
         assertThat(Files.readString(model).strip()).as("the model trained on the uploaded data; %s", context())
                 .isEqualTo("epoch " + EPOCHS + " data " + dataDigest());

@@ -124,8 +124,8 @@ class AliyunBadInputTest {
         assertThat(outcome.releasedAgain()).hasSize(3).contains("task0.bad");
         assertThat(outcome.made()).isEmpty();
         assertThatThrownBy(outcome::orThrow).isInstanceOf(FastGpuException.class)
-                .hasMessageContaining(" could not be created: quota exceeded")
-                .hasMessageContaining("removed again what this call made: ")
+                .hasMessageContaining(" could not be created: " + outcome.failed().get(0).name() + ": quota exceeded")
+                .hasMessageContaining("Released again the ones this launch made, so nothing is left running: ")
                 .satisfies(AliyunBadInputTest::oneLine);
         assertThat(fixture.cloud.api().instances()).isEmpty();
     }
