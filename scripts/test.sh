@@ -36,8 +36,11 @@ export ALIYUN_EMULATOR_ACCESS_KEY_SECRET="$(head -c 18 /dev/urandom | base64)"
 FASTGPU_HOME="$home" ./fastgpu emulator aliyun --access-key-id ci-emulator --state "$emu/state.json" \
   --boot-latency-ms 1000 --env-file "$emu/env" > "$emu/emulator.log" 2>&1 &
 emu_pid=$!
-for _ in $(seq 120); do [ -s "$emu/env" ] && break; sleep 0.5; done
+for _ in $(seq 120); do [ -s "$emu/env" ] && grep -q '^Point FastGPU at it with:' "$emu/emulator.log" && break; sleep 0.5; done
 [ -s "$emu/env" ] || { cat "$emu/emulator.log" >&2; echo "the emulator did not start" >&2; exit 1; }
+# Its machines obey their security groups (the default): a launch that forgets the caller's SSH rule fails here.
+grep -q 'security groups are enforced' "$emu/emulator.log" \
+  || { cat "$emu/emulator.log" >&2; echo "the emulator does not enforce security groups" >&2; exit 1; }
 (
   . "$emu/env"
   export FASTGPU_HOME="$home"

@@ -52,8 +52,11 @@ final class EmulatorCommand implements Callable<Integer> {
             + " (default " + EmulatorConfig.DEFAULT_CALLER_IP + "); $FASTGPU_PUBLIC_IP_URL answers it.")
     String callerIp = EmulatorConfig.DEFAULT_CALLER_IP;
 
-    @Option(names = "--enforce-security-groups", description = "Machines let SSH in only as their security group allows,"
-            + " as the cloud does (from the caller address to public addresses; between machines of a group).")
+    /** On unless turned off: a rule the emulator ignored would hide a launch the cloud locks out. */
+    @Option(names = "--enforce-security-groups", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Machines let SSH in only as their security group allows, as the cloud does (from the caller"
+                    + " address to public addresses; between machines of a group). On by default;"
+                    + " --no-enforce-security-groups lets every connection in.")
     boolean enforceSecurityGroups;
 
     EmulatorCommand(CliContext ctx) { this.ctx = ctx; }
@@ -96,7 +99,7 @@ final class EmulatorCommand implements Callable<Integer> {
                 + "); machines answer SSH on port " + sshPort + " of their addresses; Ctrl-C stops it.");
         ctx.out().println("The emulated internet sees you as " + callerIp + "; security groups are "
                 + (enforceSecurityGroups ? "enforced: SSH reaches a machine only from addresses its group allows."
-                        : "not enforced (--enforce-security-groups turns them on)."));
+                        : "not enforced (--no-enforce-security-groups): every SSH connection gets in."));
         ctx.out().println("Point FastGPU at it with:");
         ctx.out().print(exports);
         ctx.out().flush();

@@ -31,10 +31,10 @@ class EmulatorCommandTest {
             sshPort = s.getLocalPort();
         }
         try (ForkedCli emulator = ForkedCli.start(cli.workDir(), env, "emulator", "aliyun", "--access-key-id", "LTAI-cli",
-                "--caller-ip", "203.0.113.77", "--enforce-security-groups", "--ssh-port", String.valueOf(sshPort),
+                "--caller-ip", "203.0.113.77", "--ssh-port", String.valueOf(sshPort),
                 "--env-file", "cloud.env")) {
             assertThat(emulator.awaitLine("Point FastGPU at it with:", Duration.ofSeconds(90))).as(emulator::output).isTrue();
-            assertThat(emulator.output())
+            assertThat(emulator.output()) // enforced without being asked for
                     .contains("The emulated internet sees you as 203.0.113.77; security groups are enforced");
 
             Map<String, String> exported = new LinkedHashMap<>();
@@ -49,6 +49,23 @@ class EmulatorCommandTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body().strip()).isEqualTo("203.0.113.77");
+        }
+    }
+
+    @Test
+    void enforcementIsTurnedOffOnlyWhenAskedFor() throws Exception {
+        Cli cli = new Cli(tmp);
+        assertThat(cli.run("emulator", "--help").expectExit(0).out()).contains("--[no-]enforce-security-groups");
+        Map<String, String> env = new LinkedHashMap<>(cli.childEnvironment());
+        env.put(EmulatorCommand.SECRET_ENV, "emulator-secret");
+        int sshPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            sshPort = s.getLocalPort();
+        }
+        try (ForkedCli emulator = ForkedCli.start(cli.workDir(), env, "emulator", "aliyun", "--access-key-id", "LTAI-cli",
+                "--no-enforce-security-groups", "--ssh-port", String.valueOf(sshPort))) {
+            assertThat(emulator.awaitLine("Point FastGPU at it with:", Duration.ofSeconds(90))).as(emulator::output).isTrue();
+            assertThat(emulator.output()).contains("security groups are not enforced (--no-enforce-security-groups)");
         }
     }
 

@@ -56,8 +56,9 @@ public final class EmulatedCloud implements AutoCloseable {
     /**
      * Starts the API on {@code apiPort} (0: any) and the machines' SSH servers on {@code sshPort} of each
      * instance's own addresses. The config must use loopback addresses. With
-     * {@link EmulatorConfig#enforceSecurityGroups} the machines let in only what their security group
-     * admits ({@link SecurityGroupFirewall}).
+     * {@link EmulatorConfig#enforceSecurityGroups} (the default) the machines let in only what their security
+     * group admits ({@link SecurityGroupFirewall}); the environment's {@code FASTGPU_PUBLIC_IP_URL} tells a
+     * client the address to open.
      */
     public static EmulatedCloud start(EmulatorConfig config, int apiPort, Path machinesRoot, int sshPort) throws IOException {
         if (!config.loopbackAddresses()) {

@@ -33,8 +33,9 @@ import java.util.Map;
  *     public-address lookup ({@link AliyunEmulator#PUBLIC_IP_PATH}) answers and where connections to
  *     instances' public addresses come from; tests change it while running
  *     ({@link EmulatorTestHooks#setCallerIp})
- * @param enforceSecurityGroups when true, an instance's machine lets an SSH connection in only when its
- *     security group admits it ({@link IngressRules}); when false, every connection gets in
+ * @param enforceSecurityGroups when true (the builder's default), an instance's machine lets an SSH connection in
+ *     only when its security group admits it ({@link IngressRules}), so a rule the emulator ignored cannot hide a
+ *     launch that would be locked out on the cloud; when false, every connection gets in
  */
 public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> regions, int instanceQuota,
         Duration bootLatency, Duration stopLatency, Map<String, Integer> throttlePerSecond, Path stateFile,
@@ -170,7 +171,7 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
         private boolean loopbackAddresses;
         private Duration networkLatency = Duration.ZERO;
         private String callerIp = DEFAULT_CALLER_IP;
-        private boolean enforceSecurityGroups;
+        private boolean enforceSecurityGroups = true;
 
         private Builder() {}
 
@@ -264,6 +265,7 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
             return this;
         }
 
+        /** Whether the machines obey their security group (true unless turned off here). */
         public Builder enforceSecurityGroups(boolean value) {
             enforceSecurityGroups = value;
             return this;

@@ -30,7 +30,7 @@
  * {@code InstanceRenderer} (DescribeInstances' instance shape); {@code Cloud} and
  * {@code EmulatorState} (the shared account and what is persisted);
  * {@code IngressRules} and {@code SecurityGroupFirewall} (what security groups let in, enforced on the
- * machines' SSH servers when {@link io.fastgpu.emulator.aliyun.EmulatorConfig#enforceSecurityGroups} is set);
+ * machines' SSH servers unless {@link io.fastgpu.emulator.aliyun.EmulatorConfig#enforceSecurityGroups} is turned off);
  * {@code PublicAddressLookup} (the caller's public address, for {@code FASTGPU_PUBLIC_IP_URL});
  * {@link io.fastgpu.emulator.aliyun.EmulatorTestHooks} (changes tests make from outside the API);
  * {@link io.fastgpu.emulator.aliyun.EmulatedCloud} (the API plus a real machine per running instance).

@@ -64,12 +64,16 @@ class SecurityGroupEnforcementTest {
         }
     }
 
+    /** Starts the cloud; enforcement is the emulator's default, so only turning it off is asked for. */
     private void start(boolean enforce) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             sshPort = s.getLocalPort();
         }
-        cloud = EmulatedCloud.start(EmulatorFixture.config().loopbackAddresses(true).enforceSecurityGroups(enforce)
-                .build(), 0, dir.resolve("machines"), sshPort);
+        EmulatorConfig.Builder config = EmulatorFixture.config().loopbackAddresses(true);
+        if (!enforce) {
+            config.enforceSecurityGroups(false);
+        }
+        cloud = EmulatedCloud.start(config.build(), 0, dir.resolve("machines"), sshPort);
         ecs = EmulatorFixture.client(cloud.api());
         net = EmulatorFixture.network(cloud.api());
         key = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256);

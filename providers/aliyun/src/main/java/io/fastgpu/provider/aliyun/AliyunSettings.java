@@ -23,7 +23,7 @@ import java.util.Map;
  * @param keyDir        where private keys are kept, one per region and key pair name
  * @param throttleBudget how long throttled calls are retried before giving up
  * @param publicIpUrl   {@code FASTGPU_PUBLIC_IP_URL}: a service answering the caller's public address, to open SSH to it;
- *                      empty when not set (then {@link PublicAddress#DEFAULT_URL}, or nothing to ask for a cloud on loopback)
+ *                      empty when not set (then {@link PublicAddress#DEFAULT_URL}); the emulator exports its own
  */
 public record AliyunSettings(String region, String zone, String endpoint, int sshPort, String keyPairName, String owner,
                              String prefix, Path keyDir, Duration throttleBudget, String publicIpUrl) {

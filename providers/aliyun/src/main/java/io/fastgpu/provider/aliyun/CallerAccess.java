@@ -66,12 +66,12 @@ final class CallerAccess {
     }
 
     /**
-     * The address the cloud sees this machine at: asked of {@code FASTGPU_PUBLIC_IP_URL}, or of the default service;
-     * a cloud answering on this machine's loopback (the emulator) sees it as 127.0.0.1 unless the setting says else.
+     * The address the cloud sees this machine at: asked of {@code FASTGPU_PUBLIC_IP_URL}, or of the default service.
+     * Always asked, whatever the endpoint: the emulator answers its own emulated caller address there, and its machines
+     * let in only what their security group allows, as the cloud's do.
      */
     String callerAddress() {
         AliyunSettings s = cloud.settings();
-        if (s.publicIpUrl().isEmpty() && s.apiEndpoint().onLoopback()) return "127.0.0.1";
         return PublicAddress.lookup(s.publicIpUrl().isEmpty() ? PublicAddress.DEFAULT_URL : s.publicIpUrl());
     }
 }

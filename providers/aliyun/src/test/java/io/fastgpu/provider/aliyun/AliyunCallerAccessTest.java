@@ -2,10 +2,13 @@ package io.fastgpu.provider.aliyun;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fastgpu.api.Event;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
 import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.spi.facet.Firewall;
+import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.provider.aliyun.wire.CloudApi;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls.Rule;
@@ -24,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A first launch must be able to reach its machines: before buying, SSH is opened to the caller's public address
- * (asked of FASTGPU_PUBLIC_IP_URL, served here by a small HTTP server) unless a rule lets it in already.
+ * (asked of FASTGPU_PUBLIC_IP_URL, served here by a small HTTP server, or by the emulator itself) unless a rule lets
+ * it in already. The emulator's machines obey their security group, so a missing rule shows as a refused login.
  */
 class AliyunCallerAccessTest {
     @TempDir Path dir;
@@ -133,6 +138,47 @@ class AliyunCallerAccessTest {
 
             launch(p, "task2.moving");
             assertThat(sshSources(cloud)).containsExactlyInAnyOrder("198.51.100.7/32", "198.51.100.8/32");
+        }
+    }
+
+    /** One launch of one machine, as a fresh {@code fastgpu launch} makes it: bought, then awaited over SSH. */
+    private Instance launchAndAwait(CloudFixture cloud, String name) {
+        try (AliyunProvider p = cloud.provider(dir.resolve("home"))) {
+            Instance made = p.create(p.validate(one(name))).orThrow().get(0);
+            return p.awaitReady(List.of(made.id()), Duration.ofSeconds(30)).get(0);
+        }
+    }
+
+    /** Whether a new SSH connection (a fresh provider: no connection kept from before) logs in to {@code i} and runs a command. */
+    private boolean logsIn(CloudFixture cloud, Instance i) {
+        try (AliyunProvider p = cloud.provider(dir.resolve("home"))) {
+            return p.transport(i).exec("true", OutputSink.DISCARD, Duration.ofSeconds(20)) == 0;
+        } catch (FastGpuException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void withTheGroupEnforcedTheCallerLogsInOnlyWhileARuleLetsItsAddressIn() {
+        // The emulator's own address lookup (FASTGPU_PUBLIC_IP_URL from its environment) and caller address.
+        try (CloudFixture cloud = new CloudFixture(dir)) {
+            Instance first = launchAndAwait(cloud, "task0.door"); // a fresh account: nothing lets anyone in before it
+            assertThat(sshSources(cloud)).containsExactly("198.51.100.7/32");
+            assertThat(logsIn(cloud, first)).isTrue();
+
+            cloud.cloud.api().testHooks().setCallerIp("203.0.113.44"); // the caller moved to another network
+            assertThat(logsIn(cloud, first)).isFalse();
+            launchAndAwait(cloud, "task1.door");
+            assertThat(sshSources(cloud)).containsExactlyInAnyOrder("198.51.100.7/32", "203.0.113.44/32");
+            assertThat(logsIn(cloud, first)).isTrue();
+
+            CloudApi api = cloud.api();
+            String vpc = new VpcCalls(api).named("fastgpu-vpc").get(0).id();
+            String group = new SecurityGroupCalls(api).named(vpc, "fastgpu-vpc-sg").orElseThrow();
+            new SecurityGroupCalls(api).revoke(group, Rule.ssh("203.0.113.44/32", "")); // removed by hand, in the console
+            assertThat(logsIn(cloud, first)).isFalse();
+            launchAndAwait(cloud, "task2.door");
+            assertThat(logsIn(cloud, first)).isTrue();
         }
     }
 

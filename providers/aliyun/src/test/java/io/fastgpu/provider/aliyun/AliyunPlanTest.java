@@ -39,7 +39,7 @@ class AliyunPlanTest {
                     .containsEntry("instance_type:task0.plan", "ecs.g7.xlarge")
                     .containsEntry("image:task0.plan", UBUNTU)
                     .containsEntry("zones:task0.plan", "cn-hangzhou-h,cn-hangzhou-i")
-                    .containsEntry("open_ssh:fastgpu-vpc", "127.0.0.1/32"); // the emulator on loopback sees us as 127.0.0.1
+                    .containsEntry("open_ssh:fastgpu-vpc", "198.51.100.7/32"); // as the emulator's FASTGPU_PUBLIC_IP_URL answers
             assertThat(cloud.cloud.api().callCounts().keySet()).isNotEmpty().allMatch(a -> a.startsWith("Describe"));
             assertThat(cloud.calls("RunInstances")).isZero();
             assertThat(cloud.cloud.api().instances()).isEmpty();

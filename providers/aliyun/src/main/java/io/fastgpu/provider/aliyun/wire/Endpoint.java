@@ -23,11 +23,4 @@ public record Endpoint(String region, String override, Duration throttleBudget) 
         if (!override.isEmpty()) return override.replaceFirst("^https?://", "").replaceFirst("/+$", "");
         return product + "." + region + ".aliyuncs.com";
     }
-
-    /** Whether the cloud answers on this machine's loopback (the emulator): it then sees its caller as 127.0.0.1. */
-    public boolean onLoopback() {
-        if (override.isEmpty()) return false;
-        String host = hostOf("ecs").replaceFirst(":\\d+$", "");
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    }
 }
