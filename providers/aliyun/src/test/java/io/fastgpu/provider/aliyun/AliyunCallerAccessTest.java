@@ -65,6 +65,7 @@ class AliyunCallerAccessTest {
         Path saved = dir.resolve("home/aliyun/keys/cn-hangzhou/fastgpu-tester.pem");
         Files.createDirectories(saved.getParent());
         Files.writeString(saved, key);
+        Files.setPosixFilePermissions(saved, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // as FastGPU saves it
         whatIsMyIp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         whatIsMyIp.createContext("/", exchange -> {
             byte[] body = (answer.get() + "\n").getBytes(StandardCharsets.US_ASCII);
