@@ -2,7 +2,7 @@ package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.spi.facet.Firewall;
-import io.fastgpu.provider.aliyun.PublicAddress;
+import io.fastgpu.core.util.PublicAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

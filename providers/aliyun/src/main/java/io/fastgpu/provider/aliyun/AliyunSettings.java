@@ -1,5 +1,6 @@
 package io.fastgpu.provider.aliyun;
 
+import io.fastgpu.core.util.PublicAddress;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.provider.aliyun.wire.Endpoint;
 

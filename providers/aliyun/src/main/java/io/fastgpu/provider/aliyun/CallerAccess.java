@@ -1,5 +1,6 @@
 package io.fastgpu.provider.aliyun;
 
+import io.fastgpu.core.util.PublicAddress;
 import io.fastgpu.api.Event;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls.Rule;

@@ -1,4 +1,4 @@
-package io.fastgpu.provider.aliyun;
+package io.fastgpu.core.util;
 
 import io.fastgpu.api.FastGpuException;
 
@@ -35,7 +35,7 @@ public final class PublicAddress {
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             String body = r.body().strip();
-            if (r.statusCode() == 200 && SshRules.ipv4(body) >= 0) return body;
+            if (r.statusCode() == 200 && isIpv4(body)) return body;
             String shown = body.length() > 40 ? body.substring(0, 40) + "..." : body;
             throw new NotFound("could not find your public address at " + url + " (answer " + r.statusCode()
                     + (shown.isEmpty() ? "" : ": '" + shown.replaceAll("\\s+", " ") + "'") + ")");
@@ -52,5 +52,12 @@ public final class PublicAddress {
             Thread.currentThread().interrupt();
             throw new FastGpuException("interrupted");
         }
+    }
+
+    /** A dotted IPv4 address, each part 0..255. */
+    static boolean isIpv4(String s) {
+        if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return false;
+        for (String part : s.split("\\.")) if (Integer.parseInt(part) > 255) return false;
+        return true;
     }
 }
