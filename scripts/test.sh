@@ -29,6 +29,8 @@ FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
+# A job's machines live on one backend: release the local one before the same job goes to the cloud.
+FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
 # The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
 # (the official SDKs, real SSH machines behind its instances): from the cost prompt to the stopped instances.
 echo "== end to end on the emulated Alibaba Cloud"
