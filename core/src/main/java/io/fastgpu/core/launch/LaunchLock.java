@@ -73,13 +73,19 @@ final class LaunchLock implements AutoCloseable {
     static void checkFree(Path home, String job) {
         try (LaunchLock l = acquire(home, job)) {
             // free: released at once
+        } catch (Busy e) {
+            throw e;
         } catch (FastGpuException e) {
-            if (e.getMessage().contains("is being launched")) throw e;
             // an unwritable home is reported when the launch really starts
         }
     }
 
-    private static FastGpuException busy(String job, Path f) {
+    /** The job is being launched by another process (or another launch in this one). */
+    private static final class Busy extends FastGpuException {
+        Busy(String message) { super(message); }
+    }
+
+    private static Busy busy(String job, Path f) {
         String who = "another process";
         try {
             String[] p = Files.readString(f).strip().split(" ");
@@ -89,7 +95,7 @@ final class LaunchLock implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the holder has not written its name yet
         }
-        return new FastGpuException("job " + job + " is being launched by " + who + "; a job is launched by one process"
+        return new Busy("job " + job + " is being launched by " + who + "; a job is launched by one process"
                 + " at a time: wait for it ('fastgpu logs " + job + " -f' follows it) or end it first");
     }
 

@@ -40,9 +40,6 @@ public final class JobRuntime implements Job {
     /** The backend the machines are on. */
     public String backend() { return backend; }
 
-    /** The machines as they were when they became ready. */
-    public List<io.fastgpu.api.Instance> instances() { return tasks.stream().map(TaskRuntime::instance).toList(); }
-
     /** Names of the machines this call created (as opposed to reused). */
     public List<String> newlyCreated() { return newlyCreated; }
 

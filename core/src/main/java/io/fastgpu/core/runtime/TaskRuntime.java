@@ -209,8 +209,16 @@ public final class TaskRuntime implements Task {
      * killed (SIGKILL, a lost connection) before it could end them. For the start of a launch, before its
      * first step; commands run outside launches ({@code exec}, non-blocking ones) are left alone.
      */
-    public void endStaleSteps() {
-        ExecResult r = runRaw(ProcessMarker.endScript(ProcessMarker.INSTANCE, instance.id(), ProcessMarker.STEP));
+    public void endStaleSteps() { endStaleStepsAfter(""); }
+
+    /**
+     * The start of a launch on this task, in one round trip: a fresh shell state (as {@link #resetShell()}) and
+     * no step of an earlier launch still running (as {@link #endStaleSteps()}).
+     */
+    public void startFresh() { endStaleStepsAfter("rm -rf " + ShellQuote.quote(stateDir() + "/shell") + "\n"); }
+
+    private void endStaleStepsAfter(String script) {
+        ExecResult r = runRaw(script + ProcessMarker.endScript(ProcessMarker.INSTANCE, instance.id(), ProcessMarker.STEP));
         if (r.exitCode() != 0) {
             throw new FastGpuException(name() + ": could not end the steps of an earlier launch: " + r.stderr().strip());
         }

@@ -26,8 +26,7 @@ public final class MachinesStep implements LaunchStep {
         // Each launch starts in a fresh shell in the task's home, whatever an earlier one left.
         // and no process of an earlier launch's step (one killed without a word) still runs beside this one.
         Parallel.all("reset the shell", job.taskRuntimes(), TaskRuntime::name, t -> {
-            t.resetShell();
-            t.endStaleSteps();
+            t.startFresh();
             return null;
         });
     }
