@@ -38,6 +38,7 @@ final class CosApi {
 
     void serve(HttpExchange ex) throws IOException {
         String requestId = UUID.randomUUID().toString();
+        ex.getResponseHeaders().add("Connection", "close"); // one answer per connection (see HeaderCaseProxy)
         try (ex) {
             try {
                 handle(ex, requestId);

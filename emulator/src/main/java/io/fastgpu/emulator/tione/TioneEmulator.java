@@ -55,6 +55,7 @@ public final class TioneEmulator implements AutoCloseable {
     private final Map<String, long[]> windows = new ConcurrentHashMap<>();
     private final ThreadLocal<String> caller = new ThreadLocal<>();
     private HttpServer server;
+    private HeaderCaseProxy front;
     private ExecutorService executor;
 
     public TioneEmulator(TioneConfig config, int port) {
@@ -70,7 +71,7 @@ public final class TioneEmulator implements AutoCloseable {
     }
 
     public TioneEmulator start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "tione-emulator");
             t.setDaemon(true);
@@ -79,6 +80,7 @@ public final class TioneEmulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::serve);
         server.start();
+        front = new HeaderCaseProxy(requestedPort, server.getAddress().getPort());
         resume();
         return this;
     }
@@ -110,7 +112,7 @@ public final class TioneEmulator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return front.port();
     }
 
     /** {@code 127.0.0.1:PORT}: the TI-ONE endpoint and the address COS requests are sent to. */
@@ -174,6 +176,7 @@ public final class TioneEmulator implements AutoCloseable {
             return;
         }
         String requestId = UUID.randomUUID().toString();
+        ex.getResponseHeaders().add("Connection", "close"); // one answer per connection (see HeaderCaseProxy)
         ObjectNode response;
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
@@ -303,6 +306,7 @@ public final class TioneEmulator implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) {
+            front.close();
             server.stop(0);
             executor.shutdownNow();
             server = null;

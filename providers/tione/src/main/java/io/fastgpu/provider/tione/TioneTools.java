@@ -2,8 +2,6 @@ package io.fastgpu.provider.tione;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fastgpu.api.FastGpuException;
-import io.fastgpu.core.files.FileCopy;
-import io.fastgpu.core.files.FileSelection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +62,13 @@ public final class TioneTools {
         if (Files.isRegularFile(local)) {
             files.put(local.getFileName().toString(), local);
         } else {
-            for (FileCopy f : FileSelection.select(local, ".").files()) files.put(f.relative(), f.local());
+            try (var walk = Files.walk(local)) {
+                for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    files.put(local.relativize(f).toString().replace('\\', '/'), f);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         String prefix = dest.path().isEmpty() || dest.path().endsWith("/") ? dest.path() : dest.path() + "/";
         return managed.uploadFiles(files, dest.bucket(), prefix, out, interrupted);
