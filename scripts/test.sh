@@ -60,6 +60,26 @@ grep -q 'security groups are enforced' "$emu/emulator.log" \
   [ "$left" = 0 ] || { echo "$left aliyun instance(s) left after kill" >&2; exit 1; }
 )
 kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
+# The Tikit tutorial on the emulated TI-ONE + COS (backend: tione, the official SDKs): data uploaded to COS,
+# a 2-node training task whose logs stream back, its output downloaded, the task listed, then deleted.
+tione="$(mktemp -d)"
+TIONE_EMULATOR_SECRET_KEY=ci-tione-secret FASTGPU_HOME="$home" ./fastgpu emulator tione --access-key-id AKIDciemulator \
+  --state "$tione/state" --boot-latency-ms 200 --env-file "$tione/env" > "$tione/emulator.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 120); do [ -s "$tione/env" ] && break; sleep 0.5; done
+[ -s "$tione/env" ] || { cat "$tione/emulator.log" >&2; echo "the tione emulator did not start" >&2; exit 1; }
+(
+  set -a; TIONE_EMULATOR_SECRET_KEY=ci-tione-secret; . "$tione/env"; set +a
+  export FASTGPU_HOME="$home"
+  echo "== Tikit image classification on TI-ONE (emulated)"
+  ./fastgpu tione upload examples/tione-classify/data cos://fastgpu-1250000000/notebook-demo-classification/data/
+  ./fastgpu launch examples/tione-classify --yes --out "$tione/out" | tee "$tione/launch.out"
+  grep -q '\[worker-1\] node 1 of 2' "$tione/launch.out" || { echo "no log line from the second node" >&2; exit 1; }
+  test -s "$tione/out/model/model.txt" || { echo "the TI-ONE task's model did not come back" >&2; exit 1; }
+  ./fastgpu ls --stop | grep -q 'tione-classify .*TI.GN10.2XLARGE40.POST' || { echo "the task is not listed" >&2; exit 1; }
+  ./fastgpu kill tione-classify --yes
+)
+kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
 if [ "$hosts_up" = 1 ]; then
   # The same demos with backend: ssh, on 2 and 4 real sshd hosts.
   eval "$(scripts/testhosts.sh env)"

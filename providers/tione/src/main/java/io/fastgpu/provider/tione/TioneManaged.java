@@ -145,7 +145,7 @@ final class TioneManaged implements ManagedTraining {
         while (true) {
             if (interrupted.get()) {
                 String status = stopAndWait(taskId, out);
-                return new Outcome(taskId, status, "interrupted: training task " + taskId + " was stopped (" + status + ")",
+                return new Outcome(taskId, status, "training task " + taskId + " was stopped (" + status + ")",
                         List.copyOf(last), null);
             }
             JsonNode detail = clients.api().call("DescribeTrainingTask", Map.of("Id", taskId)).path("TrainingTaskDetail");

@@ -74,7 +74,7 @@ public final class TioneCalls {
     }
 
     private FastGpuException translate(String action, String code, String message) {
-        String msg = message == null ? "" : message.replaceAll("\\s+", " ").strip();
+        String msg = message == null ? "" : message.replaceAll("\\s+", " ").strip().replaceAll("[.]$", "");
         String what = "TI-ONE " + action + " failed (" + (code.isEmpty() ? "no answer" : code) + "): " + msg;
         if (code.startsWith("AuthFailure")) {
             return new FastGpuException(what + "; check TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY");
