@@ -264,8 +264,7 @@ final class TioneManaged implements ManagedTraining {
     private boolean upload(JobFile job, String bucket, Consumer<String> out, AtomicBoolean interrupted) {
         String prefix = codePrefix(job);
         Map<String, Path> files = new LinkedHashMap<>();
-        List<UploadSpec> specs = job.upload().isEmpty() ? List.of(UploadSpec.inJobFolder(".")) : job.upload();
-        for (UploadSpec spec : specs) {
+        for (UploadSpec spec : job.upload()) { // to the code folder, as other backends upload to the task's home
             for (FileCopy f : FileSelection.select(job.folder(), spec).files()) files.put(f.relative(), f.local());
         }
         try {
