@@ -71,6 +71,15 @@ class BadInputTest {
     static final String FW = "PYTORCH/torch1.9-py3.8-cpu/DDP";
 
     @Test
+    void aWrongSecretOnCosIsOneLineWithoutTheSecret() {
+        TioneTools tools = provider(Map.of("TENCENTCLOUD_SECRET_KEY", "not-the-cos-secret")).capabilities()
+                .facet(TioneTools.class).orElseThrow();
+        assertThatThrownBy(() -> tools.upload(tmp.resolve("data"), "cos://" + BUCKET + "/in2/", l -> { }, new AtomicBoolean()))
+                .isInstanceOf(FastGpuException.class).hasMessageContaining("SignatureDoesNotMatch")
+                .hasMessageContaining("TENCENTCLOUD_SECRET_KEY").hasMessageNotContaining("not-the-cos-secret");
+    }
+
+    @Test
     void anUnknownSpecSuggestsTheNearestOne() throws Exception {
         assertThatThrownBy(() -> managed(Map.of()).plan(job("spec", "TI.GN10.2XLARGE40.PST", FW, 1, null, "true")))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("is not a TI-ONE training spec")

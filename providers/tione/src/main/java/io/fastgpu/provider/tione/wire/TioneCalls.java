@@ -61,7 +61,8 @@ public final class TioneCalls {
                 return node.has("Response") ? node.get("Response") : node;
             } catch (TencentCloudSDKException e) {
                 String code = e.getErrorCode() == null ? "" : e.getErrorCode();
-                if (code.equals("RequestLimitExceeded") && attempt < RETRIES) {
+                // Throttling, and a connection that failed before any answer (a blip of the network), are retried.
+                if ((code.equals("RequestLimitExceeded") || code.isEmpty()) && attempt < RETRIES) {
                     sleep(backoff);
                     backoff *= 2;
                     continue;
