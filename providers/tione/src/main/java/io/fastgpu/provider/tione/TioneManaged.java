@@ -275,6 +275,16 @@ final class TioneManaged implements ManagedTraining {
             try (InputStream in = TioneManaged.class.getResourceAsStream("push_metrics.py")) {
                 Files.copy(in, metrics);
             }
+            // fastgpu.metrics, where this FastGPU has it, so 'from fastgpu import metrics' works on the nodes too.
+            try (InputStream in = TioneManaged.class.getResourceAsStream("/io/fastgpu/core/runtime/python/fastgpu/metrics.py")) {
+                if (in != null) {
+                    Path pkg = Files.createDirectories(tmp.resolve("fastgpu"));
+                    Files.copy(in, pkg.resolve("metrics.py"));
+                    Files.writeString(pkg.resolve("__init__.py"), "");
+                    files.put("fastgpu/metrics.py", pkg.resolve("metrics.py"));
+                    files.put("fastgpu/__init__.py", pkg.resolve("__init__.py"));
+                }
+            }
             files.put(EntryScript.PATH, entry);
             files.put(EntryScript.METRICS, metrics);
             return uploadFiles(files, bucket, prefix, out, interrupted);

@@ -40,6 +40,8 @@ def push(data):
 
 
 def points(obj):
+    if isinstance(obj.get("metrics"), dict):  # fastgpu.metrics.push: {"metrics": {...}, "epoch": .., "step": ..}
+        obj = obj["metrics"]
     if "name" in obj and "value" in obj:
         return [{"Name": str(obj["name"]), "Value": float(obj["value"])}]
     skip = ("step", "epoch", "time", "ts", "timestamp", "task", "run")
@@ -69,7 +71,7 @@ def main():
                 pts = points(obj)
                 if pts:
                     step = int(obj.get("step", 0) or 0)
-                    data.append({"TaskId": task, "Timestamp": int(obj.get("time", time.time())),
+                    data.append({"TaskId": task, "Timestamp": int(obj.get("timestamp", obj.get("time", time.time()))),
                                  "Epoch": int(obj.get("epoch", step) or 0), "Step": step, "Points": pts})
             if data:
                 try:
