@@ -141,12 +141,24 @@ public final class ModelRegistry {
         return target;
     }
 
-    /** Forgets version {@code ref} (its newest when it names none); its file goes when no other version holds it. */
-    public ModelRecord delete(ModelRef ref) {
-        ModelRecord m = show(ref);
-        fg.state().models().delete(m.name(), m.version());
-        if (fg.state().models().usesOf(m.sha256()) == 0) store.remove(m.sha256());
-        return m;
+    /** The versions {@code ref} names: one, or every version of the model when it names none. */
+    public List<ModelRecord> resolve(ModelRef ref) {
+        return ref.version() == 0 ? versions(ref.name()) : List.of(show(ref));
+    }
+
+    /**
+     * Forgets the versions {@code ref} names (every version when it names none); a file goes from the store when no
+     * version holds it any more.
+     *
+     * @return the versions deleted
+     */
+    public List<ModelRecord> delete(ModelRef ref) {
+        List<ModelRecord> gone = resolve(ref);
+        for (ModelRecord m : gone) {
+            fg.state().models().delete(m.name(), m.version());
+            if (fg.state().models().usesOf(m.sha256()) == 0) store.remove(m.sha256());
+        }
+        return gone;
     }
 
     private ModelRecord add(Request r, RunRecord run, Path file, String source) {

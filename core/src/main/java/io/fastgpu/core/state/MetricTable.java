@@ -60,6 +60,15 @@ public final class MetricTable {
         return found.isEmpty() ? 0 : found.get(0);
     }
 
+    /** How far a source of run points was collected. */
+    public record Cursor(String source, long offset) { }
+
+    /** How far each source of run {@code runId}'s points was collected. */
+    public List<Cursor> cursors(long runId) {
+        return db.read(() -> db.query("SELECT source, offset FROM metric_cursors WHERE run_id = ? ORDER BY source",
+                rs -> new Cursor(rs.getString(1), rs.getLong(2)), runId));
+    }
+
     /** The last point stored of each metric of run {@code runId}, in the order the metrics first appeared. */
     public List<MetricPoint> latest(long runId) {
         return db.read(() -> db.query("SELECT " + COLUMNS + " FROM metrics WHERE id IN (SELECT max(id) FROM metrics"
@@ -89,6 +98,12 @@ public final class MetricTable {
     public List<MetricPoint> of(long runId, long afterId) {
         return db.read(() -> db.query("SELECT " + COLUMNS + " FROM metrics WHERE run_id = ? AND id > ? ORDER BY id",
                 MetricTable::point, runId, afterId));
+    }
+
+    /** At most {@code limit} points of run {@code runId} stored after the one with id {@code afterId}, in the order stored: a page. */
+    public List<MetricPoint> of(long runId, long afterId, int limit) {
+        return db.read(() -> db.query("SELECT " + COLUMNS + " FROM metrics WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?",
+                MetricTable::point, runId, afterId, limit));
     }
 
     /** The names of the metrics of run {@code runId}, in the order they first appeared. */
