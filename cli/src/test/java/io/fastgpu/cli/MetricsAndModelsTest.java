@@ -44,6 +44,8 @@ class MetricsAndModelsTest {
                       echo 'Acc@1 0.5'; echo 'Acc@1 0.75'; echo 'Acc@1 high'
                       echo '{"bad": "high", "nan": NaN, "inf": Infinity, "<b>x y</b>": 2}' >> "$FASTGPU_METRICS_FILE"
                       echo 'not json' >> "$FASTGPU_METRICS_FILE"
+                      python3 -c "from fastgpu import metrics
+                      for i in range(20000): metrics.push({'fast': i}, step=i)"
                       mkdir -p out && head -c 50000 /dev/urandom > out/model.bin
                 download: [out/model.bin]
                 register: {name: mx, path: out/model.bin, framework: pytorch}
@@ -59,7 +61,9 @@ class MetricsAndModelsTest {
         JsonNode metrics = runs.get(0).get("metrics");
         List<String> names = new ArrayList<>();
         metrics.forEach(m -> names.add(m.get("name").asText()));
-        assertThat(names).containsExactlyInAnyOrder("loss", "throughput", "<b>x y</b>", "acc1");
+        assertThat(names).containsExactlyInAnyOrder("loss", "throughput", "<b>x y</b>", "acc1", "fast");
+        // As fast as a script can push: every point stored, once.
+        assertThat(byName(metrics, "fast").get("count").asInt()).isEqualTo(20000);
         JsonNode loss = byName(metrics, "loss");
         assertThat(loss.get("count").asInt()).isEqualTo(5);
         assertThat(loss.get("latest").asDouble()).isEqualTo(0.2);
@@ -71,7 +75,7 @@ class MetricsAndModelsTest {
         assertThat(byName(metrics, "throughput").get("points").get(0).get("source").asText()).isEqualTo("file");
 
         // Looking again collects nothing twice.
-        assertThat(cli.run("metrics", "mx", "--csv").expectExit(0).outLines()).hasSize(1 + 5 + 1 + 1 + 2);
+        assertThat(cli.run("metrics", "mx", "--csv").expectExit(0).outLines()).hasSize(1 + 5 + 1 + 1 + 2 + 20000);
         Cli.Result table = cli.run("metrics", "mx").expectExit(0);
         assertThat(table.out()).contains("Run mx (run 1), succeeded").containsPattern("loss +\\| 0\\.2 +\\| 4 +\\| 0\\.2 +\\| 1 +\\| 5 +\\| #-\\.__");
 
