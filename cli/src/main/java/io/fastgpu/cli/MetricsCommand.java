@@ -50,6 +50,10 @@ final class MetricsCommand implements Callable<Integer> {
         for (RunRecord r : found) {
             RunMetrics.Collected c = metrics.collect(r);
             c.skipped().forEach(ctx.err()::println);
+            if (RunRecord.RUNNING.equals(r.status()) && !c.notReached().isEmpty()) {
+                ctx.err().println("metrics: not collected now from " + String.join(", ", c.notReached())
+                        + "; showing what was collected before");
+            }
         }
         PrintWriter out = ctx.out();
         if (csv) {
