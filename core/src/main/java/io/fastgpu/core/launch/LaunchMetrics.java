@@ -86,6 +86,7 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
         synchronized (pendingLock) {
             long n = lineNumbers.merge(task + "/" + step, 1L, Long::sum);
             long runId = Math.max(recorder.runId(), 0);
+            if (runId == 0 && pending.size() >= PENDING_LIMIT) return; // the run is not recorded (state store broken): keep memory bounded
             found = MetricLines.ofOutput(rules, l.line(), runId, task, 0, step, "regex/" + task + "/0/" + step + "/" + n,
                     Instant.now(), problems);
             pending.addAll(found);
