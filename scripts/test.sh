@@ -29,6 +29,15 @@ FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
+# Metrics and models: the accuracy curve the training pushed, and the model the job file registered, byte-identical.
+FASTGPU_HOME="$home" ./fastgpu metrics gtc-demo
+FASTGPU_HOME="$home" ./fastgpu metrics gtc-demo --json | python3 -c 'import json, sys
+m = {x["name"]: x for x in json.load(sys.stdin)[0]["metrics"]}
+assert "test_acc" in m and m["test_acc"]["count"] >= 10 and m["test_acc"]["latest"] >= 0.9, sorted(m)' \
+  || { echo "'fastgpu metrics gtc-demo' does not show the accuracy curve" >&2; exit 1; }
+FASTGPU_HOME="$home" ./fastgpu models download gesture:v1 --out "$out/registry"
+cmp "$(newest "gtc-demo*")/GTC/save_model.pth" "$out/registry/save_model.pth" \
+  || { echo "'fastgpu models download gesture:v1' is not the model the demo brought back" >&2; exit 1; }
 # A job's machines live on one backend: release the local one before the same job goes to the cloud.
 FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
 # The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
