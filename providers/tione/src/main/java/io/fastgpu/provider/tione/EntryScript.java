@@ -8,14 +8,14 @@ import io.fastgpu.core.util.ShellQuote;
  * FastGPU's task environment from TI-ONE's (NODE_NUM, INDEX, GPU_NUM_PER_NODE, CHIEF_IP), runs the setup and
  * the steps (those on task0 on the chief node only), and forwards the metrics the script writes.
  */
-final class EntryScript {
+public final class EntryScript {
     static final String PATH = ".fastgpu/entry.sh";
     static final String METRICS = ".fastgpu/push_metrics.py";
     static final String START_CMD = "bash " + PATH;
 
     private EntryScript() {}
 
-    static String render(JobFile job) {
+    public static String render(JobFile job) {
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/bash\n# Written by FastGPU: runs job '").append(job.name().replace("\n", " "))
                 .append("' on a TI-ONE node.\n");
