@@ -3,7 +3,6 @@ package io.fastgpu.dashboard;
 import io.fastgpu.api.Instance;
 
 import java.time.Instant;
-import java.util.Locale;
 
 /** The machines of every backend: state, GPU, age, cost per hour and so far, and autostop where known. */
 final class InstancesPage {
@@ -34,7 +33,7 @@ final class InstancesPage {
             b.append("<tr><td class=\"name\">").append(Html.esc(i.name())).append("</td><td>").append(Html.esc(i.backend()))
                     .append("</td><td>").append(Html.badge(i.state().label())).append("</td><td>").append(Html.esc(dash(i.gpu())))
                     .append("</td><td>").append(Html.esc(dash(i.instanceType()))).append("</td><td>")
-                    .append(i.createdAt().equals(Instant.EPOCH) ? "–" : String.format(Locale.ROOT, "%.1f h", i.ageHours(now)))
+                    .append(i.createdAt().equals(Instant.EPOCH) ? "–" : Html.duration(java.time.Duration.between(i.createdAt(), now)))
                     .append("</td><td>").append(Html.esc(dash(i.privateIp()))).append("</td><td>").append(Html.esc(dash(i.publicIp())))
                     .append("</td><td class=\"num\">").append(r.hourly() == null ? "–" : Html.money(r.hourly()))
                     .append("</td><td class=\"num\">").append(r.soFar() == null ? "–" : Html.money(r.soFar())).append("</td>");
