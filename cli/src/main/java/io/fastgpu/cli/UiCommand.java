@@ -1,8 +1,6 @@
 package io.fastgpu.cli;
 
 import io.fastgpu.dashboard.DashboardServer;
-import io.fastgpu.dashboard.MetricRefresher;
-import io.fastgpu.dashboard.ModelsView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +30,7 @@ final class UiCommand implements Callable<Integer> {
             ctx.err().println("error: --port must be 0..65535, was " + port);
             return 2;
         }
-        DashboardServer server = DashboardServer.start(ctx.fastGpu(), port, MetricRefresher.NONE, ModelsView.NONE);
+        DashboardServer server = DashboardServer.start(ctx.fastGpu(), port);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.close();

@@ -40,6 +40,16 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /**
+     * Starts the server on {@code port} of 127.0.0.1 (0: any free port), showing the model registry of the state
+     * store and collecting a running run's newest metrics while its page is open.
+     *
+     * @throws FastGpuException if the port is in use or cannot be listened on
+     */
+    public static DashboardServer start(FastGpu fastGpu, int port) {
+        return start(fastGpu, port, MetricRefresher.collecting(fastGpu), ModelsView.of(fastGpu));
+    }
+
+    /**
      * Starts the server on {@code port} of 127.0.0.1 (0: any free port).
      *
      * @param refresher collects a running run's newest metrics while its page is open

@@ -1,9 +1,13 @@
 package io.fastgpu.dashboard;
 
+import io.fastgpu.core.state.ModelRecord;
+
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /** The model registry: each model with its versions, the run each came from and its final metrics. */
 final class ModelsPage {
@@ -14,31 +18,33 @@ final class ModelsPage {
     }
 
     String render() {
-        List<ModelsView.Version> versions = models.versions();
+        List<ModelRecord> versions = models.versions();
         if (versions.isEmpty()) {
             return Html.page("models", "Models", "<p class=\"empty\">No models registered yet."
                     + " 'fastgpu models register NAME --run RUN' (or 'register:' in a job file) adds one.</p>");
         }
-        Map<String, List<ModelsView.Version>> byModel = new LinkedHashMap<>();
-        for (ModelsView.Version v : versions) byModel.computeIfAbsent(v.model(), k -> new java.util.ArrayList<>()).add(v);
+        Map<String, List<ModelRecord>> byModel = new LinkedHashMap<>();
+        for (ModelRecord v : versions) byModel.computeIfAbsent(v.name(), k -> new java.util.ArrayList<>()).add(v);
         StringBuilder b = new StringBuilder();
         for (var e : byModel.entrySet()) {
-            TreeSet<String> metricNames = new TreeSet<>();
+            Set<String> metricNames = new LinkedHashSet<>();
             e.getValue().forEach(v -> metricNames.addAll(v.metrics().keySet()));
             b.append("<section class=\"model\"><h2>").append(Html.esc(e.getKey())).append("</h2>")
-                    .append("<table class=\"grid models\"><thead><tr><th>Version</th><th>Run</th><th>Registered</th>"
-                            + "<th class=\"num\">Size</th><th>sha256</th>");
-            for (String m : metricNames) b.append("<th class=\"num\">").append(Html.esc(m)).append("</th>");
+                    .append("<table class=\"grid models\"><thead><tr><th>Version</th><th>From run</th><th>Registered</th>"
+                            + "<th>Framework</th><th class=\"num\">Size</th><th>sha256</th>");
+            for (String m : metricNames) b.append("<th class=\"num metric\">").append(Html.esc(m)).append("</th>");
             b.append("</tr></thead><tbody>");
-            for (ModelsView.Version v : e.getValue()) {
-                b.append("<tr><td class=\"name\">").append(Html.esc(v.model())).append(":v").append(v.version())
-                        .append("</td><td>").append(Html.esc(v.run())).append("</td><td>").append(Html.esc(v.registeredAt()))
-                        .append("</td><td class=\"num\">").append(size(v.sizeBytes())).append("</td><td><code title=\"")
+            for (ModelRecord v : e.getValue()) {
+                String run = v.runId() == null ? "–" : "<a href=\"/runs/" + v.runId() + "\">" + Html.esc(v.runName()) + "</a>";
+                b.append("<tr><td class=\"name\" title=\"").append(Html.esc(v.description())).append("\">")
+                        .append(Html.esc(v.ref())).append("</td><td>").append(run).append("</td><td>")
+                        .append(Html.time(v.createdAt())).append("</td><td>").append(Html.esc(v.framework().isEmpty() ? "–" : v.framework()))
+                        .append("</td><td class=\"num\">").append(size(v.size())).append("</td><td><code title=\"")
                         .append(Html.esc(v.sha256())).append("\">").append(Html.esc(v.sha256().substring(0, Math.min(12, v.sha256().length()))))
                         .append("…</code></td>");
                 for (String m : metricNames) {
                     Double value = v.metrics().get(m);
-                    b.append("<td class=\"num\">").append(value == null ? "–" : String.format(java.util.Locale.ROOT, "%.4g", value)).append("</td>");
+                    b.append("<td class=\"num\">").append(value == null ? "–" : String.format(Locale.ROOT, "%.4g", value)).append("</td>");
                 }
                 b.append("</tr>");
             }
@@ -48,9 +54,9 @@ final class ModelsPage {
     }
 
     private static String size(long bytes) {
-        if (bytes >= 1 << 30) return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1 << 30));
-        if (bytes >= 1 << 20) return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
-        if (bytes >= 1 << 10) return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes >= 1 << 30) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1 << 30));
+        if (bytes >= 1 << 20) return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+        if (bytes >= 1 << 10) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         return bytes + " B";
     }
 }

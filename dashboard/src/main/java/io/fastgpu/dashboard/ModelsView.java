@@ -1,16 +1,17 @@
 package io.fastgpu.dashboard;
 
+import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.state.ModelRecord;
+
 import java.util.List;
 
-/** What the models page lists: each registered model with its versions. */
+/** What the models page lists: every registered version of every model. */
 public interface ModelsView {
-    /** One version of a model, with the facts the page shows; {@code metrics} are its final metrics, by name. */
-    record Version(String model, int version, String run, long sizeBytes, String sha256, String registeredAt,
-                   java.util.Map<String, Double> metrics) { }
-
     /** Every version of every model, by model name then version. */
-    List<Version> versions();
+    List<ModelRecord> versions();
 
-    /** No registry: the page says there are no models. */
-    ModelsView NONE = List::of;
+    /** The model registry in the state store, as {@code fastgpu models list} reads it. */
+    static ModelsView of(FastGpu fastGpu) {
+        return () -> fastGpu.state().models().all();
+    }
 }

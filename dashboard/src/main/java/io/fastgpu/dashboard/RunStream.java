@@ -23,6 +23,8 @@ import java.util.Optional;
  */
 final class RunStream {
     static final long POLL_MILLIS = 300;
+    /** How often the run's machines are asked for new metric points while the page is open. */
+    static final long REFRESH_MILLIS = 2000;
     private static final int METRIC_BATCH = 5000;
 
     private final FastGpu fastGpu;
@@ -39,6 +41,7 @@ final class RunStream {
     void follow(SseClient client, long runId) {
         Position pos = Position.parse(client.ctx().header("Last-Event-ID"));
         String lastStatus = null;
+        long lastRefresh = 0;
         try {
             while (!client.terminated()) {
                 Optional<RunRecord> found = fastGpu.state().run(runId);
@@ -48,7 +51,10 @@ final class RunStream {
                 }
                 RunRecord run = found.get();
                 boolean ended = !RunRecord.RUNNING.equals(run.status());
-                if (!ended) refresher.refresh(run);
+                if (!ended && System.currentTimeMillis() - lastRefresh >= REFRESH_MILLIS) {
+                    refresher.refresh(run);
+                    lastRefresh = System.currentTimeMillis();
+                }
                 boolean more = true;
                 while (more && !client.terminated()) {
                     more = false;
@@ -60,12 +66,11 @@ final class RunStream {
                             more = true;
                         }
                     }
-                    List<MetricPoint> points = fastGpu.state().metrics().of(runId, pos.metricId);
-                    if (!points.isEmpty()) {
-                        List<MetricPoint> batch = points.subList(0, Math.min(points.size(), METRIC_BATCH));
+                    List<MetricPoint> batch = fastGpu.state().metrics().of(runId, pos.metricId, METRIC_BATCH);
+                    if (!batch.isEmpty()) {
                         pos = new Position(pos.logOffset, batch.get(batch.size() - 1).id());
                         client.sendEvent("metrics", metricsJson(batch), pos.id());
-                        more = points.size() > METRIC_BATCH;
+                        more = more || batch.size() == METRIC_BATCH;
                     }
                 }
                 String status = statusJson(run);

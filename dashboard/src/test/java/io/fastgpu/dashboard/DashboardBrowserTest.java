@@ -4,7 +4,6 @@ import io.fastgpu.api.Instance;
 import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.Launcher;
 import io.fastgpu.core.runtime.FastGpu;
-import io.fastgpu.core.state.MetricPoint;
 import io.fastgpu.core.state.RunRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +20,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,11 +28,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,8 +51,6 @@ class DashboardBrowserTest {
     private static DashboardServer server;
     private static WebDriver browser;
     private static CompletableFuture<?> launch;
-    private static Thread pusher;
-    private static final AtomicBoolean stopPushing = new AtomicBoolean();
     private static Path screenshots;
     private static Path stopFile;
 
@@ -78,49 +71,43 @@ class DashboardBrowserTest {
                 + "  - {name: train, run: 'echo CUDA out of memory >&2; exit 3'}\n");
         new Launcher(fastGpu).launch(JobFileParser.parse(work.resolve("job.yaml")), false, work.resolve("out"));
 
-        // The run the pages follow: it prints training lines until the test has seen what it needs (at most 2 minutes).
+        // The run the pages follow: a script that trains until the test has seen what it needs (at most 2 minutes),
+        // printing a line and appending its metrics to $FASTGPU_METRICS_FILE at every step, then saves a model
+        // that the job file registers.
         Path job = Files.createDirectories(work.resolve("train"));
         stopFile = work.resolve("stop-training");
-        Files.writeString(job.resolve("job.yaml"), "name: gtc-demo\nsteps:\n"
+        Files.writeString(job.resolve("train.py"), String.join("\n",
+                "import json, math, os, sys, time",
+                "stop, path = sys.argv[1], os.environ['FASTGPU_METRICS_FILE']",
+                "i = 0",
+                "while not os.path.exists(stop) and i < 600:",
+                "    i += 1",
+                "    noise = math.sin(i * 1.7) * 0.03",
+                "    loss = 2.3 * math.exp(-i / 25) + 0.1 + noise",
+                "    acc = 0.95 - 0.85 * math.exp(-i / 20) + noise / 2",
+                "    print(f'epoch {i // 10}  step {i}  loss {loss:.4f}  accuracy {acc:.4f}', flush=True)",
+                "    with open(path, 'a') as f:",
+                "        f.write(json.dumps({'metrics': {'loss': loss, 'accuracy': acc, 'images/s': 410 + 25 * math.sin(i / 3),",
+                "                                        " + pythonString(XSS_NAME) + ": i}, 'epoch': i // 10, 'step': i}) + '\\n')",
+                "    time.sleep(0.2)",
+                "with open('model.pth', 'wb') as f:",
+                "    f.write(os.urandom(48 * 1024))",
+                ""));
+        Files.writeString(job.resolve("job.yaml"), "name: gtc-demo\nupload: [train.py]\nsteps:\n"
                 + "  - {name: prepare data, run: 'echo making 600 images; sleep 1; echo done'}\n"
-                + "  - name: training\n"
-                + "    run: |\n"
-                + "      i=0\n"
-                + "      while [ ! -e '" + stopFile + "' ] && [ $i -lt 400 ]; do\n"
-                + "        i=$((i + 1))\n"
-                + "        echo \"epoch $i  loss 0.$((1000 - i))  train_acc 0.$((500 + i))\"\n"
-                + "        sleep 0.3\n"
-                + "      done\n"
-                + "  - {name: inference, run: 'echo you played rock; sleep 0.5'}\n");
+                + "  - {name: training, run: \"python3 train.py '" + stopFile + "'\"}\n"
+                + "  - {name: inference, run: 'echo you played rock; sleep 0.5'}\n"
+                + "download: [model.pth]\n"
+                + "register: {name: gesture, path: model.pth, framework: pytorch, description: rock paper scissors}\n");
         launch = CompletableFuture.runAsync(() -> new Launcher(fastGpu).launch(JobFileParser.parse(job), false, work.resolve("out")));
-        RunRecord run = await().atMost(Duration.ofSeconds(30)).until(() -> fastGpu.state().latestRun("gtc-demo"),
-                r -> r.isPresent() && r.get().status().equals(RunRecord.RUNNING)).orElseThrow();
-        pusher = new Thread(() -> pushMetrics(run.id()), "metrics");
-        pusher.start();
-        server = DashboardServer.start(fastGpu, 0, MetricRefresher.NONE, ModelsView.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fastGpu.state().latestRun("gtc-demo"),
+                r -> r.isPresent() && r.get().status().equals(RunRecord.RUNNING));
+        server = DashboardServer.start(fastGpu, 0);
     }
 
-    /** Stands in for a training script: a loss that falls, an accuracy that rises, and a name that is markup. */
-    private static void pushMetrics(long runId) {
-        try {
-            for (int i = 1; !stopPushing.get() && i <= 2000; i++) {
-                double noise = Math.sin(i * 1.7) * 0.03;
-                Instant at = Instant.now();
-                List<MetricPoint> points = new ArrayList<>();
-                points.add(point(runId, "loss", 2.3 * Math.exp(-i / 25.0) + 0.1 + noise, i, at));
-                points.add(point(runId, "accuracy", 0.95 - 0.85 * Math.exp(-i / 20.0) + noise / 2, i, at));
-                points.add(point(runId, "images/s", 410 + 25 * Math.sin(i / 3.0), i, at));
-                points.add(point(runId, XSS_NAME, i, i, at));
-                fastGpu.state().metrics().add(runId, points);
-                Thread.sleep(200);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static MetricPoint point(long runId, String name, double value, int i, Instant at) {
-        return new MetricPoint(0, runId, 0, "training", 0, name, value, i / 10, (long) i, at, "push", name + "#" + i);
+    /** {@code text} as a Python string literal. */
+    private static String pythonString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static WebDriver startBrowser() {
@@ -140,11 +127,9 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        stopPushing.set(true);
         if (stopFile != null && !Files.exists(stopFile)) Files.createFile(stopFile);
         if (browser != null) browser.quit();
         if (server != null) server.close();
-        if (pusher != null) pusher.join(5000);
         if (launch != null) {
             try {
                 launch.get();
@@ -218,6 +203,9 @@ class DashboardBrowserTest {
 
         browser.get("http://127.0.0.1:" + server.port() + "/models");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Models");
+        assertThat(browser.findElement(By.cssSelector("table.models")).getText()).contains("gesture:v1", "gtc-demo", "pytorch", "48.0 KiB");
+        assertThat(browser.findElements(By.cssSelector("table.models th.metric")).stream().map(e -> e.getDomProperty("textContent")))
+                .contains("loss", "accuracy", XSS_NAME);
         screenshot("models.png");
     }
 
@@ -242,7 +230,6 @@ class DashboardBrowserTest {
     }
 
     private static void screenshot(String name) throws IOException {
-        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), screenshots.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(screenshots.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 }
