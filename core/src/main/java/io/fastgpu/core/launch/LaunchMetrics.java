@@ -2,7 +2,6 @@ package io.fastgpu.core.launch;
 
 import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
-import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.job.MetricRule;
 import io.fastgpu.core.launch.step.LaunchState;
@@ -121,8 +120,8 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
                         collector.collect(runId, rt.logdir(), t);
                     }
                 }
-            } catch (FastGpuException | IllegalStateException e) {
-                warnOnce(e);
+            } catch (RuntimeException e) {
+                warnOnce(e); // metrics never fail a launch; what the machines keep is collected later
             }
             for (String told : problems.untold()) fg.events().on(new Event.Notice(Event.Level.WARN, told));
         }
@@ -142,7 +141,7 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
                 p.restart(), p.name(), p.value(), p.epoch(), p.stepNo(), p.at(), p.source(), p.key())).toList();
         try {
             fg.state().metrics().add(runId, ofRun);
-        } catch (FastGpuException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             warnOnce(e);
         }
     }

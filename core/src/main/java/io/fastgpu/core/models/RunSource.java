@@ -54,14 +54,15 @@ public record RunSource(String jobHash, String gitCommit) {
         if (folder == null) return "";
         try {
             Process p = new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "--verify", "-q", "HEAD")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "";
             }
             return p.exitValue() == 0 && out.matches("[0-9a-f]{40,64}") ? out : "";
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return ""; // no git
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
