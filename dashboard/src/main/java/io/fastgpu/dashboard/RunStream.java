@@ -25,6 +25,8 @@ final class RunStream {
     static final long POLL_MILLIS = 300;
     /** How often the run's machines are asked for new metric points while the page is open. */
     static final long REFRESH_MILLIS = 2000;
+    /** A quiet feed sends a comment this often, which is how a browser that has gone is noticed. */
+    static final long HEARTBEAT_MILLIS = 15_000;
     private static final int METRIC_BATCH = 5000;
 
     private final FastGpu fastGpu;
@@ -42,6 +44,7 @@ final class RunStream {
         Position pos = Position.parse(client.ctx().header("Last-Event-ID"));
         String lastStatus = null;
         long lastRefresh = 0;
+        long lastSent = System.currentTimeMillis();
         try {
             while (!client.terminated()) {
                 Optional<RunRecord> found = fastGpu.state().run(runId);
@@ -77,10 +80,15 @@ final class RunStream {
                 if (!status.equals(lastStatus)) {
                     client.sendEvent("status", status, pos.id());
                     lastStatus = status;
+                    lastSent = System.currentTimeMillis();
                 }
                 if (ended) {
                     client.sendEvent("end", "{}", pos.id());
                     return;
+                }
+                if (System.currentTimeMillis() - lastSent >= HEARTBEAT_MILLIS) {
+                    client.sendComment("still following run " + runId);
+                    lastSent = System.currentTimeMillis();
                 }
                 Thread.sleep(POLL_MILLIS);
             }

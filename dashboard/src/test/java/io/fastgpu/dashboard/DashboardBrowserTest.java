@@ -79,6 +79,7 @@ class DashboardBrowserTest {
         Files.writeString(job.resolve("train.py"), String.join("\n",
                 "import json, math, os, sys, time",
                 "stop, path = sys.argv[1], os.environ['FASTGPU_METRICS_FILE']",
+                "os.makedirs(os.path.dirname(path), exist_ok=True)",
                 "i = 0",
                 "while not os.path.exists(stop) and i < 600:",
                 "    i += 1",

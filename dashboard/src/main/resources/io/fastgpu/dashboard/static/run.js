@@ -105,9 +105,14 @@
     return (charts[name] = {box: box, plotBox: plotBox, latest: latest, tasks: {}, taskOrder: [], plot: null, count: 0});
   }
 
+  // A chart's x axis is the training step when its points say it (points collected together share one time),
+  // else the time each was measured.
   function addPoints(points) {
     points.forEach(function (p) {
       var c = chart(p.name);
+      if (c.byStep === undefined) c.byStep = p.step != null;
+      var x = c.byStep ? p.step : p.t;
+      if (x == null) return;
       var key = 'task' + p.task;
       var s = c.tasks[key];
       if (!s) {
@@ -115,13 +120,13 @@
         c.taskOrder.push(key);
         if (c.plot) { c.plot.destroy(); c.plot = null; } // a new line: drawn afresh
       }
-      // points arrive in the order stored; keep each line sorted by time
+      // points arrive in the order stored; keep each line sorted by x
       var n = s.xs.length;
-      if (n === 0 || s.xs[n - 1] <= p.t) { s.xs.push(p.t); s.ys.push(p.v); }
+      if (n === 0 || s.xs[n - 1] <= x) { s.xs.push(x); s.ys.push(p.v); }
       else {
         var i = n;
-        while (i > 0 && s.xs[i - 1] > p.t) i--;
-        s.xs.splice(i, 0, p.t); s.ys.splice(i, 0, p.v);
+        while (i > 0 && s.xs[i - 1] > x) i--;
+        s.xs.splice(i, 0, x); s.ys.splice(i, 0, p.v);
       }
       c.count++;
       c.latest.textContent = formatValue(p.v) + (p.epoch != null ? '  · epoch ' + p.epoch : '') +
@@ -160,11 +165,13 @@
         points: {show: c.tasks[k].xs.length < 60, size: 5}, value: function (u, v) { return v == null ? '–' : formatValue(v); }});
     });
     var axis = {stroke: '#5b6570', grid: {stroke: '#eceff3', width: 1}, ticks: {stroke: '#dde2e8', width: 1}};
+    var xAxis = c.byStep ? Object.assign({label: 'step', labelSize: 18}, axis) : axis;
+    series[0] = c.byStep ? {label: 'step'} : {};
     return {
       width: Math.max(280, c.plotBox.clientWidth || 420), height: 220,
-      scales: {x: {time: true}},
+      scales: {x: {time: !c.byStep}},
       series: series,
-      axes: [axis, Object.assign({size: 60, values: function (u, vals) { return vals.map(formatValue); }}, axis)],
+      axes: [xAxis, Object.assign({size: 60, values: function (u, vals) { return vals.map(formatValue); }}, axis)],
       legend: {show: c.taskOrder.length > 1},
       cursor: {points: {size: 7}}
     };
