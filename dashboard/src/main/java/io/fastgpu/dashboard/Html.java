@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Set;
 
 /** The frame every page shares, and escaping: every text that came from a job, a script or a machine goes through {@link #esc}. */
 final class Html {
@@ -66,13 +67,13 @@ final class Html {
         return String.format(Locale.ROOT, "%.2f", amount);
     }
 
-    /** A status word as a coloured badge (the colour comes from the class, the class from a fixed list). */
+    /** The states that have a colour of their own (the rest are grey). */
+    private static final Set<String> COLOURED = Set.of("running", "succeeded", "failed", "interrupted", "stopped",
+            "stopping", "starting", "pending");
+
+    /** A status word as a coloured badge (the class comes from a fixed list, never from the text). */
     static String badge(String status) {
-        String cls = switch (status == null ? "" : status.toLowerCase(Locale.ROOT)) {
-            case "running", "succeeded" -> status.toLowerCase(Locale.ROOT);
-            case "failed", "interrupted", "stopped", "stopping", "starting", "pending" -> status.toLowerCase(Locale.ROOT);
-            default -> "other";
-        };
-        return "<span class=\"badge " + cls + "\">" + esc(status) + "</span>";
+        String word = status == null ? "" : status.toLowerCase(Locale.ROOT);
+        return "<span class=\"badge " + (COLOURED.contains(word) ? word : "other") + "\">" + esc(status) + "</span>";
     }
 }
