@@ -143,6 +143,12 @@ class DashboardBrowserTest {
             for (Instance i : local.list()) local.destroy(i.id());
             fastGpu.close();
         }
+        for (Path dir : new Path[] {home, work}) {
+            if (dir == null) continue;
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
