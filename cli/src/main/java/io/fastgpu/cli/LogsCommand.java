@@ -51,7 +51,7 @@ final class LogsCommand implements Callable<Integer> {
                 + " (or run_name); 'fastgpu launch' records them"));
         try {
             new io.fastgpu.core.metrics.RunMetrics(ctx.fastGpu()).collect(r); // a client looking: what the machines kept comes in
-        } catch (FastGpuException e) {
+        } catch (RuntimeException e) {
             // the log is what was asked for; metrics wait for the next look
         }
         if (r.localLog() == null) {

@@ -22,13 +22,7 @@ public final class MetricTable {
         if (points.isEmpty()) return 0;
         return db.write(() -> {
             RunHistory.requireRun(db, runId);
-            int added = 0;
-            for (MetricPoint p : points) {
-                added += db.update("INSERT OR IGNORE INTO metrics (run_id, task, step, restart, name, value, epoch, step_no, at,"
-                                + " source, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, p.task(), p.step(), p.restart(),
-                        p.name(), p.value(), p.epoch(), p.stepNo(), p.at().toEpochMilli(), p.source(), p.key());
-            }
-            return added;
+            return insert(runId, points);
         });
     }
 
@@ -41,12 +35,7 @@ public final class MetricTable {
     public int addCollected(long runId, String source, long offset, List<MetricPoint> points) {
         return db.write(() -> {
             RunHistory.requireRun(db, runId);
-            int added = 0;
-            for (MetricPoint p : points) {
-                added += db.update("INSERT OR IGNORE INTO metrics (run_id, task, step, restart, name, value, epoch, step_no, at,"
-                                + " source, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, p.task(), p.step(), p.restart(),
-                        p.name(), p.value(), p.epoch(), p.stepNo(), p.at().toEpochMilli(), p.source(), p.key());
-            }
+            int added = insert(runId, points);
             db.update("INSERT INTO metric_cursors (run_id, source, offset) VALUES (?, ?, ?)"
                     + " ON CONFLICT (run_id, source) DO UPDATE SET offset = max(offset, excluded.offset)", runId, source, offset);
             return added;
@@ -110,6 +99,17 @@ public final class MetricTable {
     public List<String> names(long runId) {
         return db.read(() -> db.query("SELECT name FROM metrics WHERE run_id = ? GROUP BY name ORDER BY min(id)",
                 rs -> rs.getString(1), runId));
+    }
+
+    /** Inserts the points not stored yet (by key), in one prepared batch; inside a write. */
+    private int insert(long runId, List<MetricPoint> points) throws java.sql.SQLException {
+        List<Object[]> rows = new java.util.ArrayList<>(points.size());
+        for (MetricPoint p : points) {
+            rows.add(new Object[] {runId, p.task(), p.step(), p.restart(), p.name(), p.value(), p.epoch(), p.stepNo(),
+                    p.at().toEpochMilli(), p.source(), p.key()});
+        }
+        return db.batch("INSERT OR IGNORE INTO metrics (run_id, task, step, restart, name, value, epoch, step_no, at, source, key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     private static MetricPoint point(java.sql.ResultSet rs) throws java.sql.SQLException {
