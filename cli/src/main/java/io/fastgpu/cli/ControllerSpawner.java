@@ -27,7 +27,7 @@ final class ControllerSpawner {
         Path setsid = Path.of("/usr/bin/setsid");
         if (Files.isExecutable(setsid)) cmd.add(setsid.toString());
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss1m", "-Xmx512m",
+                "-XX:+UseSerialGC", "-Xss1m", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), ControllerCommand.NAME, run.name()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().clear();
