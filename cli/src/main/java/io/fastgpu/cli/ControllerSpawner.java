@@ -28,7 +28,7 @@ final class ControllerSpawner {
         if (Files.isExecutable(setsid)) cmd.add(setsid.toString());
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xss1m", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), ControllerCommand.NAME, run.name()));
+                "-cp", absoluteClassPath(), Main.class.getName(), ControllerCommand.NAME, run.name()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(ctx.env());
@@ -42,6 +42,15 @@ final class ControllerSpawner {
         } catch (IOException e) {
             throw new FastGpuException("could not start the controller of run " + run.name() + ": " + e.getMessage());
         }
+    }
+
+    /** This program's class path with absolute entries: the controller starts in the job's folder. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /**

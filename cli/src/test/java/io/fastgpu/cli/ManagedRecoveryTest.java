@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fastgpu.emulator.aliyun.EmulatedCloud;
 import io.fastgpu.emulator.aliyun.EmulatorConfig;
 import io.fastgpu.emulator.aliyun.InstanceView;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sets how many, {@code -Dfastgpu.spot.seed=S} replays a failure (the seed is in every failure message).
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one cloud and one client for all: the key pair and network are made once
 class ManagedRecoveryTest {
     private static final String JOB = "resumable";
     private static final String KEY_ID = "LTAI-managed-test";
@@ -49,13 +52,13 @@ class ManagedRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RESUMED = Pattern.compile("rank 0: resumed from epoch (\\d+) \\(restart (\\d+)\\)");
 
-    @TempDir Path tmp;
+    @TempDir static Path tmp;
     private EmulatedCloud cloud;
     private EmulatorConfig config;
     private Cli cli;
     private final long seed = Long.parseLong(System.getProperty("fastgpu.spot.seed", String.valueOf(new SecureRandom().nextLong())));
 
-    @BeforeEach
+    @BeforeAll
     void setUp() throws IOException {
         config = EmulatorConfig.builder().accessKey(KEY_ID, SECRET).loopbackAddresses(true)
                 .bootLatency(Duration.ofMillis(600)).stopLatency(Duration.ofMillis(300)).build();
@@ -69,12 +72,15 @@ class ManagedRecoveryTest {
         cli.env(env);
     }
 
+    /** Each test starts from a finished run (its machines stopped, or none). */
     @AfterEach
-    void tearDown() throws Exception {
+    void endRun() {
+        if (Files.isDirectory(cli.home().resolve("managed"))) cli.run("cancel", JOB, "--timeout", "60");
+    }
+
+    @AfterAll
+    void tearDown() {
         try {
-            if (Files.isDirectory(cli.home().resolve("managed"))) {
-                for (String run : List.of(JOB)) cli.run("cancel", run, "--timeout", "60");
-            }
             if (!cloud.api().instances().isEmpty()) cli.run("kill", "--yes", "{" + JOB + "}");
         } finally {
             cloud.close();
@@ -121,9 +127,11 @@ class ManagedRecoveryTest {
             assertThat(after.get("task" + other + "." + JOB)).as(trial + ": the untouched task kept its machine")
                     .isEqualTo(before.get("task" + other + "." + JOB));
             assertThat(after.get("task" + victim + "." + JOB)).as(trial).isNotEqualTo(victimId);
-            assertThat(cloud.api().instances()).as(trial + ": after: stop").allMatch(v -> v.status().equals("Stopped"));
+            awaitAllStopped(trial);
             assertThat(cli.run("runs").expectExit(0).out()).as(trial).contains("recovery 1: task" + victim);
             tally.merge(rec.get("cause").asText() + " of task" + victim, 1, Integer::sum);
+            System.out.println(trial + ": " + log.lines().filter(l -> l.startsWith("--   ")).map(String::strip)
+                    .collect(Collectors.joining("; ")));
         }
         System.out.println("spot interruption trials (seed " + seed + "): " + trials + " of " + trials + " completed and resumed: " + tally);
     }
@@ -138,7 +146,8 @@ class ManagedRecoveryTest {
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         awaitGone(pid);
         Cli.Result recover = cli.run("runs", "--recover").expectExit(0);
-        assertThat(recover.err() + recover.out()).contains("started a new one");
+        // This command restarts it, unless the launch that follows the run noticed first and did.
+        assertThat(recover.err() + recover.out()).containsAnyOf("started a new one", "has its controller");
         Cli.Result r = launch.get(3, TimeUnit.MINUTES);
         String log = runLog();
         assertThat(r.exitCode()).as(r + "\n" + log).isZero();
@@ -164,7 +173,7 @@ class ManagedRecoveryTest {
         Map<String, String> after = ids();
         assertThat(after).hasSize(2);
         assertThat(after.values()).as("both replaced").doesNotContainAnyElementsOf(before.values());
-        assertThat(cloud.api().instances()).allMatch(v -> v.status().equals("Stopped"));
+        awaitAllStopped("second reclaim");
     }
 
     @Test
@@ -184,7 +193,7 @@ class ManagedRecoveryTest {
         assertThat(r.out()).contains("Run " + JOB + " failed");
         // Every machine accounted for: the two of the job, stopped ('after: stop'), the reclaimed ones released.
         assertThat(ids()).as(describe()).hasSize(2);
-        assertThat(cloud.api().instances()).as(describe()).allMatch(v -> v.status().equals("Stopped"));
+        awaitAllStopped("after");
     }
 
     @Test
@@ -195,12 +204,15 @@ class ManagedRecoveryTest {
         Map<String, String> before = ids();
         InstanceView task0 = cloud.api().instances().stream().filter(v -> v.instanceName().equals("task0." + JOB)).findFirst().orElseThrow();
         setCapacity(task0.instanceType(), 0);
-        cloud.api().testHooks().interruptSpotInstance(before.get("task1." + JOB));
-        awaitState("waiting", launch);
-        JsonNode waiting = state();
-        assertThat(waiting.get("message").asText()).contains("no machine for task1").contains("stopped");
-        awaitInstanceStatus("task0." + JOB, "Stopped", launch);
-        setCapacity(task0.instanceType(), 10);
+        try {
+            cloud.api().testHooks().interruptSpotInstance(before.get("task1." + JOB));
+            awaitState("waiting", launch);
+            JsonNode waiting = state();
+            assertThat(waiting.get("message").asText()).contains("no machine for task1").contains("stopped");
+            awaitInstanceStatus("task0." + JOB, "Stopped", launch);
+        } finally {
+            setCapacity(task0.instanceType(), -1);
+        }
         Cli.Result r = launch.get(3, TimeUnit.MINUTES);
         String log = runLog();
         assertThat(r.exitCode()).as(r + "\n" + log).isZero();
@@ -219,7 +231,7 @@ class ManagedRecoveryTest {
         Cli.Result r = launch.get(2, TimeUnit.MINUTES);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(state().get("status").asText()).isEqualTo("cancelled");
-        assertThat(cloud.api().instances()).as(describe()).allMatch(v -> v.status().equals("Stopped"));
+        awaitAllStopped("after");
     }
 
     // ---- helpers ----
@@ -244,7 +256,9 @@ class ManagedRecoveryTest {
                 """.formatted(JOB, maxRestarts, epochs));
     }
 
-    private CompletableFuture<Cli.Result> launchManaged() {
+    private CompletableFuture<Cli.Result> launchManaged() throws IOException {
+        // The last test's run (finished) is replaced by this one: its output must not be taken for this one's.
+        Files.deleteIfExists(cli.home().resolve("managed/" + JOB + "/run.log"));
         return CompletableFuture.supplyAsync(() -> cli.run("launch", JOB, "--yes"));
     }
 
@@ -295,6 +309,16 @@ class ManagedRecoveryTest {
         throw new AssertionError(name + " never was " + status + ": " + describe());
     }
 
+    /** 'after: stop' was applied: every instance is (or is about to be) stopped. */
+    private void awaitAllStopped(String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (cloud.api().instances().stream().allMatch(v -> v.status().equals("Stopped"))) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError(what + " (seed " + seed + "): not every instance stopped: " + describe());
+    }
+
     private static void awaitGone(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) Thread.sleep(50);
@@ -311,10 +335,12 @@ class ManagedRecoveryTest {
         return ids;
     }
 
-    /** Sets how many instances of {@code type} every zone holds. */
+    /** Sets how many instances of {@code type} every zone holds (-1: as configured). */
     private void setCapacity(String type, int capacity) {
         for (var region : config.regions()) {
-            for (var zone : region.zones()) cloud.api().testHooks().setCapacity(zone.zoneId(), type, capacity);
+            for (var zone : region.zones()) {
+                cloud.api().testHooks().setCapacity(zone.zoneId(), type, capacity >= 0 ? capacity : zone.capacity().getOrDefault(type, 0));
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public final class RecoveringStep implements LaunchStep {
     private final Duration preemptGrace;
     private final Duration nodeGrace;
     private int restarts;
+    /** Where the last recovery's time went, for its notice: milliseconds of each part. */
+    private long stoppedMs, machineMs, filesMs, checkpointMs;
 
     /**
      * @param preemptGrace between the SIGTERM a termination notice sends the training processes and the SIGKILL
@@ -108,8 +110,14 @@ public final class RecoveringStep implements LaunchStep {
         Loss pending = null;
         while (true) {
             JobRuntime j = s.requireRuntime();
+            long c0 = System.currentTimeMillis();
             String resumed = checkpoints(s, j, pending);
+            checkpointMs = System.currentTimeMillis() - c0;
             if (pending != null) {
+                s.fg().events().on(new Event.Notice(Event.Level.INFO, pending.who() + " " + pending.cause() + ": the step ended on"
+                        + " every task " + secs(stoppedMs) + " after the loss was seen; a machine ready in " + secs(machineMs)
+                        + ", setup and files in " + secs(filesMs) + ", the checkpoint in place in "
+                        + secs(checkpointMs) + (resumed.isEmpty() ? "" : " (" + resumed + ")")));
                 RecoveryRecord r = new RecoveryRecord(restarts, pending.who(), pending.cause(), pending.atMs(),
                         System.currentTimeMillis() - pending.atMs(), resumed);
                 controller.recovered(r);
@@ -131,6 +139,9 @@ public final class RecoveringStep implements LaunchStep {
             s.fg().events().on(new Event.Notice(Event.Level.WARN, what + ": restart " + restarts + " of at most "
                     + recovery.maxRestarts() + (loss.task() < 0 ? " (the same machines)" : "; replacing task" + loss.task()
                     + " only, the other tasks keep their machines")));
+            stoppedMs = System.currentTimeMillis() - loss.atMs();
+            machineMs = 0;
+            filesMs = 0;
             if (loss.task() >= 0) replace(s, j, loss);
             pending = loss;
         }
@@ -335,6 +346,7 @@ public final class RecoveringStep implements LaunchStep {
         } catch (RuntimeException e) {
             // gone already, or released when its name is taken again
         }
+        long replaceStart = System.currentTimeMillis();
         Set<String> before = j.taskRuntimes().stream().map(t -> t.instance().id()).collect(Collectors.toSet());
         long backoff = 1000;
         JobRuntime replaced;
@@ -364,12 +376,17 @@ public final class RecoveringStep implements LaunchStep {
                 backoff = Math.min(backoff * 2, 60_000);
             }
         }
+        machineMs = System.currentTimeMillis() - replaceStart;
+        long filesStart = System.currentTimeMillis();
         s.replaceRuntime(replaced);
         List<TaskRuntime> fresh = replaced.taskRuntimes().stream().filter(t -> !before.contains(t.instance().id())).toList();
         for (TaskRuntime t : replaced.taskRuntimes()) t.startFresh();
         s.fg().setUp(s.machinePlan().options(), s.fg().pendingSetup(s.machinePlan().options(), replaced));
         if (!fresh.isEmpty() && !s.job().upload().isEmpty()) UploadStep.uploadTo(s, fresh);
+        filesMs = System.currentTimeMillis() - filesStart;
     }
+
+    private static String secs(long ms) { return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0); }
 
     private static void stopSurvivors(LaunchState s, Provider p, JobRuntime j, TaskRuntime lost) {
         for (TaskRuntime t : j.taskRuntimes()) {
