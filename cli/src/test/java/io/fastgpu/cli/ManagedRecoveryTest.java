@@ -120,6 +120,10 @@ class ManagedRecoveryTest {
             assertThat(Integer.parseInt(m.group(1))).as(trial + "\n" + log).isGreaterThanOrEqualTo(atEpoch);
             assertThat(rec.get("resumedFrom").asText()).as(trial).isEqualTo("epoch " + m.group(1));
             assertThat(log).as(trial).contains("rank 0: epoch 10 ").contains("rank 1: done");
+            if (notice > 0) {
+                // The machine's watcher saw the notice on its metadata service: the rank there got SIGTERM, with the file.
+                assertThat(log).as(trial + "\n" + log).contains("rank " + victim + ": SIGTERM (preempted: FASTGPU_PREEMPTED=1)");
+            }
             // Only the lost machine was replaced; nothing is left over.
             Map<String, String> after = ids();
             assertThat(after).as(trial + ": instances left " + describe()).hasSize(2);

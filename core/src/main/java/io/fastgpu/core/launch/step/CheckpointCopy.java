@@ -33,7 +33,13 @@ final class CheckpointCopy {
             Files.createDirectories(copy);
             Path fresh = copy.resolve("." + name + ".new");
             deleteTree(fresh);
-            task0.download(dir, fresh);
+            // A snapshot on task0 first: training renames files in the folder while it is copied. Names that start
+            // with '.' (a checkpoint being written, before its rename) are left out.
+            String snap = dir + "/../." + name + ".fastgpu-snapshot";
+            var r = task0.runRaw("s=" + ShellQuote.quote(snap) + "; rm -rf \"$s\" && mkdir -p \"$s\" && cd " + ShellQuote.quote(dir)
+                    + " && { cp -rp -- * \"$s\"/ 2>/dev/null; true; }");
+            if (r.exitCode() != 0) throw new IllegalStateException("could not snapshot " + dir + ": " + r.stderr().strip());
+            task0.download(snap, fresh);
             Path target = copy.resolve(name);
             Path old = copy.resolve("." + name + ".old");
             deleteTree(old);
