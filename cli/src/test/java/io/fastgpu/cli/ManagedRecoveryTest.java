@@ -238,6 +238,22 @@ class ManagedRecoveryTest {
         awaitAllStopped("after");
     }
 
+    @Test
+    void aManagedJobWithRecoveryWhoseStepRunsEverywhereWithoutALauncherIsRefusedInOneLine() {
+        cli.job("plain", """
+                name: plain
+                machines: 2
+                recovery: {on: [node-lost], max_restarts: 2}
+                steps:
+                  - {name: train, run: python3 train.py, on: all}
+                """);
+        Cli.Result r = cli.run("launch", "plain", "--managed");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("step 'train' runs on every task without a launcher").contains("launcher: env");
+        assertThat(cli.home().resolve("managed/plain")).doesNotExist();
+    }
+
     // ---- helpers ----
 
     private void writeJob(int maxRestarts, int epochs) throws IOException {
