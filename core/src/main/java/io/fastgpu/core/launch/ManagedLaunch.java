@@ -130,6 +130,8 @@ public final class ManagedLaunch {
              RunLog log = new RunLog(run.runLog(), fg.events());
              AutoCloseable logged = fg.events().subscribe(log);
              AutoCloseable recorded = fg.events().subscribe(recorder);
+             LaunchMetrics metrics = new LaunchMetrics(fg, ls, recorder);
+             AutoCloseable measured = fg.events().subscribe(metrics);
              InterruptGuard guard = InterruptGuard.install(ls, plan.after(), fg.events())) {
             fg.events().on(new Event.RunStarted(job.name(), job.runName(), job.backend(), run.runLog().toString()));
             fg.events().on(new Event.Notice(Event.Level.INFO, "managed run " + run.name() + ": controller pid "

@@ -175,7 +175,10 @@ public final class RecoveringStep implements LaunchStep {
                 int index = t.index();
                 runs.add(pool.submit(() -> {
                     try {
-                        t.run(command, opts);
+                        Map<String, String> taskEnv = new LinkedHashMap<>(env);
+                        taskEnv.put(io.fastgpu.core.runtime.MetricsFiles.ENV,
+                                io.fastgpu.core.runtime.MetricsFiles.path(j.logdir(), index, restarts, step.name()));
+                        t.run(command, opts.withEnv(taskEnv));
                     } catch (RuntimeException e) {
                         if (firstFailure.compareAndSet(null, e)) {
                             firstFailed.set(index);
