@@ -35,6 +35,11 @@ public final class Main {
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal, env)) {
+            // A managed run whose controller was killed is carried on by the next command that notices.
+            if (args.length > 0 && !args[0].equals(ControllerCommand.NAME) && !args[0].equals("cancel")
+                    && !(args[0].equals("runs") && java.util.Arrays.asList(args).contains("--recover"))) {
+                ControllerSpawner.recoverOrphans(ctx);
+            }
             return commandLine(ctx).execute(args);
         }
     }
