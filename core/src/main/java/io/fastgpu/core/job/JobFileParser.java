@@ -248,6 +248,7 @@ public final class JobFileParser {
         String backend = raw.backend == null ? "local" : raw.backend.strip();
         Map<String, String> backendOptions = new LinkedHashMap<>();
         if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
+        if (raw.cluster != null && !raw.cluster.isBlank()) backendOptions.put("cluster", raw.cluster.strip());
         if (raw.nas) backendOptions.put("nas", "true");
         return new JobFile(file, raw.name, runName, raw.machines, backend,
                 resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
@@ -342,6 +343,7 @@ public final class JobFileParser {
         @JsonProperty("download") public List<String> download;
         @JsonProperty("after") public String after;
         @JsonProperty("fleet") public String fleet;
+        @JsonProperty("cluster") public String cluster;
         @JsonProperty("upload_via") public String uploadVia;
         @JsonProperty("nas") public boolean nas;
     }

@@ -186,6 +186,68 @@ final class Slurm {
         return result;
     }
 
+    /** One node: its partitions, state, GPUs and GPUs in use. */
+    record Node(String name, List<String> partitions, String state, int gpus, int gpusUsed) {
+        boolean idle() { return state.toLowerCase(java.util.Locale.ROOT).startsWith("idle"); }
+
+        boolean usable() {
+            String s = state.toLowerCase(java.util.Locale.ROOT);
+            return !(s.contains("down") || s.contains("drain") || s.contains("fail") || s.contains("inval") || s.endsWith("*"));
+        }
+    }
+
+    /** The nodes, from {@code sinfo --json} where this Slurm has it, else from its plain format. */
+    List<Node> nodes() {
+        Result json = run("sinfo --json", QUICK);
+        if (json.rc() == 0 && json.out().strip().startsWith("{")) {
+            try {
+                var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+                List<Node> nodes = new ArrayList<>();
+                for (var n : tree.path("nodes")) {
+                    List<String> parts = new ArrayList<>();
+                    n.path("partitions").forEach(p -> parts.add(p.asText()));
+                    String state = n.path("state").asText() + (n.path("state_flags").isEmpty() ? "" : "+" + n.path("state_flags").toString());
+                    nodes.add(new Node(n.path("name").asText(), parts, state, gpuCount(n.path("gres").asText()),
+                            gpuCount(n.path("gres_used").asText())));
+                }
+                return nodes;
+            } catch (java.io.IOException | RuntimeException e) {
+                // an older or different JSON: the plain format below says the same
+            }
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (String line : must("listing the nodes", "sinfo -h -N -O 'NodeList:|,Partition:|,StateCompact:|,Gres:|,GresUsed:'").split("\n")) {
+            String[] f = line.split("\\|", -1);
+            if (f.length < 5) continue;
+            String part = f[1].strip().replace("*", "");
+            Node known = nodes.stream().filter(x -> x.name().equals(f[0].strip())).findFirst().orElse(null);
+            if (known != null) {
+                List<String> parts = new ArrayList<>(known.partitions());
+                parts.add(part);
+                nodes.set(nodes.indexOf(known), new Node(known.name(), parts, known.state(), known.gpus(), known.gpusUsed()));
+            } else {
+                nodes.add(new Node(f[0].strip(), new ArrayList<>(List.of(part)), f[2].strip(), gpuCount(f[3]), gpuCount(f[4])));
+            }
+        }
+        return nodes;
+    }
+
+    /** GPUs in a gres list ({@code gpu:2}, {@code gpu:a100:8(S:0-1)}, {@code gpu:(null):0(IDX:N/A)}), 0 when none. */
+    static int gpuCount(String gres) {
+        int total = 0;
+        for (String g : gres.split(",(?![^(]*\\))")) {
+            String s = g.strip().replaceAll("\\(.*\\)$", "");
+            if (!s.startsWith("gpu")) continue;
+            String[] p = s.split(":");
+            try {
+                total += p.length == 1 ? 1 : Integer.parseInt(p[p.length - 1]);
+            } catch (NumberFormatException e) {
+                // a type without a count
+            }
+        }
+        return total;
+    }
+
     static Map<String, String> keyValues(String line) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String part : line.strip().split("\\s+")) {

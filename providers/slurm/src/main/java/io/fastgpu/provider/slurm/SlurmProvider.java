@@ -15,6 +15,7 @@ import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.Tags;
 import io.fastgpu.core.spi.facet.HostKeyStore;
+import io.fastgpu.core.spi.facet.Scheduler;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 import io.fastgpu.core.util.ShellQuote;
@@ -76,7 +77,25 @@ public final class SlurmProvider implements Provider {
         return new Capabilities(true, false, true).with(HostKeyStore.class, new HostKeyStore() {
             @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
             @Override public String location() { return knownHosts().toString(); }
+        }).with(Scheduler.class, new Scheduler() {
+            @Override public List<String> clusters() { return clusterNames(); }
+            @Override public List<Partition> partitions(String cluster) { return partitionsOf(cluster); }
         });
+    }
+
+    /** The partitions of {@code cluster} with their free and total nodes and GPUs. */
+    private List<Scheduler.Partition> partitionsOf(String cluster) {
+        Slurm s = slurm(cluster(cluster).name());
+        List<Slurm.Node> nodes = s.nodes();
+        List<Scheduler.Partition> result = new ArrayList<>();
+        for (Slurm.Partition p : s.partitions()) {
+            List<Slurm.Node> in = nodes.stream().filter(n -> n.partitions().contains(p.name())).toList();
+            result.add(new Scheduler.Partition(p.name(), p.isDefault(), p.state(),
+                    (int) in.stream().filter(Slurm.Node::idle).count(), p.totalNodes(),
+                    in.stream().filter(Slurm.Node::usable).mapToInt(n -> Math.max(0, n.gpus() - n.gpusUsed())).sum(),
+                    in.stream().mapToInt(Slurm.Node::gpus).sum(), p.maxTime()));
+        }
+        return result;
     }
 
     private Path knownHosts() { return home.resolve("known_hosts"); }

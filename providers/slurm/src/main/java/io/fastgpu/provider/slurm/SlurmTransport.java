@@ -51,7 +51,8 @@ final class SlurmTransport implements Transport {
     String stepCommand(String script, String extraSrunOptions) {
         return slurm.env() + ProcessMarker.INSTANCE + "=" + ShellQuote.quote(instanceId) + " exec srun --jobid=" + jobId
                 + " --overlap -N1 -n1 -w " + ShellQuote.quote(node) + " --quiet --chdir=/ " + extraSrunOptions
-                + "bash -c " + ShellQuote.quote(script);
+                // A session of its own, led by the marked shell: what it orphans is found by its session when the task ends.
+                + "setsid -w bash -c " + ShellQuote.quote(script);
     }
 
     @Override
