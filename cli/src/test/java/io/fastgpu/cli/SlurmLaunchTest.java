@@ -162,7 +162,11 @@ class SlurmLaunchTest {
         SlurmCluster.writeCluster(cli.home(), "greedy", "gres: gpu:8\n");
         assertThat(cli.run("launch", "bad", "--yes", "--cluster", "greedy").expectExit(2).err())
                 .contains("cannot run the job's allocation").contains("gres gpu:8").contains("Requested node configuration is not available");
-        java.nio.file.Files.writeString(cli.home().resolve("clusters/away.yaml"), "login: {host: 127.0.0.1, port: 1, user: root}\n");
+        // A login host that does not answer (nothing listens on port 1), with a key that would do.
+        Path key = root.resolve("id_ed25519");
+        assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).start().waitFor()).isZero();
+        java.nio.file.Files.writeString(cli.home().resolve("clusters/away.yaml"), "login: {host: 127.0.0.1, port: 1, user: root, key: "
+                + key + "}\n");
         var away = cli.run("launch", "bad", "--yes", "--cluster", "away");
         assertThat(away.exitCode()).isEqualTo(1);
         assertThat(away.err().strip().lines()).hasSize(1);

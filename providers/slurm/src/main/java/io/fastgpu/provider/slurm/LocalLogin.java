@@ -34,7 +34,9 @@ final class LocalLogin implements Transport {
 
     @Override
     public int exec(String bashScript, OutputSink sink, Duration timeout) {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", bashScript).directory(home.toFile())
+        // A user home that does not exist (yet) is no reason to fail: Slurm's commands need no folder of their own.
+        File dir = Files.isDirectory(home) ? home.toFile() : new File("/");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", bashScript).directory(dir)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p;
         try {

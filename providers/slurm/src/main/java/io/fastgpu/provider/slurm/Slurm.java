@@ -155,7 +155,12 @@ final class Slurm {
         return lines.isEmpty() ? "no reason given" : String.join("; ", lines);
     }
 
-    void cancel(String jobId) { must("cancelling allocation " + jobId, "scancel " + ShellQuote.quote(jobId)); }
+    /** Cancels the allocation and waits (up to a minute) until Slurm has released its nodes. */
+    void cancel(String jobId) {
+        must("cancelling allocation " + jobId, "scancel " + ShellQuote.quote(jobId)
+                + "; for i in $(seq 600); do s=$(squeue -h -j " + ShellQuote.quote(jobId) + " -o %T 2>/dev/null);"
+                + " case \"$s\" in ''|CANCELLED|COMPLETED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED) exit 0;; esac; sleep 0.1; done");
+    }
 
     void setComment(String jobId, String comment) {
         must("updating allocation " + jobId, "scontrol update JobId=" + ShellQuote.quote(jobId) + " Comment=" + ShellQuote.quote(comment));

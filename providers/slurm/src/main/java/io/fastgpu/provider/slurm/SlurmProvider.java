@@ -59,7 +59,7 @@ public final class SlurmProvider implements Provider {
     private final Path userHome;
     private final EventListener events;
     private final Map<String, Slurm> slurms = new ConcurrentHashMap<>();
-    private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
+    private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
     private SshConnector connector;
 
     public SlurmProvider(Path home, EventListener events, Path userHome) {
@@ -140,7 +140,9 @@ public final class SlurmProvider implements Provider {
     @Override
     public List<Instance> list() {
         List<Instance> result = new ArrayList<>();
-        for (String name : clusterNames()) {
+        Map<String, FastGpuException> failed = new LinkedHashMap<>();
+        List<String> names = clusterNames();
+        for (String name : names) {
             try {
                 Slurm s = slurm(name);
                 List<Allocation> all = s.allocations();
@@ -154,8 +156,15 @@ public final class SlurmProvider implements Provider {
                     }
                 }
             } catch (FastGpuException e) {
-                if (warned.add(name + e.getMessage())) events.on(new Event.Notice(Event.Level.WARN, "slurm cluster '" + name + "' not listed: " + e.getMessage()));
+                failed.put(name, e);
             }
+        }
+        // No cluster answers: one error (what ls notes, what a launch says). A cluster that does not answer while
+        // others do is left out here; a job that uses it gets the error itself, in one line, from validate.
+        if (!failed.isEmpty() && failed.size() == names.size()) {
+            var first = failed.entrySet().iterator().next();
+            throw names.size() == 1 ? first.getValue() : new FastGpuException("no Slurm cluster answers; " + first.getKey() + ": "
+                    + first.getValue().getMessage(), first.getValue());
         }
         return result;
     }
@@ -422,14 +431,19 @@ public final class SlurmProvider implements Provider {
             else new SlurmTransport(h.slurm(), a.jobId(), h.node(), id, h.name(), "/").exec("rm -rf " + ShellQuote.quote(dir),
                     OutputSink.DISCARD, Duration.ofMinutes(5));
         }
-        Allocation after = a.withTask(h.index(), Allocation.RELEASED);
-        if (after.tasks().stream().allMatch(Allocation.RELEASED::equals)) {
-            if (a.live()) h.slurm().cancel(a.jobId());
-            events.on(new Event.Notice(Event.Level.INFO, h.name() + " released; Slurm allocation " + a.jobId() + " cancelled"));
-        } else {
-            h.slurm().setComment(a.jobId(), after.comment());
-            events.on(new Event.Notice(Event.Level.INFO, h.name() + " released (Slurm allocation " + a.jobId() + " keeps its other tasks)"));
-        }
+        // The comment is read, changed and written back: one change of an allocation at a time, here and in other processes.
+        boolean cancelled = locked(a.jobId(), () -> {
+            Allocation now = held(id).allocation();
+            Allocation after = now.withTask(h.index(), Allocation.RELEASED);
+            if (after.tasks().stream().allMatch(Allocation.RELEASED::equals)) {
+                if (now.live()) h.slurm().cancel(now.jobId());
+                return true;
+            }
+            h.slurm().setComment(now.jobId(), after.comment());
+            return false;
+        });
+        events.on(new Event.Notice(Event.Level.INFO, h.name() + (cancelled ? " released; Slurm allocation " + a.jobId() + " cancelled"
+                : " released (Slurm allocation " + a.jobId() + " keeps its other tasks)")));
         try {
             Files.deleteIfExists(stoppedMark(id));
         } catch (IOException e) {
@@ -457,7 +471,27 @@ public final class SlurmProvider implements Provider {
         if (h.slurm().allocations().stream().anyMatch(a -> a.live() && a.tasks().contains(newName))) {
             throw new FastGpuException("an instance named " + newName + " already exists");
         }
-        h.slurm().setComment(h.allocation().jobId(), h.allocation().withTask(h.index(), newName).comment());
+        locked(h.allocation().jobId(), () -> {
+            Allocation now = held(id).allocation();
+            h.slurm().setComment(now.jobId(), now.withTask(h.index(), newName).comment());
+            return null;
+        });
+    }
+
+    /** Runs {@code action} holding the lock of allocation {@code jobId}: a monitor in this JVM, a file lock across processes. */
+    private <T> T locked(String jobId, java.util.function.Supplier<T> action) {
+        Path lock = home.resolve("slurm").resolve("locks").resolve(jobId + ".lock").toAbsolutePath().normalize();
+        synchronized (JVM_LOCKS.computeIfAbsent(lock, k -> new Object())) {
+            try {
+                Files.createDirectories(lock.getParent());
+                try (var ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE); var ignored = ch.lock()) {
+                    return action.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lock, e);
+            }
+        }
     }
 
     @Override
