@@ -74,7 +74,7 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
         Map<String, String> options = new java.util.LinkedHashMap<>(backendOptions);
         options.put(key, value);
         return new JobFile(file, name, runName, machines, backend, resources, upload, setup, env, steps, download, after,
-                options, uploadViaTask0);
+                options, uploadViaTask0, managed, recovery, costGuard, metrics, register, data);
     }
 
     /** The folder relative paths of the job file resolve against. */

@@ -248,7 +248,6 @@ public final class JobFileParser {
         String backend = raw.backend == null ? "local" : raw.backend.strip();
         Map<String, String> backendOptions = new LinkedHashMap<>();
         if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
-        if (raw.cluster != null && !raw.cluster.isBlank()) backendOptions.put("cluster", raw.cluster.strip());
         if (raw.nas) backendOptions.put("nas", "true");
         if (raw.cluster != null && !raw.cluster.isBlank()) backendOptions.put("cluster", raw.cluster.strip());
         if (raw.resources != null && raw.resources.framework != null && !raw.resources.framework.isBlank()) {
@@ -367,7 +366,6 @@ public final class JobFileParser {
         @JsonProperty("download") public List<String> download;
         @JsonProperty("after") public String after;
         @JsonProperty("fleet") public String fleet;
-        @JsonProperty("cluster") public String cluster;
         @JsonProperty("upload_via") public String uploadVia;
         @JsonProperty("nas") public boolean nas;
         @JsonProperty("cluster") public String cluster;
