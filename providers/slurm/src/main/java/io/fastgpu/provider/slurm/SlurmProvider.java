@@ -351,6 +351,7 @@ public final class SlurmProvider implements Provider {
                             + ", " + a.reason() + ")");
                 }
                 waiting = true;
+                if (a.reason().equals("None")) continue; // just submitted: the scheduler has not looked at it yet
                 String note = h.name() + ": Slurm allocation " + a.jobId() + " pending (" + a.reason() + ")" + queueNote(h.slurm(), a);
                 if (!note.equals(lastNote.put(id, note))) events.on(new Event.Notice(Event.Level.INFO, note));
             }
