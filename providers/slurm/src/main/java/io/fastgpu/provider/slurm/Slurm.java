@@ -241,7 +241,7 @@ final class Slurm {
     static int gpuCount(String gres) {
         int total = 0;
         for (String g : gres.split(",(?![^(]*\\))")) {
-            String s = g.strip().replaceAll("\\(.*\\)$", "");
+            String s = g.strip().replaceAll("\\([^()]*\\)$", "");
             if (!s.startsWith("gpu")) continue;
             String[] p = s.split(":");
             try {
