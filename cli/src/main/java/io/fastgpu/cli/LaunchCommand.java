@@ -49,6 +49,9 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "NAME", description = "The ssh fleet to claim machines from.")
     String fleet;
 
+    @Option(names = "--cluster", paramLabel = "NAME", description = "The Slurm cluster to run on (~/.fastgpu/clusters/NAME.yaml).")
+    String cluster;
+
     @Option(names = "--machines", paramLabel = "N", description = "Use N machines instead of the job file's number.")
     Integer machines;
 
@@ -64,6 +67,7 @@ final class LaunchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException, InterruptedException {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
+        if (cluster != null) job = job.withBackendOption("cluster", cluster);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
         OutputFolder.check(job, outDir, out != null);
         if (managed) job = job.withManaged(true);
