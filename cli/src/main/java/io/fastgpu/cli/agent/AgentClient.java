@@ -88,7 +88,7 @@ public final class AgentClient {
             if (Hello.OTHER_ENVIRONMENT.equals(a.refusal)) return null;
         }
         files.create();
-        try (FileChannel lockChannel = FileChannel.open(files.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockChannel = FileChannel.open(AgentHome.privateFile(files.startLock()), StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             // Whoever held the lock before may have started one.
             r = files.running();
@@ -102,6 +102,7 @@ public final class AgentClient {
             }
             Process p = spawn();
             long deadline = System.currentTimeMillis() + START_MILLIS;
+            int respawns = 0;
             while (System.currentTimeMillis() < deadline) {
                 Answer a = hello();
                 if (a.channel != null) return a.channel;
@@ -110,6 +111,11 @@ public final class AgentClient {
                     String why = Files.exists(files.unavailable()) ? Files.readString(files.unavailable()).strip() : "no socket";
                     stderr.println("fastgpu: the resident agent cannot run here (" + why + "); commands run in their own process");
                     return null;
+                }
+                if (!p.isAlive() && p.exitValue() == AgentServer.ALREADY_RUNNING && respawns++ < 5) {
+                    // An agent that was on its way out (another build's) still held the home: try again once it is gone.
+                    sleep(200);
+                    p = spawn();
                 }
                 sleep(15);
             }
@@ -162,10 +168,20 @@ public final class AgentClient {
 
     /** Whether a process is a FastGPU agent (not another process that got a dead agent's pid). */
     static boolean isAgent(ProcessHandle p) {
-        return p.isAlive() && p.info().arguments().map(a -> {
+        if (!p.isAlive()) return false;
+        Path cmdline = Path.of("/proc", String.valueOf(p.pid()), "cmdline");
+        if (Files.isReadable(cmdline)) {
+            // Read whole: the JDK's view of the arguments may be cut short for a long class path.
+            try {
+                String line = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+                return line.contains("io.fastgpu.cli.Main\0") && line.endsWith("\0agent\0run\0");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return p.info().arguments().map(a -> {
             List<String> l = Arrays.asList(a);
-            int i = l.indexOf("agent");
-            return i >= 0 && i + 1 < l.size() && l.get(i + 1).equals("run");
+            return l.size() >= 2 && l.get(l.size() - 2).equals("agent") && l.get(l.size() - 1).equals("run");
         }).orElse(false);
     }
 
@@ -180,7 +196,7 @@ public final class AgentClient {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.fastgpu.cli.Main", "agent", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(AgentHome.privateFile(files.log()).toFile()))
                 .redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(withoutSecrets(env));

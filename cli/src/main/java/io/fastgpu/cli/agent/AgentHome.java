@@ -46,6 +46,18 @@ record AgentHome(Path dir) {
         }
     }
 
+    /** {@code file}, created empty and readable by its user only when it does not exist yet; returns it. */
+    static Path privateFile(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // kept as it is
+        } catch (UnsupportedOperationException e) {
+            if (!Files.exists(file)) Files.createFile(file);
+        }
+        return file;
+    }
+
     /** The running agent as its file names it. */
     record Running(long pid, String build, long startedMillis) { }
 
@@ -61,6 +73,8 @@ record AgentHome(Path dir) {
 
     void writeRunning(Running r) throws IOException {
         Path tmp = dir.resolve("agent.pid.tmp");
+        Files.deleteIfExists(tmp);
+        privateFile(tmp);
         Files.writeString(tmp, r.pid() + "\n" + r.build() + "\n" + r.startedMillis() + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, pidFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }

@@ -56,7 +56,7 @@ public final class AgentServer {
         AgentHome files = AgentHome.of(fastgpuHome);
         files.create();
         Duration idle = AgentHome.idle(env);
-        try (FileChannel lockChannel = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel lockChannel = FileChannel.open(AgentHome.privateFile(files.lock()), StandardOpenOption.WRITE)) {
             FileLock lock = lockChannel.tryLock();
             if (lock == null) {
                 log.println(now() + " another agent serves " + fastgpuHome + " (" + files.running().map(r -> "pid " + r.pid()).orElse("pid unknown") + ")");
@@ -75,7 +75,7 @@ public final class AgentServer {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             ch.close();
             String why = "cannot listen on " + files.socket() + ": " + e.getMessage();
-            Files.writeString(files.unavailable(), why + "\n");
+            Files.writeString(AgentHome.privateFile(files.unavailable()), why + "\n");
             log.println(now() + " " + why);
             return NO_SOCKET;
         }
