@@ -191,6 +191,7 @@ public final class AgentClient {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss1m", "-Xlog:disable", "-Xlog:all=error:stderr"));
+        cmd.add(classArchive());
         String opts = env.get("FASTGPU_AGENT_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(Arrays.asList(opts.strip().split("\\s+")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.fastgpu.cli.Main", "agent", "run"));
@@ -202,6 +203,29 @@ public final class AgentClient {
         pb.environment().putAll(withoutSecrets(env));
         pb.environment().put("FASTGPU_HOME", home.toString());
         return pb.start();
+    }
+
+    /**
+     * The agent's class-data archive: the classes a previous agent of this build loaded, written as it exited, so that
+     * a new agent starts as fast as the short-lived CLI does; the first agent of a build writes it.
+     */
+    private String classArchive() {
+        String build = AgentHome.build();
+        Path archive = files.dir().resolve("agent-" + build + ".jsa");
+        Path pending = files.dir().resolve("agent-" + build + ".jsa.new");
+        try (var old = Files.newDirectoryStream(files.dir(), "agent-*.jsa*")) {
+            for (Path p : old) {
+                if (!p.getFileName().toString().startsWith("agent-" + build + ".")) Files.deleteIfExists(p);
+            }
+            // No agent runs now (this is under the start lock, before starting one): a pending archive is complete.
+            if (Files.isRegularFile(pending) && Files.size(pending) > 0) {
+                Files.move(pending, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(archive, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+            }
+        } catch (IOException e) {
+            // without an archive it starts a little slower
+        }
+        return Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + pending;
     }
 
     /** The agent's own environment: the client's without credentials (each command brings its own, for its duration). */
