@@ -8,13 +8,12 @@
   exec1:        `fastgpu exec task0.bench -- true` on one SSH test host, agent warm, vs `ssh HOST true`.
   local exec:   `fastgpu exec task0.warm -- true` on the local backend, agent warm, vs `fastgpu --version`.
   local launch: trivial one-step `fastgpu launch` on the local backend (machine reused), agent warm, vs `--version`.
-  upload:       8 `fastgpu scp TREE task{i}.bench:DEST` at once through the agent vs 8 parallel rsync (with --upload;
-                the tree of bench/upload.py), first copy and a re-upload after 1% of the files changed.
 Every fastgpu command runs as ./fastgpu starts it (C1 only, serial GC, a class-data archive made by one untimed run);
-`FASTGPU_AGENT=off` figures of the same commands are printed for scale. Alternating runs, median of N.
+`FASTGPU_AGENT=off` figures of the same commands are printed for scale, and the agent's own share of each command
+(from its log). Alternating runs, median of N.
 
 Usage (as root, from the repository root, after a build):
-  scripts/testhosts.sh up 16 && bench/agent.py [--runs 7] [--hosts 16] [--upload]
+  scripts/testhosts.sh up 16 && bench/agent.py [--runs 7] [--hosts 16]
 """
 import argparse
 import os
@@ -43,7 +42,6 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--hosts", type=int, default=16)
     ap.add_argument("--jar", default="cli/target/fastgpu.jar")
-    ap.add_argument("--upload", action="store_true", help="also the 8-host upload against rsync (minutes)")
     args = ap.parse_args()
     jar, key, known_hosts, hosts = prepare(args.jar, "pdsh", args.hosts)
     n = len(hosts)
@@ -97,6 +95,8 @@ def main():
         timed(pdsh, pdsh_env, n)
         s = {k: [] for k in ["warm16", "pdsh", "first16", "pdsh2", "exec1", "ssh1", "lexec", "llaunch", "version",
                              "off16", "offlexec", "offllaunch"]}
+        log = os.path.join(home, "agent", "agent.log")
+        seen = len(open(log).read().splitlines())
         for _ in range(args.runs):  # alternating, so drifting load hits all alike
             s["warm16"].append(timed(fg("exec", "{bench}", "--", "hostname"), env, n))
             s["pdsh"].append(timed(pdsh, pdsh_env, n))
@@ -109,6 +109,11 @@ def main():
             s["offlexec"].append(run_in(local, fg("exec", "task0.warm", "--", "true"), off))
             s["offllaunch"].append(run_in(local, fg("launch", "trivial"), off))
         print(f"warm done; {loadavg()}", flush=True)
+        # The agent's own share of each command (its log: "fastgpu exec exited 0 in N ms"), in the order they ran.
+        new = open(log).read().splitlines()[seen:]
+        execs = [int(l.split()[-2]) / 1000 for l in new if " fastgpu exec exited " in l]
+        launches = [int(l.split()[-2]) / 1000 for l in new if " fastgpu launch exited " in l]
+        inside = {"warm16": execs[0::3], "exec1": execs[1::3], "lexec": execs[2::3], "llaunch": launches}
         for _ in range(args.runs):
             subprocess.run(stop, env=env, stdout=subprocess.DEVNULL, check=True)
             s["first16"].append(timed(fg("exec", "{bench}", "--", "hostname"), env, n))
@@ -143,7 +148,8 @@ def main():
         }
         for k, label in names.items():
             a, lo, hi = m[k]
-            print(f"  {label:55s} {a:6.3f}  ({lo:.3f}..{hi:.3f})")
+            share = f"  in the agent {statistics.median(inside[k]):.3f}" if inside.get(k) else ""
+            print(f"  {label:55s} {a:6.3f}  ({lo:.3f}..{hi:.3f}){share}")
         print()
         print(f"  {'figure':40s} {'ratio':>6s}  target")
         for label, ratio, target in [

@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AgentClient {
     /** The commands worth an agent: those that connect to machines or provider APIs. */
     static final Set<String> COMMANDS = Set.of("exec", "launch", "scp", "ls", "logs");
-    /** How long a new agent may take to listen. */
-    private static final long START_MILLIS = 20_000;
+    /** How long a new agent may take to listen (a JVM start on a machine under heavy load). */
+    private static final long START_MILLIS = 60_000;
 
     private final Path home;
     private final AgentHome files;
