@@ -107,12 +107,16 @@ public final class AgentClient {
                 Answer a = hello();
                 if (a.channel != null) return a.channel;
                 if (a.refusal != null) return null;
-                if (!p.isAlive() && p.exitValue() == AgentServer.NO_SOCKET) {
-                    String why = Files.exists(files.unavailable()) ? Files.readString(files.unavailable()).strip() : "no socket";
-                    stderr.println("fastgpu: the resident agent cannot run here (" + why + "); commands run in their own process");
-                    return null;
-                }
-                if (!p.isAlive() && p.exitValue() == AgentServer.ALREADY_RUNNING && respawns++ < 5) {
+                if (!p.isAlive()) {
+                    // Its exit code may be the JVM's own (an archive it could not write), so the note decides.
+                    if (Files.exists(files.unavailable())) {
+                        String why = Files.readString(files.unavailable()).strip();
+                        stderr.println("fastgpu: the resident agent cannot run here (" + why + "); commands run in their own process");
+                        return null;
+                    }
+                    if (p.exitValue() != AgentServer.ALREADY_RUNNING || respawns++ >= 5) {
+                        throw new IOException("it exited with code " + p.exitValue() + "; see " + files.log());
+                    }
                     // An agent that was on its way out (another build's) still held the home: try again once it is gone.
                     sleep(200);
                     p = spawn();
