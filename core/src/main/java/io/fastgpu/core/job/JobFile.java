@@ -25,11 +25,21 @@ import java.util.Map;
  * @param after     what to do with the machines at the end
  * @param backendOptions what only the backend understands ({@code fleet: NAME} for {@code ssh})
  * @param uploadViaTask0 upload once to task0, which passes it on to the others over the cluster network
+ * @param managed   the run is handed to a controller that outlives the CLI ({@code managed: true})
+ * @param recovery  what a managed run does when it loses a machine ({@link Recovery#NONE} when not said)
+ * @param costGuard autostop, spending cap and longest duration
+ * @param metrics   metrics read from the steps' output by regex
+ * @param register  the model version registered after a successful run; null for none
+ * @param data      input data: source (e.g. {@code cos://bucket/path/}) to the folder it appears in on each task
  */
 public record JobFile(Path file, String name, String runName, int machines, String backend, Resources resources,
                       List<UploadSpec> upload, String setup, Map<String, String> env, List<Step> steps,
-                      List<String> download, After after, Map<String, String> backendOptions, boolean uploadViaTask0) {
+                      List<String> download, After after, Map<String, String> backendOptions, boolean uploadViaTask0,
+                      boolean managed, Recovery recovery, CostGuard costGuard, List<MetricRule> metrics,
+                      RegisterSpec register, Map<String, String> data) {
     public JobFile {
+        metrics = List.copyOf(metrics);
+        data = Map.copyOf(data);
         upload = List.copyOf(upload);
         env = Map.copyOf(env);
         steps = List.copyOf(steps);
@@ -50,7 +60,13 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
             }
         }
         return new JobFile(file, name, runName, m, newBackend == null ? backend : newBackend, resources, upload, setup,
-                env, steps, download, after, options, uploadViaTask0);
+                env, steps, download, after, options, uploadViaTask0, managed, recovery, costGuard, metrics, register, data);
+    }
+
+    /** This job as a managed run ({@code launch --managed}) or not. */
+    public JobFile withManaged(boolean newManaged) {
+        return new JobFile(file, name, runName, machines, backend, resources, upload, setup, env, steps, download, after,
+                backendOptions, uploadViaTask0, newManaged, recovery, costGuard, metrics, register, data);
     }
 
     /** The folder relative paths of the job file resolve against. */

@@ -91,7 +91,7 @@ public final class JobFileParser {
             throw malformed(where, syntaxError(e) != null ? syntaxError(e) : e);
         }
         if (raw == null) throw new InvalidSpecException(where + ": the job file is empty; it needs at least 'name' and 'steps'");
-        return validate(file, raw);
+        return validate(file, raw, text);
     }
 
     /** What a value of the type the file's shape asks for looks like, in the file's own terms. */
@@ -99,7 +99,7 @@ public final class JobFileParser {
         if (type == null) return "unexpected value";
         if (type == Raw.class) return "expected a mapping of keys (name:, steps: ...)";
         if (type == RawStep.class) return "expected a step {name: ..., run: ...}";
-        if (type == RawResources.class) return "expected a mapping {instance_type: ..., image: ..., spot: ..., disk_gb: ...}";
+        if (type == RawResources.class) return "expected a mapping {instance_type: ..., image: ..., spot: ..., disk_gb: ..., framework: ...}";
         if (Map.class.isAssignableFrom(type)) return "expected a mapping of NAME: value";
         if (java.util.Collection.class.isAssignableFrom(type)) return "expected a list";
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "expected a whole number";
@@ -155,7 +155,7 @@ public final class JobFileParser {
         return parent.isEmpty() ? "" : " in " + parent;
     }
 
-    private static JobFile validate(Path file, Raw raw) {
+    private static JobFile validate(Path file, Raw raw, String text) {
         String where = file + ": ";
         if (raw.name == null || raw.name.isBlank()) {
             throw new InvalidSpecException(where + "'name' is required (lower-case letters, digits and '-')");
@@ -249,9 +249,33 @@ public final class JobFileParser {
         Map<String, String> backendOptions = new LinkedHashMap<>();
         if (raw.fleet != null && !raw.fleet.isBlank()) backendOptions.put("fleet", raw.fleet.strip());
         if (raw.nas) backendOptions.put("nas", "true");
+        if (raw.cluster != null && !raw.cluster.isBlank()) backendOptions.put("cluster", raw.cluster.strip());
+        if (raw.resources != null && raw.resources.framework != null && !raw.resources.framework.isBlank()) {
+            backendOptions.put("framework", raw.resources.framework.strip());
+        }
         return new JobFile(file, raw.name, runName, raw.machines, backend,
                 resources, upload, raw.setup == null ? "" : raw.setup, new LinkedHashMap<>(env), steps,
-                download, after, backendOptions, uploadViaTask0(where, raw.uploadVia));
+                download, after, backendOptions, uploadViaTask0(where, raw.uploadVia), raw.managed,
+                Recovery.parse(where, raw.recovery), CostGuard.parse(where, raw.autostop, raw.maxCost, raw.maxDuration),
+                MetricRule.parse(file.toString(), text, raw.metrics), RegisterSpec.parse(where, raw.register),
+                data(where, raw.data));
+    }
+
+    /** The {@code data:} mapping: where each input comes from, and the folder it appears in on each task. */
+    private static Map<String, String> data(String where, Map<String, Object> raw) {
+        if (raw == null) return Map.of();
+        Map<String, String> data = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            if (!(e.getValue() instanceof String target) || target.isBlank()) {
+                throw new InvalidSpecException(where + "data: '" + shown(e.getKey()) + "' needs the folder it appears in as text,"
+                        + " e.g. cos://bucket/path/: /opt/ml/input/data/train");
+            }
+            if (JobFileText.firstControl(e.getKey()) >= 0 || JobFileText.firstControl(target) >= 0) {
+                throw new InvalidSpecException(where + "data: '" + shown(e.getKey()) + "' contains a control character; remove it");
+            }
+            data.put(e.getKey().strip(), target.strip());
+        }
+        return data;
     }
 
     private static boolean uploadViaTask0(String where, String via) {
@@ -344,6 +368,15 @@ public final class JobFileParser {
         @JsonProperty("fleet") public String fleet;
         @JsonProperty("upload_via") public String uploadVia;
         @JsonProperty("nas") public boolean nas;
+        @JsonProperty("cluster") public String cluster;
+        @JsonProperty("managed") public boolean managed;
+        @JsonProperty("recovery") public Object recovery;
+        @JsonProperty("autostop") public Object autostop;
+        @JsonProperty("max_cost") public Object maxCost;
+        @JsonProperty("max_duration") public Object maxDuration;
+        @JsonProperty("metrics") public Object metrics;
+        @JsonProperty("register") public Object register;
+        @JsonProperty("data") public Map<String, Object> data;
     }
 
     static final class RawResources {
@@ -351,6 +384,7 @@ public final class JobFileParser {
         @JsonProperty("image") public String image;
         @JsonProperty("spot") public boolean spot;
         @JsonProperty("disk_gb") public int diskGb = 100;
+        @JsonProperty("framework") public String framework;
     }
 
     static final class RawStep {

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 final class Schema {
     /** The schema this code reads and writes. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** "FGPU". */
     private static final int APPLICATION_ID = 0x46475055;
 
@@ -97,7 +97,17 @@ final class Schema {
             // Which process runs a launch, so that one killed without a word is not "running" forever.
             db.execute("ALTER TABLE runs ADD COLUMN launcher TEXT");
         }
-        // A later schema version adds its changes here as "if (version < 3) { ... }".
+        if (version < 3) {
+            // Training metrics: each point once per run, whichever way it was collected and however often.
+            db.execute("""
+                    CREATE TABLE IF NOT EXISTS metrics (
+                      id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs (id), task INTEGER NOT NULL,
+                      step TEXT NOT NULL, restart INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL,
+                      epoch INTEGER, step_no INTEGER, at INTEGER NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
+                      UNIQUE (run_id, key))""");
+            db.execute("CREATE INDEX IF NOT EXISTS metrics_by_run_name ON metrics (run_id, name, id)");
+        }
+        // A later schema version adds its changes here as "if (version < 4) { ... }".
         db.execute("PRAGMA application_id = " + APPLICATION_ID);
         db.execute("PRAGMA user_version = " + VERSION);
         return null;

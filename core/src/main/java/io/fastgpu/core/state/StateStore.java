@@ -38,6 +38,7 @@ public final class StateStore implements AutoCloseable {
     private final JobTable jobs;
     private final RunHistory runs;
     private final EventLog events;
+    private final MetricTable metrics;
 
     private StateStore(SqliteConnection db) {
         this.db = db;
@@ -45,6 +46,7 @@ public final class StateStore implements AutoCloseable {
         this.jobs = new JobTable(db);
         this.runs = new RunHistory(db);
         this.events = new EventLog(db);
+        this.metrics = new MetricTable(db);
     }
 
     /**
@@ -210,6 +212,13 @@ public final class StateStore implements AutoCloseable {
     /** The events of run {@code runId}, in the order they were appended. */
     public List<EventRecord> events(long runId) {
         return events.of(runId);
+    }
+
+    // ---- metrics ----
+
+    /** The training metrics of every run. */
+    public MetricTable metrics() {
+        return metrics;
     }
 
     /** Closes the connection; the file stays. */
