@@ -17,8 +17,13 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
-        int code = run(args, FastGpu.defaultHome(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
-                System.console() != null);
+        Path home = FastGpu.defaultHome();
+        Path workDir = Path.of("").toAbsolutePath();
+        boolean terminal = System.console() != null;
+        // Commands that connect to machines run in the home's resident agent, unless it is off or cannot run here.
+        var viaAgent = io.fastgpu.cli.agent.AgentClient.run(args, home, workDir, System.getenv(), terminal);
+        if (viaAgent.isPresent()) System.exit(viaAgent.get());
+        int code = run(args, home, workDir, System.in, System.out, System.err, terminal);
         System.exit(code);
     }
 
