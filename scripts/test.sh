@@ -19,6 +19,8 @@ cleanup() {
   if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
   rm -rf "$emu"
   for job in gtc-demo cnn-benchmark; do FASTGPU_HOME="$home" ./fastgpu kill "{$job}" --yes >/dev/null 2>&1 || true; done
+  # The commands above started the home's resident agent: it goes with the home.
+  FASTGPU_HOME="$home" ./fastgpu agent stop >/dev/null 2>&1 || true
   rm -rf "$home" "$out"
   if [ "$hosts_up" = 1 ]; then scripts/testhosts.sh down >/dev/null 2>&1 || true; fi
   if [ "$slurm_up" = 1 ]; then scripts/slurm.sh down >/dev/null 2>&1 || true; fi
