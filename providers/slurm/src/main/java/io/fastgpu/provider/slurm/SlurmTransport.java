@@ -72,6 +72,16 @@ final class SlurmTransport implements Transport {
     private void checkAllocation() {
         var a = slurm.allocation(jobId);
         if (a.isPresent() && a.get().running()) return;
+        // COMPLETING is on the way to the state that says why (CANCELLED, TIMEOUT ...): wait for it, briefly.
+        for (int i = 0; i < 40 && a.isPresent() && a.get().state().equals("COMPLETING"); i++) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            a = slurm.allocation(jobId);
+        }
         String state = a.map(Allocation::state).orElse("gone");
         String reason = a.map(Allocation::reason).filter(r -> !r.equals("None")).map(r -> ", " + r).orElse("");
         String why = switch (state) {
