@@ -52,13 +52,13 @@ class LocalAutostopTest {
         cli = new Cli(tmp);
         cli.run("launch", cli.job("later", "name: later\nafter: keep\nsteps: [{name: a, run: 'true'}]\n")).expectExit(0);
         assertThat(cli.run("ls").expectExit(0).out()).doesNotContain("Autostop");
-        cli.run("autostop", "task0.later", "1h").expectExit(0);
+        cli.run("autostop", "task0.later", "40s").expectExit(0);
         Cli.Result ls = cli.run("ls").expectExit(0);
-        assertThat(ls.out()).contains("Autostop", "Idle").containsPattern("task0\\.later .*\\| 1h +\\| \\d+s");
+        assertThat(ls.out()).contains("Autostop", "Idle").containsPattern("task0\\.later .*\\| 40s +\\| \\d+s");
         // A settings file gone bad: the watchdog keeps the last good ones and says why.
         Path dir = instanceHome("task0.later").resolve(".fastgpu/watchdog");
         Files.writeString(dir.resolve("settings"), "idle=soon\n");
-        await(s -> log(dir).contains("settings file is corrupt (idle='soon'): keeping idle=3600"), Duration.ofSeconds(20),
+        await(s -> log(dir).contains("settings file is corrupt (idle='soon'): keeping idle=40"), Duration.ofSeconds(20),
                 () -> "watchdog folder " + dir + ": " + listing(dir) + "; log: " + log(dir));
         assertThat(cli.states()).containsEntry("task0.later", "running");
         cli.run("autostop", "task0.later", "2s").expectExit(0);
