@@ -147,6 +147,16 @@ public final class Watchdog {
         return m;
     }
 
+    /**
+     * Bash that turns an installed watchdog off (no idle autostop, no deadline) until the launch that runs it
+     * sets its own limits: each launch's machines are guarded as its job file says, not as an earlier one did.
+     */
+    static String offScript(String home, String instanceId) {
+        String d = ShellQuote.quote(home + "/" + DIR);
+        return "if [ -f " + d + "/settings ]; then printf '%s' " + ShellQuote.quote(Settings.off("launch-" + System.currentTimeMillis())
+                .text(instanceId)) + " > " + d + "/settings.new && mv -f " + d + "/settings.new " + d + "/settings; fi\n";
+    }
+
     /** What the watchdog of {@code task}'s machine reports now; empty when it has none. */
     public static Optional<Status> status(TaskRuntime task) {
         String d = ShellQuote.quote(task.home() + "/" + DIR);
