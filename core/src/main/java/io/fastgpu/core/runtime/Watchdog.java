@@ -80,6 +80,7 @@ public final class Watchdog {
         /** {@code 30m} / {@code off} for listings. */
         public String idleLabel() {
             if (idle.equals("off")) return "off";
+            if (!idle.matches("[0-9]{1,12}")) return "?"; // a settings file gone bad, read before the watchdog reported
             return io.fastgpu.core.util.DurationText.format(Duration.ofSeconds(Long.parseLong(idle))) + (down ? ", down" : "");
         }
     }
