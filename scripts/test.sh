@@ -29,6 +29,15 @@ FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
 FASTGPU_HOME="$home" ./fastgpu ls --stop | grep -q 'task0.gtc-demo .* stopped' \
   || { echo "the demo's machine is not stopped after the launch" >&2; exit 1; }
+# Metrics and models: the accuracy curve the training pushed, and the model the job file registered, byte-identical.
+FASTGPU_HOME="$home" ./fastgpu metrics gtc-demo
+FASTGPU_HOME="$home" ./fastgpu metrics gtc-demo --json | python3 -c 'import json, sys
+m = {x["name"]: x for x in json.load(sys.stdin)[0]["metrics"]}
+assert "test_acc" in m and m["test_acc"]["count"] >= 10 and m["test_acc"]["latest"] >= 0.9, sorted(m)' \
+  || { echo "'fastgpu metrics gtc-demo' does not show the accuracy curve" >&2; exit 1; }
+FASTGPU_HOME="$home" ./fastgpu models download gesture:v1 --out "$out/registry"
+cmp "$(newest "gtc-demo*")/GTC/save_model.pth" "$out/registry/save_model.pth" \
+  || { echo "'fastgpu models download gesture:v1' is not the model the demo brought back" >&2; exit 1; }
 # A job's machines live on one backend: release the local one before the same job goes to the cloud.
 FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
 # The same demo, and the CNN benchmark on 2 machines, with backend: aliyun against the emulated Alibaba Cloud
@@ -58,6 +67,26 @@ grep -q 'security groups are enforced' "$emu/emulator.log" \
   ./fastgpu kill "{gtc-demo}" --yes && ./fastgpu kill "{cnn-benchmark}" --yes
   left="$(./fastgpu ls -a --stop --json | grep -c '"backend" : "aliyun"' || true)"
   [ "$left" = 0 ] || { echo "$left aliyun instance(s) left after kill" >&2; exit 1; }
+)
+kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
+# The Tikit tutorial on the emulated TI-ONE + COS (backend: tione, the official SDKs): data uploaded to COS,
+# a 2-node training task whose logs stream back, its output downloaded, the task listed, then deleted.
+tione="$(mktemp -d)"
+TIONE_EMULATOR_SECRET_KEY=ci-tione-secret FASTGPU_HOME="$home" ./fastgpu emulator tione --access-key-id AKIDciemulator \
+  --state "$tione/state" --boot-latency-ms 200 --env-file "$tione/env" > "$tione/emulator.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 120); do [ -s "$tione/env" ] && break; sleep 0.5; done
+[ -s "$tione/env" ] || { cat "$tione/emulator.log" >&2; echo "the tione emulator did not start" >&2; exit 1; }
+(
+  set -a; TIONE_EMULATOR_SECRET_KEY=ci-tione-secret; . "$tione/env"; set +a
+  export FASTGPU_HOME="$home"
+  echo "== Tikit image classification on TI-ONE (emulated)"
+  ./fastgpu tione upload examples/tione-classify/data cos://fastgpu-1250000000/notebook-demo-classification/data/
+  ./fastgpu launch examples/tione-classify --yes --out "$tione/out" | tee "$tione/launch.out"
+  grep -q '\[worker-1\] node 1 of 2' "$tione/launch.out" || { echo "no log line from the second node" >&2; exit 1; }
+  test -s "$tione/out/model/model.txt" || { echo "the TI-ONE task's model did not come back" >&2; exit 1; }
+  ./fastgpu ls --stop | grep -q 'tione-classify .*TI.GN10.2XLARGE40.POST' || { echo "the task is not listed" >&2; exit 1; }
+  ./fastgpu kill tione-classify --yes
 )
 kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
 if [ "$hosts_up" = 1 ]; then

@@ -19,6 +19,11 @@ import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 
+try:
+    from fastgpu import metrics as fastgpu_metrics  # on PYTHONPATH on every FastGPU machine
+except ImportError:  # run by hand, outside FastGPU: no metrics, same training
+    fastgpu_metrics = None
+
 
 # ----------------------------------------------------------------------------------------------------------------------
 # models
@@ -254,6 +259,8 @@ def run(args, s):
         if r == s.rank:
             print(f"rank {s.rank}/{s.world} (node {s.node}, local {s.local_rank}, device {s.device_name}): "
                   f"{mine['images_per_sec']:.1f} images/sec", flush=True)
+            if fastgpu_metrics:
+                fastgpu_metrics.push({f"images_per_sec_rank{s.rank}": mine["images_per_sec"]}, step=args.steps)
         s.barrier()
     if s.rank != 0:
         return 0
@@ -263,6 +270,8 @@ def run(args, s):
     slowest = max(r["seconds"] for r in results)
     total = batch * args.steps * s.world / slowest
     print(f"total: {total:.1f} images/sec over {s.world} process{'es' if s.world > 1 else ''}", flush=True)
+    if fastgpu_metrics:
+        fastgpu_metrics.push({"images_per_sec": total}, step=args.steps)
     if args.json_out:
         record = {
             "model": args.model, "batch_size": batch, "image_size": size, "num_classes": args.num_classes,

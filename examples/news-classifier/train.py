@@ -32,6 +32,11 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
+try:
+    from fastgpu import metrics as fastgpu_metrics  # on PYTHONPATH on every FastGPU machine
+except ImportError:  # run by hand, outside FastGPU: no metrics, same training
+    fastgpu_metrics = None
+
 PAD, UNK = 0, 1
 
 
@@ -280,6 +285,8 @@ def run(args, s):
         if s.rank == 0:
             print(f"epoch {epoch}  loss {loss:.4f}  test_acc {accuracy:.4f}  time {took:.1f}s  (world {s.world})",
                   flush=True)
+            if fastgpu_metrics:
+                fastgpu_metrics.push({"loss": loss, "test_acc": accuracy}, epoch=epoch)
     elapsed = time.time() - start
 
     if s.rank == 0:

@@ -9,6 +9,11 @@ from torch import nn
 from torch.utils.data import DataLoader, Subset
 from torchvision import datasets, transforms
 
+try:
+    from fastgpu import metrics as fastgpu_metrics  # on PYTHONPATH on every FastGPU machine
+except ImportError:  # run by hand, outside FastGPU: no metrics, same training
+    fastgpu_metrics = None
+
 IMAGE_SIZE = 64
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
 EVAL_TRANSFORM = transforms.Compose([
@@ -124,6 +129,8 @@ def main():
         test_acc = evaluate(model, test_loader)
         print(f"epoch {epoch}  loss {loss_sum / seen:.4f}  train_acc {correct / seen:.4f}  "
               f"test_acc {test_acc:.4f}  time {time.perf_counter() - t0:.2f}s", flush=True)
+        if fastgpu_metrics:
+            fastgpu_metrics.push({"loss": loss_sum / seen, "train_acc": correct / seen, "test_acc": test_acc}, epoch=epoch)
     print(f"all train time: {time.perf_counter() - start:.2f}s")
 
     # The test file list lets inference.py default to an image the model never trained on.

@@ -17,16 +17,20 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "emulator", mixinStandardHelpOptions = true,
         description = {"Run an offline emulator of a cloud's API on this machine, until interrupted.",
                 "aliyun: the ECS, VPC and NAS OpenAPI, with a real SSH-reachable machine behind every running instance;",
-                "it prints the environment that points FastGPU (backend: aliyun) at it."})
+                "it prints the environment that points FastGPU (backend: aliyun) at it.",
+                "tione: Tencent Cloud TI-ONE (2021-11-11) and the COS XML API; training tasks run on emulated machines",
+                "(--state names its folder; the secret key comes from $" + EmulatorCommand.TIONE_SECRET_ENV + ")."})
 final class EmulatorCommand implements Callable<Integer> {
     /** The secret is read from here, never from the command line, so it stays out of process listings. */
     static final String SECRET_ENV = "ALIYUN_EMULATOR_ACCESS_KEY_SECRET";
+    /** The TI-ONE emulator's secret key, likewise never on the command line. */
+    static final String TIONE_SECRET_ENV = "TIONE_EMULATOR_SECRET_KEY";
 
     private final CliContext ctx;
 
     @Mixin GlobalOptions global;
 
-    @Parameters(paramLabel = "CLOUD", description = "aliyun") String cloud;
+    @Parameters(paramLabel = "CLOUD", description = "aliyun or tione") String cloud;
 
     @Option(names = "--port", description = "Port on 127.0.0.1 (default: any free one).") int port;
 
@@ -34,7 +38,13 @@ final class EmulatorCommand implements Callable<Integer> {
     Path state;
 
     @Option(names = "--access-key-id", required = true, description = "The key id it accepts; the secret comes from $"
-            + SECRET_ENV + ".") String keyId;
+            + SECRET_ENV + " (tione: $" + TIONE_SECRET_ENV + ").") String keyId;
+
+    @Option(names = "--bucket", paramLabel = "BUCKET-APPID", description = "tione: the account's COS bucket (default ${DEFAULT-VALUE}).")
+    String bucket = "fastgpu-1250000000";
+
+    @Option(names = "--node-quota", paramLabel = "N", description = "tione: most training nodes at once (default ${DEFAULT-VALUE}).")
+    int nodeQuota = 8;
 
     @Option(names = "--boot-latency-ms", description = "How long instances take to start and stop.") long bootLatencyMs;
 
@@ -63,7 +73,8 @@ final class EmulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!cloud.equals("aliyun")) throw new InvalidSpecException("unknown cloud '" + cloud + "'; the emulator knows: aliyun");
+        if (cloud.equals("tione")) return tione();
+        if (!cloud.equals("aliyun")) throw new InvalidSpecException("unknown cloud '" + cloud + "'; the emulator knows: aliyun, tione");
         String secret = ctx.env().get(SECRET_ENV);
         if (secret == null || secret.isBlank()) {
             throw new InvalidSpecException("set " + SECRET_ENV + " to the access key secret the emulator should accept");
@@ -101,6 +112,46 @@ final class EmulatorCommand implements Callable<Integer> {
                 + (enforceSecurityGroups ? "enforced: SSH reaches a machine only from addresses its group allows."
                         : "not enforced (--no-enforce-security-groups): every SSH connection gets in."));
         ctx.out().println("Point FastGPU at it with:");
+        ctx.out().print(exports);
+        ctx.out().flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code fastgpu emulator tione}: TI-ONE and COS on loopback, everything kept under --state (a folder). */
+    private int tione() throws Exception {
+        String secret = ctx.env().get(TIONE_SECRET_ENV);
+        if (secret == null || secret.isBlank()) {
+            throw new InvalidSpecException("set " + TIONE_SECRET_ENV + " to the secret key the emulator should accept");
+        }
+        if (!bucket.matches("[a-z0-9][a-z0-9-]*-\\d+")) {
+            throw new InvalidSpecException("--bucket must be NAME-APPID, such as fastgpu-1250000000, was '" + bucket + "'");
+        }
+        Path root = state != null ? ctx.workDir().resolve(state) : ctx.home().resolve("emulator").resolve("tione");
+        io.fastgpu.emulator.tione.TioneConfig config = io.fastgpu.emulator.tione.TioneConfig.of(keyId, secret, root)
+                .withBuckets(java.util.List.of(bucket)).withNodeQuota(nodeQuota)
+                .withLatency(Duration.ofMillis(bootLatencyMs > 0 ? bootLatencyMs : 300));
+        io.fastgpu.emulator.tione.TioneEmulator emu = new io.fastgpu.emulator.tione.TioneEmulator(config, port).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emu.close();
+            stopped.countDown();
+        }));
+        String exports = "export TENCENTCLOUD_SECRET_ID=" + keyId + "\n"
+                + "export TENCENTCLOUD_REGION=ap-guangzhou\n"
+                + "export FASTGPU_TIONE_ENDPOINT=" + emu.endpoint() + "\n"
+                + "export FASTGPU_TIONE_BUCKET=" + bucket + "\n"
+                + "export TENCENTCLOUD_SECRET_KEY=\"$" + TIONE_SECRET_ENV + "\"\n";
+        if (envFile != null) {
+            Path f = ctx.workDir().resolve(envFile);
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, exports);
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ctx.out().println("tione emulator (TI-ONE 2021-11-11 and COS) listening on " + emu.endpoint() + " (secret id " + keyId
+                + ", bucket " + bucket + ", state in " + root + "); Ctrl-C stops it.");
+        ctx.out().println("Point FastGPU (backend: tione) at it with:");
         ctx.out().print(exports);
         ctx.out().flush();
         stopped.await();

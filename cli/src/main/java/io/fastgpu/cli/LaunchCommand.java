@@ -57,6 +57,8 @@ final class LaunchCommand implements Callable<Integer> {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
         OutputFolder.check(job, outDir, out != null);
+        var managed = ctx.fastGpu().provider(job.backend()).capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
+        if (managed.isPresent()) return new ManagedLaunch(ctx).run(managed.get(), job, outDir, yes, dryRun);
         Launcher launcher = new Launcher(ctx.fastGpu());
         LaunchPlan plan = launcher.plan(job, keep, outDir);
         if (dryRun) {

@@ -49,6 +49,11 @@ final class LogsCommand implements Callable<Integer> {
         Optional<RunRecord> found = run.matches("\\d+") ? state.run(Long.parseLong(run)) : state.latestRun(run);
         RunRecord r = found.orElseThrow(() -> new NotFoundException("no run '" + run + "'; runs are named after their job"
                 + " (or run_name); 'fastgpu launch' records them"));
+        try {
+            new io.fastgpu.core.metrics.RunMetrics(ctx.fastGpu()).collect(r); // a client looking: what the machines kept comes in
+        } catch (RuntimeException e) {
+            // the log is what was asked for; metrics wait for the next look
+        }
         if (r.localLog() == null) {
             throw new FastGpuException("run " + r.id() + " (" + r.runName() + ") kept no log on this machine");
         }

@@ -106,6 +106,7 @@ final class LsCommand implements Callable<Integer> {
                     boolean spot = i.tags().containsKey("aliyun:spot");
                     double price = prices.computeIfAbsent(i.instanceType() + (spot ? " spot" : ""),
                             k -> pricing.get().hourlyPrice(new Resources(i.instanceType(), "", spot, 100), 1));
+                    price *= Integer.parseInt(i.tags().getOrDefault("fastgpu:nodes", "1")); // a managed task's nodes
                     if (price > 0) {
                         hourly += price;
                         soFar += price * i.ageHours(now);

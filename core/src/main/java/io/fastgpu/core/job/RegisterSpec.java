@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The job file's {@code register: {name: gesture, path: GTC/save_model.pth}}: after a successful run, its output at
- * {@code path} (on task0, relative to the run folder) becomes a new version of model {@code name}.
+ * {@code path} (on task0, relative to its home, as in {@code download:}) becomes a new version of model {@code name}.
  *
  * @param framework   e.g. pytorch; empty when not said
  * @param description free text; empty when not said

@@ -14,6 +14,7 @@ import io.fastgpu.core.launch.step.GuardStep;
 import io.fastgpu.core.launch.step.LaunchState;
 import io.fastgpu.core.launch.step.LaunchStep;
 import io.fastgpu.core.launch.step.MachinesStep;
+import io.fastgpu.core.launch.step.RegisterStep;
 import io.fastgpu.core.launch.step.SetupStep;
 import io.fastgpu.core.launch.step.UploadStep;
 import io.fastgpu.core.runtime.FastGpu;
@@ -80,6 +81,7 @@ public final class Launcher {
         if (!job.upload().isEmpty()) steps.add(new UploadStep());
         for (JobFile.Step s : job.steps()) steps.add(new CommandStep(s));
         if (!job.download().isEmpty()) steps.add(new DownloadStep(outRoot));
+        if (job.register() != null) steps.add(new RegisterStep(job.register(), outRoot));
         if (after != JobFile.After.KEEP) steps.add(new AfterStep(after));
         return new LaunchPlan(job, after, outRoot, machines, steps);
     }
@@ -107,6 +109,8 @@ public final class Launcher {
              RunLog log = new RunLog(localLog, fg.events());
              AutoCloseable logged = fg.events().subscribe(log);
              AutoCloseable recorded = fg.events().subscribe(recorder);
+             LaunchMetrics metrics = new LaunchMetrics(fg, state, recorder);
+             AutoCloseable measured = fg.events().subscribe(metrics);
              InterruptGuard guard = InterruptGuard.install(state, plan.after(), fg.events())) {
             fg.events().on(new Event.RunStarted(job.name(), job.runName(), job.backend(), localLog.toString()));
             for (LaunchStep step : plan.steps()) {

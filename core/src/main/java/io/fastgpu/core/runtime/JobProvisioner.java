@@ -100,6 +100,7 @@ final class JobProvisioner {
             env.put("FASTGPU_MASTER_PORT", String.valueOf(port));
             env.put("FASTGPU_GPUS_PER_NODE", String.valueOf(gpus));
             env.put("FASTGPU_HOSTFILE", hostfile);
+            env.put(MetricsFiles.ENV, MetricsFiles.path(logdir, i, 0, "")); // a job step names its own (CommandStep)
             // The names TI-ONE gives, so scripts written for it run unchanged.
             env.put("NODE_NUM", String.valueOf(ready.size()));
             env.put("INDEX", String.valueOf(i));
@@ -108,7 +109,7 @@ final class JobProvisioner {
             tasks.add(new TaskRuntime(provider, ready.get(i).instance(), i, logdir, env, fg.events(), fg.localBase()));
         }
         Parallel.all("make the log folder", tasks, TaskRuntime::name, t -> {
-            t.runRaw("mkdir -p " + ShellQuote.quote(logdir));
+            t.runRaw("mkdir -p " + ShellQuote.quote(logdir) + "\n" + t.installPythonModule());
             t.write(hostfile, hostfileText);
             return null;
         });

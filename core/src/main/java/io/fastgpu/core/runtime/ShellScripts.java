@@ -161,6 +161,9 @@ final class ShellScripts {
         sb.append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
+        // FastGPU's Python package (fastgpu.metrics) last on PYTHONPATH, once, when it is installed: the user's come first.
+        sb.append("__fg_py=\"${__fg_state%/shell}/python\"; if [ -d \"$__fg_py\" ]; then case \":${PYTHONPATH:-}:\" in")
+          .append(" *\":$__fg_py:\"*) ;; *) export PYTHONPATH=\"${PYTHONPATH:+$PYTHONPATH:}$__fg_py\" ;; esac; fi; unset __fg_py\n");
         sb.append("[ -z \"${__fg_umask:-}\" ] || __fg_um=$__fg_umask; unset __fg_umask; umask \"$__fg_um\"\n")
           .append(afterRestore)
           // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.

@@ -87,6 +87,16 @@ public final class TaskRuntime implements Task {
     /** FastGPU's own folder on the machine. */
     String stateDir() { return transport().home() + "/.fastgpu"; }
 
+    /** Where the Python package {@code fastgpu} ({@code fastgpu.metrics}) is kept on the machine; on every step's PYTHONPATH. */
+    String pythonDir() { return stateDir() + "/python"; }
+
+    /** The script that writes (or refreshes) the Python package {@code fastgpu} on the machine, owner-only. */
+    String installPythonModule() {
+        Map<String, String> files = new LinkedHashMap<>();
+        MetricsFiles.pythonModule().forEach((name, text) -> files.put(pythonDir() + "/fastgpu/" + name, text));
+        return ShellScripts.privateFiles(stateDir(), files, List.of());
+    }
+
     /** Resolves a user path on the machine: absolute as is, {@code ~/x} and relative ones against home. */
     String remotePath(String path) {
         String home = transport().home();

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 final class Schema {
     /** The schema this code reads and writes. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** "FGPU". */
     private static final int APPLICATION_ID = 0x46475055;
 
@@ -107,7 +107,21 @@ final class Schema {
                       UNIQUE (run_id, key))""");
             db.execute("CREATE INDEX IF NOT EXISTS metrics_by_run_name ON metrics (run_id, name, id)");
         }
-        // A later schema version adds its changes here as "if (version < 4) { ... }".
+        if (version < 4) {
+            // Metrics and model registry: how far each metrics file on the machines was collected (so a point is read
+            // once however often a client looks), and the registered model versions.
+            db.execute("""
+                    CREATE TABLE IF NOT EXISTS metric_cursors (
+                      run_id INTEGER NOT NULL REFERENCES runs (id), source TEXT NOT NULL, offset INTEGER NOT NULL,
+                      PRIMARY KEY (run_id, source))""");
+            db.execute("""
+                    CREATE TABLE IF NOT EXISTS models (
+                      name TEXT NOT NULL, version INTEGER NOT NULL, run_id INTEGER, run_name TEXT NOT NULL,
+                      job_hash TEXT NOT NULL, git_commit TEXT NOT NULL, metrics TEXT NOT NULL, size INTEGER NOT NULL,
+                      sha256 TEXT NOT NULL, file_name TEXT NOT NULL, framework TEXT NOT NULL, description TEXT NOT NULL,
+                      source TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (name, version))""");
+        }
+        // A later schema version adds its changes here as "if (version < 5) { ... }".
         db.execute("PRAGMA application_id = " + APPLICATION_ID);
         db.execute("PRAGMA user_version = " + VERSION);
         return null;

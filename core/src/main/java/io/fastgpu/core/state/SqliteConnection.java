@@ -89,6 +89,20 @@ final class SqliteConnection implements AutoCloseable {
         }
     }
 
+    /** Runs one statement for each of {@code rows} (prepared once) and returns how many rows they changed in all. */
+    int batch(String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) return 0;
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (Object[] args : rows) {
+                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                ps.addBatch();
+            }
+            int changed = 0;
+            for (int n : ps.executeBatch()) changed += Math.max(n, 0);
+            return changed;
+        }
+    }
+
     /** Runs an INSERT and returns the new row's id. */
     long insert(String sql, Object... args) throws SQLException {
         return query(sql + " RETURNING id", rs -> rs.getLong(1), args).get(0);

@@ -39,6 +39,7 @@ public final class StateStore implements AutoCloseable {
     private final RunHistory runs;
     private final EventLog events;
     private final MetricTable metrics;
+    private final ModelTable models;
 
     private StateStore(SqliteConnection db) {
         this.db = db;
@@ -47,6 +48,7 @@ public final class StateStore implements AutoCloseable {
         this.runs = new RunHistory(db);
         this.events = new EventLog(db);
         this.metrics = new MetricTable(db);
+        this.models = new ModelTable(db);
     }
 
     /**
@@ -219,6 +221,13 @@ public final class StateStore implements AutoCloseable {
     /** The training metrics of every run. */
     public MetricTable metrics() {
         return metrics;
+    }
+
+    // ---- models ----
+
+    /** The registered model versions. */
+    public ModelTable models() {
+        return models;
     }
 
     /** Closes the connection; the file stays. */

@@ -78,6 +78,23 @@ public final class EmulatedMachines implements AutoCloseable {
     }
 
     /**
+     * Runs {@code bash -c command} on the machine (made if new) without an SSH server: a managed
+     * platform's node running its entry command. It runs in {@code dir} with the machine's environment
+     * plus {@code env}; its output is appended to {@code log}; {@link #halt} ends it and all it started.
+     */
+    public Process spawn(String instanceId, String hostname, String command, Path dir, java.util.Map<String, String> env,
+            Path log) {
+        if (closed) {
+            throw new IllegalStateException("the emulated machines are closed");
+        }
+        try {
+            return machine(instanceId).spawn(hostname, command, dir, env, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * Halts it: stops accepting connections, closes sessions, ends every process it started
      * (including ones detached with setsid/nohup and tmux servers) and waits until none is left; the
      * disk stays. Idempotent; also ends processes left by an earlier emulator run.

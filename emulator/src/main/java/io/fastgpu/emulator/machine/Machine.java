@@ -92,6 +92,31 @@ final class Machine {
     }
 
     /**
+     * Starts {@code bash -c command} on the machine without an SSH server, as a managed platform's node
+     * runs its entry command: in a session of its own, in {@code dir}, with the machine's environment plus
+     * {@code extraEnv} and the marker (so {@link #halt} ends it), stdout and stderr appended to {@code log}.
+     */
+    synchronized Process spawn(String hostname, String command, Path dir, java.util.Map<String, String> extraEnv, Path log)
+            throws IOException {
+        disk.create();
+        writeHostname(new MachineSpec(List.of("127.0.0.1"), List.of(), hostname));
+        List<String> argv = new java.util.ArrayList<>();
+        if (tools.setsid() != null) {
+            argv.add(tools.setsid().toString());
+        }
+        argv.addAll(List.of(tools.bash().toString(), "-c", command));
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(MachineEnvironment.of(disk, tools, java.util.Map.of(), false,
+                "127.0.0.1 0 0", "127.0.0.1 0 127.0.0.1 0"));
+        builder.environment().putAll(extraEnv);
+        builder.environment().put(MachineEnvironment.MARKER, disk.instanceId());
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return builder.start();
+    }
+
+    /**
      * Stops listening, closes the sessions and kills every process carrying the machine's marker
      * until none is left (bounded); the disk stays.
      */

@@ -7,6 +7,7 @@ import io.fastgpu.core.job.DistributedLaunch;
 import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.job.StepFailedException;
 import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.MetricsFiles;
 import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.util.Parallel;
@@ -60,7 +61,9 @@ public final class CommandStep implements LaunchStep {
         try {
             Parallel.all(step.name(), targets, TaskRuntime::name, t -> {
                 try {
-                    return t.run(step.command(), opts);
+                    Map<String, String> taskEnv = new LinkedHashMap<>(env);
+                    taskEnv.put(MetricsFiles.ENV, MetricsFiles.path(j.logdir(), t.index(), 0, step.name()));
+                    return t.run(step.command(), opts.withEnv(taskEnv));
                 } catch (RuntimeException e) {
                     // The others would wait for this one forever (a collective, a barrier): end them.
                     targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(ProcessMarker.STEP, marker));

@@ -1,0 +1,78 @@
+package io.fastgpu.cli;
+
+import io.fastgpu.core.job.JobFile;
+import io.fastgpu.core.launch.ManagedTraining;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code fastgpu launch} on a managed training backend (TI-ONE): the plan and its cost question, then the
+ * backend's upload, task, live logs and download. Ctrl-C (or SIGTERM) stops what is under way: an upload
+ * creates no task, a created task is stopped before the process exits.
+ */
+final class ManagedLaunch {
+    private static final long STOP_GRACE_SECONDS = 90;
+    private final CliContext ctx;
+
+    ManagedLaunch(CliContext ctx) { this.ctx = ctx; }
+
+    int run(ManagedTraining managed, JobFile job, Path outDir, boolean yes, boolean dryRun) {
+        ManagedTraining.Plan plan = managed.plan(job);
+        if (dryRun) {
+            plan.describe().forEach(ctx.out()::println);
+            ctx.out().println("Dry run: nothing was uploaded, created or changed.");
+            return 0;
+        }
+        if (!yes && !ctx.confirm(plan.costQuestion(), false)) {
+            ctx.err().println("not confirmed: nothing was created; pass --yes to agree to the cost");
+            return 1;
+        }
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            try {
+                done.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fastgpu-managed-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ManagedTraining.Outcome o;
+        try {
+            o = managed.run(plan, outDir, line -> {
+                ctx.out().println(line);
+                ctx.out().flush();
+            }, interrupted);
+        } finally {
+            ctx.out().flush();
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and sees 'done'
+            }
+        }
+        Style s = ctx.style();
+        if (o.ok()) {
+            ctx.out().println("Training task " + o.taskId() + " succeeded. Downloads are in " + o.outDir());
+            ctx.out().flush();
+            return 0;
+        }
+        if (interrupted.get()) {
+            ctx.err().println(s.red("interrupted: ") + o.failure());
+            ctx.err().flush();
+            return 130;
+        }
+        ctx.err().println(s.red("error: ") + o.failure());
+        if (!o.lastLines().isEmpty()) {
+            ctx.err().println("last lines of its output:");
+            o.lastLines().forEach(l -> ctx.err().println("  " + l));
+        }
+        ctx.err().flush();
+        return 1;
+    }
+}

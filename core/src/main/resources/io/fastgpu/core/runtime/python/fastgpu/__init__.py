@@ -1,0 +1,1 @@
+"""FastGPU's helpers for training scripts; see fastgpu.metrics."""
