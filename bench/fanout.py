@@ -104,7 +104,8 @@ def main():
     work = tempfile.mkdtemp(prefix="fastgpu-fanout-")
     home = os.path.join(work, "home")
     write_fleet(home, "bench", hosts, key, known_hosts)
-    env = dict(os.environ, FASTGPU_HOME=home, NO_COLOR="1")
+    env = dict(os.environ, FASTGPU_HOME=home, NO_COLOR="1",
+               FASTGPU_AGENT="off")  # each command in its own JVM (bench/agent.py measures the agent)
     ssh_args = f"-i {key} -o UserKnownHostsFile={known_hosts} -o StrictHostKeyChecking=yes -o BatchMode=yes"
     pdsh_env = dict(env, PDSH_SSH_ARGS_APPEND=ssh_args)
     cm_dir = os.path.join(work, "cm")

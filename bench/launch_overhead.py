@@ -38,7 +38,8 @@ def main():
     args = ap.parse_args()
     subprocess.run([FASTGPU, "--version"], check=True, stdout=subprocess.DEVNULL)  # build once
     work = tempfile.mkdtemp(prefix="fastgpu-bench-")
-    env = dict(os.environ, FASTGPU_HOME=os.path.join(work, "home"), NO_COLOR="1")
+    env = dict(os.environ, FASTGPU_HOME=os.path.join(work, "home"), NO_COLOR="1",
+               FASTGPU_AGENT="off")  # each command in its own JVM (bench/agent.py measures the agent)
     try:
         os.makedirs(os.path.join(work, "trivial"))
         with open(os.path.join(work, "trivial", "job.yaml"), "w") as f:

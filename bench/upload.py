@@ -181,7 +181,8 @@ def main():
     work = tempfile.mkdtemp(prefix="fastgpu-upload-")
     home = os.path.join(work, "home")
     write_fleet(home, "bench", hosts, key, known_hosts)
-    env = dict(os.environ, FASTGPU_HOME=home, NO_COLOR="1")
+    env = dict(os.environ, FASTGPU_HOME=home, NO_COLOR="1",
+               FASTGPU_AGENT="off")  # each command in its own JVM (bench/agent.py measures the agent)
     fg = None
     mounted = False
     try:

@@ -8,6 +8,9 @@ command -v unzip >/dev/null || need+=(unzip)
 command -v zip >/dev/null || need+=(zip)
 command -v setsid >/dev/null || need+=(util-linux)
 /usr/bin/python3 -c 'import torch, torchvision, PIL' 2>/dev/null || need+=(python3-torch python3-torchvision python3-pil)
+# A real Slurm cluster for the slurm backend's tests (scripts/slurm.sh).
+command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null \
+  || need+=(slurm-wlm slurmctld slurmd slurm-client munge)
 # the dashboard's browser tests: a headless browser and the driver Selenium talks to (never downloaded at run time)
 { command -v chromium >/dev/null && [ -x /usr/bin/chromedriver ]; } || need+=(chromium chromium-driver)
 if [ ${#need[@]} -eq 0 ]; then

@@ -8,6 +8,7 @@ scripts/install-prereqs.sh
 # Real machines for the SSH tests: network-namespace hosts with their own sshd (needs root; without
 # root the SSH tests skip and say why).
 hosts_up=0
+slurm_up=0
 # A run's downloads land in a folder named like its log folder (gtc-demo, then gtc-demo.01 ...): the newest one.
 newest() { ls -dt "$out"/$1 2>/dev/null | head -n 1; }
 home="$(mktemp -d)"
@@ -18,8 +19,11 @@ cleanup() {
   if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
   rm -rf "$emu"
   for job in gtc-demo cnn-benchmark; do FASTGPU_HOME="$home" ./fastgpu kill "{$job}" --yes >/dev/null 2>&1 || true; done
+  # The commands above started the home's resident agent: it goes with the home.
+  FASTGPU_HOME="$home" ./fastgpu agent stop >/dev/null 2>&1 || true
   rm -rf "$home" "$out"
   if [ "$hosts_up" = 1 ]; then scripts/testhosts.sh down >/dev/null 2>&1 || true; fi
+  if [ "$slurm_up" = 1 ]; then scripts/slurm.sh down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable: the SSH tests will skip" >&2; fi
@@ -107,5 +111,27 @@ if [ "$hosts_up" = 1 ]; then
     grep -q "^$n  *$n " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no $n-node row in the efficiency table" >&2; exit 1; }
     FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
   done
+fi
+# The same demos with backend: slurm, on a real 3-node Slurm cluster on this machine (munged, slurmctld, 3 slurmd).
+if scripts/slurm.sh up 3; then
+  slurm_up=1
+  eval "$(scripts/slurm.sh env)"
+  mkdir -p "$home/clusters"
+  printf 'local: true\nslurm_conf: %s\nworkdir: %s\n' "$SLURM_CONF" "$home/slurm-work" > "$home/clusters/test.yaml"
+  slurm_launch() { FASTGPU_HOME="$home" ./fastgpu launch "$@" --yes --backend slurm --cluster test --out "$out"; }
+  echo "== end to end on Slurm: gesture demo"
+  slurm_launch examples/gesture
+  test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the Slurm demo did not bring back save_model.pth" >&2; exit 1; }
+  FASTGPU_HOME="$home" ./fastgpu kill "{gtc-demo}" --yes
+  echo "== end to end on Slurm: CNN benchmark on 3 nodes"
+  slurm_launch examples/cnn-benchmark --machines 3
+  grep -q "^3  *3 " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no 3-node row in the efficiency table" >&2; exit 1; }
+  FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
+  left=$(squeue -h | wc -l)
+  [ "$left" = 0 ] || { echo "$left Slurm job(s) left in the queue after kill:" >&2; squeue >&2; exit 1; }
+  scripts/slurm.sh down
+  slurm_up=0
+else
+  echo "Slurm cannot start here: the Slurm demos are skipped" >&2
 fi
 echo "All tests passed."

@@ -5,6 +5,11 @@ import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.LaunchPlan;
 import io.fastgpu.core.launch.LaunchResult;
 import io.fastgpu.core.launch.Launcher;
+import io.fastgpu.core.launch.ManagedLaunch;
+import io.fastgpu.core.managed.ManagedRun;
+import io.fastgpu.core.managed.ManagedRuns;
+import io.fastgpu.core.managed.ManagedSpec;
+import io.fastgpu.core.managed.ManagedState;
 import io.fastgpu.core.launch.PhaseTiming;
 import io.fastgpu.core.job.StepFailedException;
 import picocli.CommandLine.Command;
@@ -44,8 +49,15 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "NAME", description = "The ssh fleet to claim machines from.")
     String fleet;
 
+    @Option(names = "--cluster", paramLabel = "NAME", description = "The Slurm cluster to run on (~/.fastgpu/clusters/NAME.yaml).")
+    String cluster;
+
     @Option(names = "--machines", paramLabel = "N", description = "Use N machines instead of the job file's number.")
     Integer machines;
+
+    @Option(names = "--managed", description = {"Hand the run to a controller that outlives this terminal and recovers"
+            + " lost machines as the job's 'recovery' says; Ctrl-C then detaches ('fastgpu logs RUN -f' comes back)."})
+    boolean managed;
 
     @Option(names = "--dry-run", description = "Print the plan (machines to reuse, start or buy, the cost, each step) and stop: nothing is bought or changed.")
     boolean dryRun;
@@ -53,16 +65,21 @@ final class LaunchCommand implements Callable<Integer> {
     LaunchCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException, InterruptedException {
         JobFile job = JobFileParser.parse(ctx.workDir().resolve(jobPath)).overridden(backend, fleet, machines);
+        if (cluster != null) job = job.withBackendOption("cluster", cluster);
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
         OutputFolder.check(job, outDir, out != null);
-        var managed = ctx.fastGpu().provider(job.backend()).capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
-        if (managed.isPresent()) return new ManagedLaunch(ctx).run(managed.get(), job, outDir, yes, dryRun);
+        if (managed) job = job.withManaged(true);
+        var training = ctx.fastGpu().provider(job.backend()).capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
+        if (training.isPresent()) return new ManagedTrainingLaunch(ctx).run(training.get(), job, outDir, yes, dryRun);
+        if (job.managed()) ManagedLaunch.check(job);
         Launcher launcher = new Launcher(ctx.fastGpu());
         LaunchPlan plan = launcher.plan(job, keep, outDir);
         if (dryRun) {
             plan.describe().forEach(ctx.out()::println);
+            if (job.managed()) ctx.out().println("Managed: a controller would run it" + (job.recovery().enabled()
+                    ? ", restarting its distributed steps after a loss up to " + job.recovery().maxRestarts() + " times" : ""));
             ctx.out().println("Dry run: nothing was bought, started or changed.");
             return 0;
         }
@@ -71,6 +88,7 @@ final class LaunchCommand implements Callable<Integer> {
             ctx.err().println("not confirmed: nothing was created; pass --yes to agree to the cost");
             return 1;
         }
+        if (job.managed()) return managed(job, plan, outDir);
         LaunchResult r = launcher.launch(plan, true);
         ctx.renderer().finish();
         report(r);
@@ -92,6 +110,21 @@ final class LaunchCommand implements Callable<Integer> {
             ctx.err().println(s.red("error: ") + r.failure().getMessage());
         }
         return 1;
+    }
+
+    /** Hands the run to a controller of its own, then follows its output until it ends or Ctrl-C detaches. */
+    private int managed(JobFile job, LaunchPlan plan, Path outDir) throws java.io.IOException, InterruptedException {
+        var m = plan.machines();
+        double hourly = !m.costsMoney() ? 0 : m.hourlyPrice() <= 0 || m.toRun() == 0 ? -1 : m.hourlyPrice() / m.toRun() * job.machines();
+        ManagedSpec spec = new ManagedSpec(job.file().toAbsolutePath().toString(), ctx.workDir().toString(), backend, fleet,
+                machines, keep, outDir.toAbsolutePath().toString());
+        ManagedRun run = new ManagedRuns(ctx.home()).create(job.runName(),
+                spec, ManagedState.fresh(job.name(), job.runName(), job.backend(), hourly));
+        long pid = ControllerSpawner.spawn(ctx, run, ctx.workDir());
+        ctx.out().println("Run " + run.name() + " is managed by controller pid " + pid + " (its own log: " + run.controllerLog()
+                + "); following its output. Ctrl-C detaches: the run goes on.");
+        ctx.out().flush();
+        return RunFollower.follow(ctx, run, System.currentTimeMillis());
     }
 
     private void report(LaunchResult r) {

@@ -45,6 +45,14 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Optional<io.fastgpu.core.managed.ManagedRun> managed = new io.fastgpu.core.managed.ManagedRuns(ctx.home()).find(run);
+        if (managed.isPresent()) {
+            if (follow) return RunFollower.follow(ctx, managed.get(), 0);
+            LogCopier copier = new LogCopier(managed.get().runLog(), ctx.out());
+            copier.copyNew();
+            copier.finish();
+            return 0;
+        }
         StateStore state = ctx.fastGpu().state();
         Optional<RunRecord> found = run.matches("\\d+") ? state.run(Long.parseLong(run)) : state.latestRun(run);
         RunRecord r = found.orElseThrow(() -> new NotFoundException("no run '" + run + "'; runs are named after their job"

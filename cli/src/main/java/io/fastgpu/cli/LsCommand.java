@@ -73,7 +73,9 @@ final class LsCommand implements Callable<Integer> {
                 ctx.err().println(ctx.style().yellow("warning: ") + "the listing of " + backend + " is not recorded: " + e.getMessage());
             }
             // Reachability and GPUs, where only asking the machines tells (ssh hosts).
-            List<Instance> listed = all.stream().filter(i -> includeStopped || i.state().isRunning()).toList();
+            // A queued Slurm allocation is shown too: its type column says why it waits.
+            List<Instance> listed = all.stream().filter(i -> includeStopped || i.state().isRunning()
+                    || i.state() == io.fastgpu.api.InstanceState.PENDING).toList();
             List<Instance> shown = new ArrayList<>(p.capabilities().facet(Probing.class).map(f -> f.probe(listed)).orElse(listed));
             shown.sort(Comparator.comparing(Instance::name));
             everything.addAll(shown);

@@ -17,8 +17,13 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
-        int code = run(args, FastGpu.defaultHome(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
-                System.console() != null);
+        Path home = FastGpu.defaultHome();
+        Path workDir = Path.of("").toAbsolutePath();
+        boolean terminal = System.console() != null;
+        // Commands that connect to machines run in the home's resident agent, unless it is off or cannot run here.
+        var viaAgent = io.fastgpu.cli.agent.AgentClient.run(args, home, workDir, System.getenv(), terminal);
+        if (viaAgent.isPresent()) System.exit(viaAgent.get());
+        int code = run(args, home, workDir, System.in, System.out, System.err, terminal);
         System.exit(code);
     }
 
@@ -35,6 +40,11 @@ public final class Main {
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal, env)) {
+            // A managed run whose controller was killed is carried on by the next command that notices.
+            if (args.length > 0 && !args[0].equals(ControllerCommand.NAME) && !args[0].equals("cancel")
+                    && !(args[0].equals("runs") && java.util.Arrays.asList(args).contains("--recover"))) {
+                ControllerSpawner.recoverOrphans(ctx);
+            }
             return commandLine(ctx).execute(args);
         }
     }

@@ -72,10 +72,15 @@ final class Cli {
         return this;
     }
 
-    /** The environment commands see, with {@code FASTGPU_HOME} set to this home: what a child process is given. */
+    /**
+     * The environment commands see, with {@code FASTGPU_HOME} set to this home: what a child process is given (without the
+     * resident agent unless {@code FASTGPU_AGENT} was set).
+     */
     Map<String, String> childEnvironment() {
         Map<String, String> copy = new LinkedHashMap<>(env);
         copy.put("FASTGPU_HOME", home.toString());
+        // Each command in a process of its own, as these tests expect, unless the test turned the agent on.
+        copy.putIfAbsent("FASTGPU_AGENT", "off");
         return copy;
     }
 

@@ -33,13 +33,12 @@ final class ForkedCli implements AutoCloseable {
 
     /** Starts {@code fastgpu ARGS} in {@code workDir} with exactly the environment {@code env}. */
     static ForkedCli start(Path workDir, Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // A command line program: start fast, stay small.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss1m", "-Xmx384m",
-                "-cp", classPath(), Main.class.getName()));
+        List<String> cmd = command();
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().clear();
+        // The command's own process, as these tests expect (pids, signals), unless the test asks for the agent.
+        pb.environment().put("FASTGPU_AGENT", "off");
         pb.environment().putAll(env);
         try {
             return new ForkedCli(pb.start());
@@ -48,8 +47,15 @@ final class ForkedCli implements AutoCloseable {
         }
     }
 
+    /** {@code java ... Main} as the program starts: a command line program, started fast and kept small. */
+    static List<String> command() {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss1m", "-Xmx384m",
+                "-cp", classPath(), Main.class.getName()));
+    }
+
     /** The class path of this test JVM, which has the program and all it needs. */
-    private static String classPath() {
+    static String classPath() {
         String cp = System.getProperty("java.class.path");
         if (cp == null || cp.isBlank() || cp.contains("surefirebooter")) {
             throw new IllegalStateException("the test class path is not known (java.class.path = " + cp + ")");

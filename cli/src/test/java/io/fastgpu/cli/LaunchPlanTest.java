@@ -26,7 +26,7 @@ class LaunchPlanTest {
     void cleanUp() { cli.killAll(); }
 
     /** This machine's processes that run {@code command} itself ({@code sleep 327}), not a shell around it. */
-    private static java.util.List<Long> processes(String command) {
+    static java.util.List<Long> processes(String command) {
         java.util.regex.Pattern exactly = java.util.regex.Pattern.compile("(\\S*/)?" + java.util.regex.Pattern.quote(command));
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> exactly.matcher(c).matches()).orElse(false))
                 .map(ProcessHandle::pid).toList();

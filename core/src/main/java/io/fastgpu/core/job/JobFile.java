@@ -69,6 +69,14 @@ public record JobFile(Path file, String name, String runName, int machines, Stri
                 backendOptions, uploadViaTask0, newManaged, recovery, costGuard, metrics, register, data);
     }
 
+    /** This job with one more backend option ({@code cluster} for {@code slurm}), as a command line gives it. */
+    public JobFile withBackendOption(String key, String value) {
+        Map<String, String> options = new java.util.LinkedHashMap<>(backendOptions);
+        options.put(key, value);
+        return new JobFile(file, name, runName, machines, backend, resources, upload, setup, env, steps, download, after,
+                options, uploadViaTask0, managed, recovery, costGuard, metrics, register, data);
+    }
+
     /** The folder relative paths of the job file resolve against. */
     public Path folder() { return file.toAbsolutePath().getParent(); }
 

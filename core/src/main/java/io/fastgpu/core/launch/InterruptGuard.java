@@ -26,6 +26,8 @@ final class InterruptGuard implements AutoCloseable {
 
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
+    /** The command's own interrupt source instead of the process's signals (a resident agent), if any. */
+    private AutoCloseable registered;
 
     private InterruptGuard() { }
 
@@ -33,15 +35,20 @@ final class InterruptGuard implements AutoCloseable {
         InterruptGuard g = new InterruptGuard();
         AtomicInteger count = new AtomicInteger();
         String job = state.job().name();
-        SignalHandler handler = sig -> {
+        CommandInterrupts source = CommandInterrupts.current();
+        java.util.function.Consumer<String> handler = sig -> {
             if (count.incrementAndGet() > 1) {
                 events.on(new Event.Notice(Event.Level.WARN, "interrupted again: exiting now. The machines of job " + job
                         + " may still be running: 'fastgpu ls' shows them, 'fastgpu " + (after == JobFile.After.KILL ? "kill" : "stop")
                         + " {" + job + "}' " + (after == JobFile.After.KILL ? "releases" : "stops") + " them"));
+                if (source != null) {
+                    source.exitNow(130);
+                    return;
+                }
                 Runtime.getRuntime().halt(130);
             }
             state.markInterrupted();
-            events.on(new Event.Notice(Event.Level.WARN, "interrupted (SIG" + sig.getName() + "): "
+            events.on(new Event.Notice(Event.Level.WARN, "interrupted (SIG" + sig + "): "
                     + (after == JobFile.After.KEEP ? "ending the running step; the machines keep running ('after: keep')"
                     : "applying 'after: " + after.label() + "' to the job's machines")
                     + "; press Ctrl-C again to exit at once"));
@@ -51,10 +58,15 @@ final class InterruptGuard implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         };
+        if (source != null) {
+            g.registered = source.onInterrupt(handler);
+            return g;
+        }
+        SignalHandler onSignal = sig -> handler.accept(sig.getName());
         for (String name : SIGNALS) {
             try {
                 Signal s = new Signal(name);
-                g.previous.add(Signal.handle(s, handler));
+                g.previous.add(Signal.handle(s, onSignal));
                 g.installed.add(s);
             } catch (IllegalArgumentException e) {
                 // the JVM keeps this signal to itself (-Xrs): its default handling stays
@@ -82,6 +94,13 @@ final class InterruptGuard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (registered != null) {
+            try {
+                registered.close();
+            } catch (Exception e) {
+                // nothing is left to undo
+            }
+        }
         for (int i = 0; i < installed.size(); i++) Signal.handle(installed.get(i), previous.get(i));
     }
 }

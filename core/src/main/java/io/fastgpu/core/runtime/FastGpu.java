@@ -99,6 +99,15 @@ public final class FastGpu implements AutoCloseable {
         return new JobProvisioner(this).machines(plan, consent);
     }
 
+    /**
+     * As {@link #readyMachines(MachinePlan, boolean)}, keeping the log folder {@code logdir} (made where missing)
+     * instead of choosing a new one: a managed run that replaces a machine or carries on after its controller
+     * died keeps its folder, and the checkpoints in it.
+     */
+    public JobRuntime readyMachines(MachinePlan plan, boolean consent, String logdir) {
+        return new JobProvisioner(this).machines(plan, consent, logdir);
+    }
+
     /** The tasks of {@code job} that still need the job's install script. */
     public List<TaskRuntime> pendingSetup(JobOptions options, JobRuntime job) {
         return new JobProvisioner(this).pendingSetup(options, job.taskRuntimes());

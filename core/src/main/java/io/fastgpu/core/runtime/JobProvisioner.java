@@ -70,7 +70,10 @@ final class JobProvisioner {
      * prepares each task (log folder, hostfile, the distributed variables). Refuses when the plan costs
      * money and {@code consent} was not given, before anything is changed.
      */
-    JobRuntime machines(MachinePlan plan, boolean consent) {
+    JobRuntime machines(MachinePlan plan, boolean consent) { return machines(plan, consent, null); }
+
+    /** As {@link #machines(MachinePlan, boolean)}, in the log folder {@code logdir} when given (a managed run carried on). */
+    JobRuntime machines(MachinePlan plan, boolean consent, String keptLogdir) {
         JobOptions o = plan.options();
         if (plan.needsConsent() && !consent) {
             throw new FastGpuException("not confirmed: nothing was created; pass --yes (confirm_cost) to agree to the cost");
@@ -81,7 +84,8 @@ final class JobProvisioner {
         String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
         int port = provider.capabilities().facet(RendezvousPorts.class).map(r -> r.rendezvousPort(o.name()))
                 .orElse(RendezvousPorts.DEFAULT);
-        String logdir = chooseLogdir(provider, ready.get(0).instance(), o.runName());
+        String logdir = keptLogdir == null || keptLogdir.isBlank() ? chooseLogdir(provider, ready.get(0).instance(), o.runName())
+                : keptLogdir;
 
         int gpus = gpusPerNode(ready.get(0).instance().gpu());
         String hostfile = logdir + "/hostfile";

@@ -57,6 +57,7 @@ public final class AliyunEmulator implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final EmulatorTestHooks hooks;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final InstanceMetadata metadata = new InstanceMetadata();
     /** Serializes all state-touching calls: the emulator favours simple correctness over throughput. */
     private final Object stateLock = new Object();
     private HttpServer server;
@@ -89,6 +90,7 @@ public final class AliyunEmulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", pipeline::serve);
         server.createContext(PUBLIC_IP_PATH, new PublicAddressLookup(cloud));
+        server.createContext(InstanceMetadata.PATH, metadata);
         server.start();
         return this;
     }
@@ -114,6 +116,20 @@ public final class AliyunEmulator implements AutoCloseable {
      */
     public String publicIpUrl() {
         return "http://" + endpoint() + PUBLIC_IP_PATH;
+    }
+
+    /**
+     * The instance metadata service as the machine of {@code instanceId} reaches it (what
+     * {@code http://100.100.100.200} is on the cloud): {@code <this>/latest/meta-data/instance/spot/termination-time}
+     * answers once the cloud announced the instance's reclaim.
+     */
+    public String metadataUrl(String instanceId) {
+        return "http://" + endpoint() + InstanceMetadata.PATH + instanceId;
+    }
+
+    /** The metadata service's notices, for the test hooks. */
+    InstanceMetadata metadata() {
+        return metadata;
     }
 
     /** The caller's public address as the emulated internet sees it now ({@link EmulatorConfig#callerIp}). */

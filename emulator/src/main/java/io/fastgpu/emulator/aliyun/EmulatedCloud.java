@@ -46,6 +46,7 @@ public final class EmulatedCloud implements AutoCloseable {
         this.machinesRoot = machinesRoot;
         this.sshPort = sshPort;
         this.machines = new EmulatedMachines(machinesRoot, sshPort, ingress);
+        this.machines.metadataService(api::metadataUrl);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "emulated-cloud");
             t.setDaemon(true);

@@ -38,6 +38,7 @@ public final class EmulatorTestHooks {
      * @throws IllegalArgumentException when no such instance exists
      */
     public void interruptSpotInstance(String instanceId) {
+        emulator.metadata().forget(instanceId);
         emulator.change(cloud -> {
             InstanceRecord instance = cloud.state.instance(instanceId);
             if (instance == null) {
@@ -46,6 +47,34 @@ public final class EmulatorTestHooks {
             cloud.state.put(InstanceStateMachine.reclaimed(instance, cloud.clock.instant()));
             cloud.changed();
         });
+    }
+
+    /**
+     * The cloud announces that it takes a spot instance back in {@code notice}, as Alibaba Cloud does: from now on
+     * the instance's metadata service answers {@code instance/spot/termination-time}, and when the time comes the
+     * instance is reclaimed as {@link #interruptSpotInstance(String)} does. Returns at once.
+     *
+     * @throws IllegalArgumentException when no such instance exists
+     */
+    public void interruptSpotInstance(String instanceId, java.time.Duration notice) {
+        if (emulator.instances().stream().noneMatch(v -> v.instanceId().equals(instanceId))) {
+            throw new IllegalArgumentException("unknown instance " + instanceId);
+        }
+        if (notice.isZero() || notice.isNegative()) {
+            interruptSpotInstance(instanceId);
+            return;
+        }
+        emulator.metadata().announce(instanceId, java.time.Instant.now().plus(notice));
+        Thread reclaim = new Thread(() -> {
+            try {
+                Thread.sleep(notice.toMillis());
+                interruptSpotInstance(instanceId);
+            } catch (InterruptedException | IllegalArgumentException e) {
+                // the emulator is closing, or the instance was released meanwhile
+            }
+        }, "spot-reclaim-" + instanceId);
+        reclaim.setDaemon(true);
+        reclaim.start();
     }
 
     /**

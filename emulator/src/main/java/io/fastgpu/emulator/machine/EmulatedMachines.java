@@ -28,6 +28,7 @@ public final class EmulatedMachines implements AutoCloseable {
     private final ConcurrentMap<String, Machine> machines = new ConcurrentHashMap<>();
     private final ExecutorService io;
     private volatile boolean closed;
+    private volatile java.util.function.Function<String, String> metadataUrls = id -> null;
 
     /** Machines that let every connection in ({@link IngressFilter#OPEN}). */
     public EmulatedMachines(Path root, int sshPort) {
@@ -95,6 +96,15 @@ public final class EmulatedMachines implements AutoCloseable {
     }
 
     /**
+     * Where each machine's commands find the instance metadata service: {@code FASTGPU_METADATA_URL} in their
+     * environment is {@code urls.apply(instanceId)} (none when null), what {@code http://100.100.100.200} is on the
+     * cloud. Takes effect with each machine's next command.
+     */
+    public void metadataService(java.util.function.Function<String, String> urls) {
+        metadataUrls = urls;
+    }
+
+    /**
      * Halts it: stops accepting connections, closes sessions, ends every process it started
      * (including ones detached with setsid/nohup and tmux servers) and waits until none is left; the
      * disk stays. Idempotent; also ends processes left by an earlier emulator run.
@@ -156,6 +166,7 @@ public final class EmulatedMachines implements AutoCloseable {
 
     private Machine machine(String instanceId) {
         MachineDisk disk = MachineDisk.of(root, instanceId);
-        return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io, ingress));
+        return machines.computeIfAbsent(instanceId, id -> new Machine(disk, sshPort, tools, io, ingress,
+                () -> metadataUrls.apply(id)));
     }
 }

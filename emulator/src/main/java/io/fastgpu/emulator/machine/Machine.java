@@ -37,7 +37,11 @@ final class Machine {
     private MachineSpec spec;
     private SshServer server;
 
-    Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io, IngressFilter ingress) {
+    private final java.util.function.Supplier<String> metadataUrl;
+
+    Machine(MachineDisk disk, int port, HostTools tools, ExecutorService io, IngressFilter ingress,
+            java.util.function.Supplier<String> metadataUrl) {
+        this.metadataUrl = metadataUrl;
         this.disk = disk;
         this.port = port;
         this.tools = tools;
@@ -47,6 +51,11 @@ final class Machine {
 
     MachineDisk disk() {
         return disk;
+    }
+
+    /** The instance metadata service's address for this machine, or null. */
+    String metadataUrl() {
+        return metadataUrl.get();
     }
 
     HostTools tools() {

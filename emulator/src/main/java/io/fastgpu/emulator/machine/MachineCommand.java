@@ -99,6 +99,10 @@ final class MachineCommand implements Command {
         builder.environment().clear();
         builder.environment().putAll(MachineEnvironment.of(machine.disk(), machine.tools(), env.getEnv(), pty,
                 sshClient(channel), sshConnection(channel)));
+        String metadata = machine.metadataUrl();
+        if (metadata != null) {
+            builder.environment().put(MachineEnvironment.METADATA, metadata);
+        }
         Process p = builder.start();
         process = p;
         env.addSignalListener((c, signal) -> {

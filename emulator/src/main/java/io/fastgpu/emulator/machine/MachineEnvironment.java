@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class MachineEnvironment {
     /** Names the instance in the environment of each of its processes. */
     static final String MARKER = "FASTGPU_EMULATED_INSTANCE";
+    /** Where the machine's instance metadata service is (the cloud's is {@code http://100.100.100.200}). */
+    static final String METADATA = "FASTGPU_METADATA_URL";
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Pattern SECRET = Pattern.compile(
             ".*(SECRET|TOKEN|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|ACCESS_?KEY|API_?KEY|(^|_)KEY($|_)"

@@ -26,6 +26,7 @@ public final class LaunchState {
     private final java.util.concurrent.locks.ReentrantLock afterLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile String runningMarker;
     private volatile Thread waiting;
+    private volatile String keptLogdir;
 
     /**
      * @param doneBefore names of the job steps that already succeeded in the run being resumed (empty for a new run)
@@ -43,6 +44,15 @@ public final class LaunchState {
     public MachinePlan machinePlan() { return machinePlan; }
     public boolean costConsent() { return costConsent; }
     public Set<String> doneBefore() { return doneBefore; }
+
+    /** The log folder a carried-on managed run keeps, or null for a new one. */
+    public String keptLogdir() { return keptLogdir; }
+
+    /** Keeps the log folder {@code logdir} instead of making a new one (a managed run carried on). */
+    public void keepLogdir(String logdir) { this.keptLogdir = logdir; }
+
+    /** Puts the job's machines in place after some of them were replaced. */
+    public void replaceRuntime(JobRuntime r) { this.runtime = r; }
 
     /** The job's machines, once the first step made them ready; null before. */
     public JobRuntime runtime() { return runtime; }

@@ -19,7 +19,8 @@ public final class MachinesStep implements LaunchStep {
 
     @Override
     public void run(LaunchState s) {
-        JobRuntime job = s.fg().readyMachines(s.machinePlan(), s.costConsent());
+        JobRuntime job = s.keptLogdir() == null ? s.fg().readyMachines(s.machinePlan(), s.costConsent())
+                : s.fg().readyMachines(s.machinePlan(), s.costConsent(), s.keptLogdir());
         s.runtime(job);
         s.fg().events().on(new Event.MachinesReady(job.name(), job.backend(), job.logdir(), job.taskRuntimes().size(),
                 s.fg().provider(job.backend()).list()));

@@ -13,6 +13,18 @@ import java.util.List;
 public final class UploadStep implements LaunchStep {
     @Override public String name() { return "upload"; }
 
+    /** The job file's uploads to {@code tasks} directly (a machine that replaced a lost one). */
+    static void uploadTo(LaunchState s, List<TaskRuntime> tasks) {
+        var job = s.job();
+        for (var u : job.upload()) {
+            FileSelection.Selection sel = FileSelection.select(job.folder(), u);
+            Parallel.all("upload " + u, tasks, TaskRuntime::name, t -> {
+                t.upload(sel, null, false);
+                return null;
+            });
+        }
+    }
+
     @Override
     public String describe() { return "upload what changed of the job's files to every task"; }
 

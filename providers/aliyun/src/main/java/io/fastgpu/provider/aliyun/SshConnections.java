@@ -26,7 +26,7 @@ final class SshConnections implements AutoCloseable {
     }
 
     private synchronized SshConnector connector() {
-        if (connector == null) connector = new SshConnector(knownHosts.file(), List.of(), null, k -> Optional.empty());
+        if (connector == null) connector = SshConnector.open(knownHosts.file(), List.of(), null, k -> Optional.empty());
         return connector;
     }
 

@@ -101,7 +101,7 @@ public final class SshProvider implements Provider {
         if (connector == null) {
             List<Path> trusted = new ArrayList<>();
             for (Fleet f : fleets()) if (f.knownHosts() != null) trusted.add(f.knownHosts());
-            connector = new SshConnector(knownHosts(), trusted,
+            connector = SshConnector.open(knownHosts(), trusted,
                     userHome.resolve(".ssh").resolve("config"), SshConnector.passphraseFromEnvironment());
         }
         return connector;

@@ -59,6 +59,33 @@ public final class SshConnector implements AutoCloseable {
     private final Function<String, Optional<String>> passphrases;
     private final Map<SshTarget, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<SshTarget, Object> connecting = new ConcurrentHashMap<>();
+    /** Kept by {@link #open} for the life of the process: {@link #close} leaves it open. */
+    private volatile boolean shared;
+
+    /** The connectors kept open between commands, by what makes them differ; empty unless {@link #keepOpen()} was called. */
+    private static final Map<List<Object>, SshConnector> SHARED = new ConcurrentHashMap<>();
+    private static volatile boolean keepOpen;
+
+    /**
+     * Makes {@link #open} keep its connectors, and so their connections, open for the life of the process, for a
+     * resident process that runs one command after another (OpenSSH's ControlMaster does the same).
+     */
+    public static void keepOpen() { keepOpen = true; }
+
+    /**
+     * A connector as {@link #SshConnector(Path, List, Path, Function)} makes one, or, after {@link #keepOpen()}, the
+     * process's open one for the same files, whose {@link #close} then leaves its connections open.
+     */
+    public static SshConnector open(Path knownHosts, List<Path> trusted, Path sshConfig, Function<String, Optional<String>> passphrases) {
+        if (!keepOpen) return new SshConnector(knownHosts, trusted, sshConfig, passphrases);
+        List<Object> key = List.of(knownHosts.toAbsolutePath().toString(), List.copyOf(trusted).toString(),
+                String.valueOf(sshConfig));
+        return SHARED.computeIfAbsent(key, k -> {
+            SshConnector c = new SshConnector(knownHosts, trusted, sshConfig, passphrases);
+            c.shared = true;
+            return c;
+        });
+    }
 
     /**
      * @param knownHosts  FastGPU's own pinned host keys file
@@ -273,6 +300,7 @@ public final class SshConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        if (shared) return;
         sessions.values().forEach(s -> s.close(true));
         sessions.clear();
         client.stop();

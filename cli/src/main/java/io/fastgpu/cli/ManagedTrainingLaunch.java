@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * backend's upload, task, live logs and download. Ctrl-C (or SIGTERM) stops what is under way: an upload
  * creates no task, a created task is stopped before the process exits.
  */
-final class ManagedLaunch {
+final class ManagedTrainingLaunch {
     private static final long STOP_GRACE_SECONDS = 90;
     private final CliContext ctx;
 
-    ManagedLaunch(CliContext ctx) { this.ctx = ctx; }
+    ManagedTrainingLaunch(CliContext ctx) { this.ctx = ctx; }
 
     int run(ManagedTraining managed, JobFile job, Path outDir, boolean yes, boolean dryRun) {
         ManagedTraining.Plan plan = managed.plan(job);

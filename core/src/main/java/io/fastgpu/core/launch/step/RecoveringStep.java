@@ -1,0 +1,485 @@
+package io.fastgpu.core.launch.step;
+
+import io.fastgpu.api.CommandFailedException;
+import io.fastgpu.api.Event;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.api.Instance;
+import io.fastgpu.api.InstanceState;
+import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.job.JobFile;
+import io.fastgpu.core.job.Recovery;
+import io.fastgpu.core.job.StepFailedException;
+import io.fastgpu.core.managed.ManagedState;
+import io.fastgpu.core.managed.RecoveryRecord;
+import io.fastgpu.core.runtime.JobRuntime;
+import io.fastgpu.core.runtime.ProcessMarker;
+import io.fastgpu.core.runtime.TaskRuntime;
+import io.fastgpu.core.spi.Provider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * A distributed job step of a managed run, restarted after a loss as the job's {@code recovery:} says: while it
+ * runs, the cloud's view of the machines is watched; when a task's machine is taken back (spot), announced to be
+ * (the termination notice its machine-side watcher acted on), stops answering, or a rank exits with a listed
+ * code, the step is ended on the others, only the lost machine is replaced (same task name and rank; the others
+ * keep running and keep their files), it is set up and given the job's files and the checkpoint, and the step
+ * starts again on every task with {@code FASTGPU_RESTART_COUNT} and {@code FASTGPU_CHECKPOINT_DIR}.
+ */
+public final class RecoveringStep implements LaunchStep {
+    /** What the step reports to, and asks of, the run's controller. */
+    public interface Controller {
+        /** Restarts so far (carried over from an earlier controller). */
+        int restarts();
+
+        /** A recovery done: recorded and shown. */
+        void recovered(RecoveryRecord record);
+
+        /** Where the run stands now ({@link ManagedState#RUNNING}, {@code RECOVERING}, {@code WAITING}) and why. */
+        void status(String status, String message);
+
+        /** Whether the run was cancelled. */
+        boolean cancelled();
+
+        /** The controller's copy of task0's checkpoint folder. */
+        java.nio.file.Path checkpointCopy();
+    }
+
+    private static final Duration WATCH = Duration.ofMillis(500);
+
+    private final JobFile.Step step;
+    private final Recovery recovery;
+    private final Controller controller;
+    private final Duration preemptGrace;
+    private final Duration nodeGrace;
+    private int restarts;
+    /** Where the last recovery's time went, for its notice: milliseconds of each part. */
+    private long stoppedMs, machineMs, filesMs, checkpointMs;
+
+    /**
+     * @param preemptGrace between the SIGTERM a termination notice sends the training processes and the SIGKILL
+     * @param nodeGrace    how long a machine may not answer before it counts as lost
+     */
+    public RecoveringStep(JobFile.Step step, Recovery recovery, Controller controller, Duration preemptGrace, Duration nodeGrace) {
+        this.step = step;
+        this.recovery = recovery;
+        this.controller = controller;
+        this.preemptGrace = preemptGrace;
+        this.nodeGrace = nodeGrace;
+    }
+
+    @Override public String name() { return step.name(); }
+
+    @Override
+    public String describe() {
+        return new CommandStep(step).describe() + " (restarted after a loss, up to " + recovery.maxRestarts() + " times)";
+    }
+
+    @Override
+    public Optional<String> alreadyDone(LaunchState s) { return new CommandStep(step).alreadyDone(s); }
+
+    @Override
+    public int exitCodeOf(RuntimeException failure) { return failure instanceof StepFailedException f ? f.exitCode() : 1; }
+
+    /** A loss: the task (or {@code all} for a restart in place) and why. */
+    private record Loss(int task, String cause, long atMs) {
+        String who() { return task < 0 ? "all" : "task" + task; }
+    }
+
+    /** How one attempt of the step ended. */
+    private record Attempt(RuntimeException failure, int firstFailedTask, Loss seen) {
+        boolean ok() { return failure == null; }
+    }
+
+    @Override
+    public void run(LaunchState s) {
+        restarts = controller.restarts();
+        Loss pending = null;
+        while (true) {
+            JobRuntime j = s.requireRuntime();
+            long c0 = System.currentTimeMillis();
+            String resumed = checkpoints(s, j, pending);
+            checkpointMs = System.currentTimeMillis() - c0;
+            if (pending != null) {
+                s.fg().events().on(new Event.Notice(Event.Level.INFO, pending.who() + " " + pending.cause() + ": the step ended on"
+                        + " every task " + secs(stoppedMs) + " after the loss was seen; a machine ready in " + secs(machineMs)
+                        + ", setup and files in " + secs(filesMs) + ", the checkpoint in place in "
+                        + secs(checkpointMs) + (resumed.isEmpty() ? "" : " (" + resumed + ")")));
+                RecoveryRecord r = new RecoveryRecord(restarts, pending.who(), pending.cause(), pending.atMs(),
+                        System.currentTimeMillis() - pending.atMs(), resumed);
+                controller.recovered(r);
+                s.fg().events().on(new Event.Notice(Event.Level.INFO, r.describe()));
+            }
+            controller.status(ManagedState.RUNNING, "");
+            Attempt a = attempt(s, j);
+            if (a.ok()) return;
+            if (controller.cancelled() || s.interrupted()) throw a.failure();
+            Loss loss = classify(s, j, a);
+            if (loss == null) throw a.failure();
+            String what = loss.who() + " " + loss.cause();
+            if (restarts >= recovery.maxRestarts()) {
+                throw new FastGpuException(step.name() + ": " + what + "; max_restarts (" + recovery.maxRestarts()
+                        + ") reached: the run ends failed");
+            }
+            restarts++;
+            controller.status(ManagedState.RECOVERING, what);
+            s.fg().events().on(new Event.Notice(Event.Level.WARN, what + ": restart " + restarts + " of at most "
+                    + recovery.maxRestarts() + (loss.task() < 0 ? " (the same machines)" : "; replacing task" + loss.task()
+                    + " only, the other tasks keep their machines")));
+            stoppedMs = System.currentTimeMillis() - loss.atMs();
+            machineMs = 0;
+            filesMs = 0;
+            if (loss.task() >= 0) replace(s, j, loss);
+            pending = loss;
+        }
+    }
+
+    // ---- one attempt ----
+
+    private Attempt attempt(LaunchState s, JobRuntime j) {
+        String marker = "s" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = new LinkedHashMap<>(s.job().env());
+        env.put(ProcessMarker.STEP, marker);
+        env.put("FASTGPU_RESTART_COUNT", String.valueOf(restarts));
+        env.put("FASTGPU_CHECKPOINT_DIR", checkpointDir(j));
+        RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
+        String command = wrap(step.command(), recovery.on().contains(Recovery.Trigger.PREEMPTION));
+        List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
+        if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
+        s.runningMarker(marker);
+        ExecutorService pool = Executors.newFixedThreadPool(targets.size() + 2, r -> {
+            Thread t = new Thread(r, "fastgpu-step");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<Integer> firstFailed = new AtomicReference<>();
+        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        AtomicReference<Loss> seen = new AtomicReference<>();
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                TaskRuntime t = targets.get(i);
+                int index = t.index();
+                runs.add(pool.submit(() -> {
+                    try {
+                        Map<String, String> taskEnv = new LinkedHashMap<>(env);
+                        taskEnv.put(io.fastgpu.core.runtime.MetricsFiles.ENV,
+                                io.fastgpu.core.runtime.MetricsFiles.path(j.logdir(), index, restarts, step.name()));
+                        t.run(command, opts.withEnv(taskEnv));
+                    } catch (RuntimeException e) {
+                        if (firstFailure.compareAndSet(null, e)) {
+                            firstFailed.set(index);
+                            // The others would wait for this one forever (a collective): end them.
+                            endOthers(targets, t, marker);
+                        }
+                    }
+                }));
+            }
+            Future<?> watcher = pool.submit(() -> watch(s, j, targets, marker, seen, runs));
+            Future<?> sync = pool.submit(() -> syncCheckpoints(s, j, runs));
+            for (Future<?> f : runs) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    // recorded by the task itself
+                }
+            }
+            watcher.cancel(true);
+            sync.cancel(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FastGpuException("interrupted");
+        } finally {
+            pool.shutdownNow();
+            s.runningMarker(null);
+        }
+        RuntimeException f = firstFailure.get();
+        if (f == null && seen.get() == null) return new Attempt(null, -1, null);
+        if (f == null) f = new FastGpuException(step.name() + ": " + seen.get().who() + " " + seen.get().cause());
+        return new Attempt(asStepFailure(f), firstFailed.get() == null ? -1 : firstFailed.get(), seen.get());
+    }
+
+    private RuntimeException asStepFailure(RuntimeException e) {
+        if (e instanceof CommandFailedException c) return new StepFailedException(step.name(), c.task(), c.exitCode(), c.outputTail());
+        return e;
+    }
+
+    private static void endOthers(List<TaskRuntime> targets, TaskRuntime except, String marker) {
+        for (TaskRuntime o : targets) {
+            if (o == except) continue;
+            try {
+                o.endMarked(ProcessMarker.STEP, marker);
+            } catch (RuntimeException ignored) {
+                // that one may be lost as well
+            }
+        }
+    }
+
+    /**
+     * Watches the cloud's view of the machines while the step runs: a task whose machine was taken back or is
+     * gone ends the step on the others; so does a cancel.
+     */
+    private void watch(LaunchState s, JobRuntime j, List<TaskRuntime> targets, String marker, AtomicReference<Loss> seen,
+                       List<Future<?>> runs) {
+        Provider p = s.fg().provider(j.backend());
+        boolean preemption = recovery.on().contains(Recovery.Trigger.PREEMPTION);
+        boolean nodeLost = recovery.on().contains(Recovery.Trigger.NODE_LOST);
+        try {
+            while (!runs.stream().allMatch(Future::isDone)) {
+                Thread.sleep(WATCH.toMillis());
+                if (controller.cancelled()) {
+                    for (TaskRuntime t : targets) {
+                        try {
+                            t.endMarked(ProcessMarker.STEP, marker);
+                        } catch (RuntimeException ignored) {
+                            // ended by 'after' anyway
+                        }
+                    }
+                    return;
+                }
+                if (!preemption && !nodeLost) continue;
+                Map<String, Instance> now;
+                try {
+                    now = p.list().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a));
+                } catch (RuntimeException e) {
+                    continue; // the cloud did not answer this time
+                }
+                for (TaskRuntime t : j.taskRuntimes()) {
+                    Instance i = now.get(t.instance().id());
+                    boolean gone = i == null || i.state() == InstanceState.TERMINATED;
+                    if (gone && seen.compareAndSet(null, new Loss(t.index(), "reclaimed", System.currentTimeMillis()))) {
+                        endOthers(targets, t, marker);
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // the step ended
+        }
+    }
+
+    /** What was lost, when the attempt failed: null when the failure is the job's own (not recovered). */
+    private Loss classify(LaunchState s, JobRuntime j, Attempt a) {
+        boolean preemption = recovery.on().contains(Recovery.Trigger.PREEMPTION);
+        boolean nodeLost = recovery.on().contains(Recovery.Trigger.NODE_LOST);
+        long now = System.currentTimeMillis();
+        Provider p = s.fg().provider(j.backend());
+        Map<String, Instance> listed;
+        try {
+            listed = p.list().stream().collect(Collectors.toMap(Instance::id, i -> i, (x, y) -> x));
+        } catch (RuntimeException e) {
+            listed = null;
+        }
+        long at = a.seen() != null ? a.seen().atMs() : now;
+        if (preemption && listed != null) {
+            for (TaskRuntime t : j.taskRuntimes()) {
+                Instance i = listed.get(t.instance().id());
+                if (i == null || i.state() == InstanceState.TERMINATED) return new Loss(t.index(), "reclaimed", at);
+            }
+        }
+        for (TaskRuntime t : j.taskRuntimes()) {
+            boolean answers = answers(t);
+            if (preemption && answers && noticed(t)) return new Loss(t.index(), "preempted", at);
+            if (nodeLost && !answers && stillSilent(t)) return new Loss(t.index(), "node-lost", at);
+        }
+        int code = a.failure() instanceof StepFailedException f ? f.exitCode() : -1;
+        if (recovery.exitCodes().contains(code)) return new Loss(-1, "exit " + code, at);
+        // On this machine a task cannot vanish; its processes killed from outside stand for a machine lost.
+        if (nodeLost && code == 137 && "local".equals(j.backend()) && a.firstFailedTask() >= 0) {
+            return new Loss(a.firstFailedTask(), "node-lost", at);
+        }
+        return null;
+    }
+
+    private static boolean answers(TaskRuntime t) {
+        try {
+            return t.runRaw("true").exitCode() == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the machine-side watcher acted on a spot termination notice in the attempt that just ended. */
+    private static boolean noticed(TaskRuntime t) {
+        try {
+            return t.exists(preemptedFile(t));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String preemptedFile(TaskRuntime t) { return t.logdir() + "/preempted.task" + t.index(); }
+
+    /** Whether {@code t} still does not answer after the grace period. */
+    private boolean stillSilent(TaskRuntime t) {
+        long deadline = System.nanoTime() + nodeGrace.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            if (answers(t)) return false;
+        }
+        return true;
+    }
+
+    // ---- replacing a lost machine ----
+
+    /** A new machine for the lost task only; with none to be had, the others are stopped and it is tried again. */
+    private void replace(LaunchState s, JobRuntime j, Loss loss) {
+        Provider p = s.fg().provider(j.backend());
+        TaskRuntime lost = j.taskRuntimes().get(loss.task());
+        try {
+            p.destroy(lost.instance().id());
+        } catch (RuntimeException e) {
+            // gone already, or released when its name is taken again
+        }
+        long replaceStart = System.currentTimeMillis();
+        Set<String> before = j.taskRuntimes().stream().map(t -> t.instance().id()).collect(Collectors.toSet());
+        long backoff = 1000;
+        JobRuntime replaced;
+        while (true) {
+            try {
+                replaced = s.fg().readyMachines(s.fg().planJob(s.machinePlan().options()), true, j.logdir());
+                break;
+            } catch (FastGpuException e) {
+                if (controller.cancelled() || s.interrupted()) throw e;
+                if (restarts >= recovery.maxRestarts()) {
+                    throw new FastGpuException("no machine for task" + loss.task() + " (" + e.getMessage() + "); max_restarts ("
+                            + recovery.maxRestarts() + ") reached: the run ends failed");
+                }
+                restarts++;
+                stopSurvivors(s, p, j, lost);
+                String why = "no machine for task" + loss.task() + " (" + e.getMessage() + "); the other tasks are stopped"
+                        + " (not released); trying again in " + backoff / 1000 + " s (restart " + restarts + " of at most "
+                        + recovery.maxRestarts() + ")";
+                controller.status(ManagedState.WAITING, why);
+                s.fg().events().on(new Event.Notice(Event.Level.WARN, why));
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new FastGpuException("interrupted while waiting for a machine for task" + loss.task());
+                }
+                backoff = Math.min(backoff * 2, 60_000);
+            }
+        }
+        machineMs = System.currentTimeMillis() - replaceStart;
+        long filesStart = System.currentTimeMillis();
+        s.replaceRuntime(replaced);
+        List<TaskRuntime> fresh = replaced.taskRuntimes().stream().filter(t -> !before.contains(t.instance().id())).toList();
+        for (TaskRuntime t : replaced.taskRuntimes()) t.startFresh();
+        s.fg().setUp(s.machinePlan().options(), s.fg().pendingSetup(s.machinePlan().options(), replaced));
+        if (!fresh.isEmpty() && !s.job().upload().isEmpty()) UploadStep.uploadTo(s, fresh);
+        filesMs = System.currentTimeMillis() - filesStart;
+    }
+
+    private static String secs(long ms) { return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0); }
+
+    private static void stopSurvivors(LaunchState s, Provider p, JobRuntime j, TaskRuntime lost) {
+        for (TaskRuntime t : j.taskRuntimes()) {
+            if (t == lost) continue;
+            try {
+                p.stop(t.instance().id());
+            } catch (RuntimeException e) {
+                s.fg().events().on(new Event.Notice(Event.Level.WARN, "could not stop " + t.name() + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    // ---- checkpoints ----
+
+    private String checkpointDir(JobRuntime j) {
+        String d = recovery.checkpointDir().isBlank() ? "checkpoint" : recovery.checkpointDir();
+        return j.logdir() + "/" + d;
+    }
+
+    /** Whether every task sees the same run folder (one machine's disk, or a shared NAS). */
+    private static boolean shared(LaunchState s, JobRuntime j) {
+        return j.taskRuntimes().size() == 1 || s.fg().provider(j.backend()).capabilities().sharedRunRoot()
+                || s.machinePlan().options().nas();
+    }
+
+    /**
+     * Makes the checkpoint folder on every task and, where tasks have folders of their own, brings task0's newest
+     * checkpoint (or the controller's copy of it, when task0 was the one lost) to every other task. Returns what
+     * training resumes from ({@code epoch 7}), or empty.
+     */
+    private String checkpoints(LaunchState s, JobRuntime j, Loss pending) {
+        String dir = checkpointDir(j);
+        for (TaskRuntime t : j.taskRuntimes()) t.runRaw("mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(dir));
+        if (!shared(s, j)) {
+            boolean task0Lost = pending != null && pending.task() == 0;
+            if (!task0Lost) CheckpointCopy.pull(j.taskRuntimes().get(0), dir, controller.checkpointCopy());
+            List<TaskRuntime> to = j.taskRuntimes().stream().filter(t -> task0Lost || t.index() != 0).toList();
+            CheckpointCopy.push(to, dir, controller.checkpointCopy());
+        }
+        return CheckpointCopy.newest(j.taskRuntimes().get(0), dir);
+    }
+
+    /** Keeps the controller's copy of task0's checkpoints up to date while the step runs. */
+    private void syncCheckpoints(LaunchState s, JobRuntime j, List<Future<?>> runs) {
+        if (shared(s, j)) return;
+        String dir = checkpointDir(j);
+        try {
+            while (!runs.stream().allMatch(Future::isDone)) {
+                Thread.sleep(1000);
+                try {
+                    CheckpointCopy.pull(j.taskRuntimes().get(0), dir, controller.checkpointCopy());
+                } catch (RuntimeException e) {
+                    // task0 may be the one being lost: the last copy stands
+                }
+            }
+        } catch (InterruptedException e) {
+            // the step ended
+        }
+    }
+
+    /**
+     * The command in a wrapper that, on a spot instance's termination notice (its metadata service's
+     * {@code instance/spot/termination-time}, at {@code $FASTGPU_METADATA_URL}, default {@code http://100.100.100.200}),
+     * writes {@code FASTGPU_PREEMPTED=1} to {@code $FASTGPU_PREEMPTED_FILE}, sends the training processes SIGTERM and,
+     * after the grace period, SIGKILL.
+     */
+    String wrap(String command, boolean watchNotice) {
+        long grace = Math.max(1, preemptGrace.toSeconds());
+        StringBuilder b = new StringBuilder();
+        b.append("(\nexport FASTGPU_PREEMPTED_FILE=\"$FASTGPU_LOGDIR/preempted.task$FASTGPU_NODE_RANK\" FASTGPU_STOP_GRACE=")
+                .append(grace).append("\nrm -f \"$FASTGPU_PREEMPTED_FILE\"; mkdir -p \"$FASTGPU_CHECKPOINT_DIR\"\n");
+        if (!watchNotice) return b.append(command).append("\n)\n").toString();
+        b.append("set -m\n(\n").append(command).append("\n) &\n__fg_c=$!\n")
+                .append("__fg_watch() {\n")
+                .append("  local u=\"${FASTGPU_METADATA_URL:-http://100.100.100.200}/latest/meta-data/instance/spot/termination-time\" t n\n")
+                .append("  command -v curl >/dev/null || return 0\n")
+                .append("  while kill -0 \"$__fg_c\" 2>/dev/null; do\n")
+                .append("    if t=$(curl -sf --max-time 2 \"$u\" 2>/dev/null) && [ -n \"$t\" ]; then\n")
+                .append("      echo FASTGPU_PREEMPTED=1 > \"$FASTGPU_PREEMPTED_FILE\"\n")
+                .append("      echo \"fastgpu: spot termination notice (taken back at $t): SIGTERM to the training processes, SIGKILL in ")
+                .append(grace).append(" s\" >&2\n")
+                .append("      kill -TERM -- -\"$__fg_c\" 2>/dev/null; n=").append(grace * 5 + 5).append("\n")
+                .append("      while [ $n -gt 0 ] && kill -0 -- -\"$__fg_c\" 2>/dev/null; do sleep 0.2; n=$((n - 1)); done\n")
+                .append("      kill -KILL -- -\"$__fg_c\" 2>/dev/null; return 0\n")
+                .append("    fi\n    sleep 1\n  done\n}\n")
+                .append("__fg_watch &\n__fg_w=$!\nset +m\n") // own process groups, without job reports
+                .append("wait \"$__fg_c\"; __fg_rc=$?\n")
+                // after a notice, the watcher's grace (then SIGKILL) runs out before the step ends
+                .append("if [ -e \"$FASTGPU_PREEMPTED_FILE\" ]; then wait \"$__fg_w\"; else kill -- -\"$__fg_w\" 2>/dev/null; fi\n")
+                .append("exit $__fg_rc\n)\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,167 @@
+package io.fastgpu.provider.slurm;
+
+import io.fastgpu.api.CommandTimeoutException;
+import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.Transport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * The login node when FastGPU runs on it ({@code local: true}): Slurm's commands are processes of this machine
+ * and the shared home is this machine's file system.
+ */
+final class LocalLogin implements Transport {
+    private static final long DRAIN_MILLIS = 1000;
+    private final Path home;
+
+    LocalLogin(Path home) { this.home = home; }
+
+    @Override public String home() { return home.toString(); }
+
+    @Override
+    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+        // A user home that does not exist (yet) is no reason to fail: Slurm's commands need no folder of their own.
+        File dir = Files.isDirectory(home) ? home.toFile() : new File("/");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", bashScript).directory(dir)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new FastGpuException("cannot start bash on this machine: " + e.getMessage(), e);
+        }
+        Thread out = pump(p.getInputStream(), sink, false);
+        Thread err = pump(p.getErrorStream(), sink, true);
+        try {
+            boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                end(p);
+                throw new CommandTimeoutException("slurm login", "command", timeout);
+            }
+            out.join(DRAIN_MILLIS);
+            err.join(DRAIN_MILLIS);
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            end(p);
+            Thread.currentThread().interrupt();
+            throw new FastGpuException("interrupted", e);
+        }
+    }
+
+    /** TERM first, so that srun ends its step on the node; KILL what is left after a moment. */
+    private static void end(Process p) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        boolean ended;
+        try {
+            ended = p.waitFor(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ended = false;
+        }
+        if (!ended) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static Thread pump(InputStream in, OutputSink sink, boolean isErr) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16384];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (isErr) sink.stderr(buf, n); else sink.stdout(buf, n);
+                }
+            } catch (IOException ignored) {
+                // the process is gone; what was read has been delivered
+            }
+        }, isErr ? "slurm-stderr" : "slurm-stdout");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite, LongConsumer bytesCopied) {
+        Path base = Path.of(remoteBase);
+        try {
+            Files.createDirectories(base);
+            for (String dir : emptyDirs) Files.createDirectories(base.resolve(dir));
+            for (FileCopy f : files) {
+                Path target = base.resolve(f.relative());
+                if (dontOverwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+                Files.createDirectories(target.getParent());
+                Files.copy(f.local(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                bytesCopied.accept(f.size());
+            }
+        } catch (IOException e) {
+            throw new FastGpuException("upload to " + remoteBase + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void download(String remotePath, Path local) {
+        Path src = Path.of(remotePath);
+        if (!Files.exists(src)) throw new FastGpuException(remotePath + " does not exist; nothing to download");
+        try {
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> walk = Files.walk(src)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path target = local.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) Files.createDirectories(target);
+                        else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            } else {
+                if (local.getParent() != null) Files.createDirectories(local.getParent());
+                Files.copy(src, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new FastGpuException("download of " + remotePath + " to " + local + " failed: " + e, e);
+        }
+    }
+
+    @Override public boolean exists(String remotePath) { return Files.exists(Path.of(remotePath)); }
+
+    @Override
+    public byte[] read(String remotePath) {
+        try {
+            return Files.readAllBytes(Path.of(remotePath));
+        } catch (IOException e) {
+            throw new FastGpuException("cannot read " + remotePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(String remotePath, byte[] contents) {
+        Path target = Path.of(remotePath);
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".fastgpu-write", ".tmp");
+            Files.write(tmp, contents);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + remotePath, e);
+        }
+    }
+
+    @Override
+    public List<String> interactive(String remoteCommand) {
+        return List.of("bash", "-c", remoteCommand == null || remoteCommand.isBlank() ? "exec bash -i" : remoteCommand);
+    }
+}
