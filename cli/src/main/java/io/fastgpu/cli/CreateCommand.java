@@ -5,6 +5,12 @@ import io.fastgpu.api.JobOptions;
 import io.fastgpu.api.Task;
 import io.fastgpu.core.runtime.JobRuntime;
 import io.fastgpu.core.runtime.MachinePlan;
+import io.fastgpu.core.runtime.TaskRuntime;
+import io.fastgpu.core.runtime.Watchdog;
+import io.fastgpu.core.spi.facet.SelfStop;
+import io.fastgpu.core.util.DurationText;
+import io.fastgpu.core.util.Parallel;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,6 +60,9 @@ final class CreateCommand implements Callable<Integer> {
     Boolean confirmCost;
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default aliyun).")
     String backend;
+    @Option(names = "--autostop", paramLabel = "IDLE", description = "Stop a machine idle this long, e.g. 30m, or 'off'"
+            + " (default: 30m in a cloud, off for local and ssh).")
+    String autostop;
 
     CreateCommand(CliContext ctx) { this.ctx = ctx; }
 
@@ -83,12 +92,21 @@ final class CreateCommand implements Callable<Integer> {
                 .instanceType(pick(instanceType, cfg.text("instance_type"))).image(pick(imageName, cfg.text("image_name")))
                 .spot(wantSpot).diskGb(disk).zone(pick(zone, cfg.text("zone_id"))).skipSetup(skip).nas(withNas)
                 .installScript(pick(installScript, cfg.text("install_script"))).confirmCost(confirmed).backendOptions(options).build();
+        Duration idle = idlePeriod(o.backend());
         MachinePlan plan = ctx.fastGpu().planJob(o);
         if (plan.needsConsent() && !ctx.confirm(plan.costQuestion(), false)) {
             ctx.err().println("not confirmed: nothing was created; pass --yes (or confirm_cost = true) to agree to the cost");
             return 1;
         }
         JobRuntime job = ctx.fastGpu().makeJob(plan, true);
+        ctx.fastGpu().state().recordJob(jobName, o.backend(), n); // a known job: 'fastgpu sweep' leaves its machines alone
+        ctx.fastGpu().provider(o.backend()).capabilities().facet(SelfStop.class).ifPresent(self -> {
+            Watchdog.Settings settings = new Watchdog.Settings(idle, false, null, "create-" + System.currentTimeMillis());
+            Parallel.all("install the watchdog", job.taskRuntimes(), TaskRuntime::name, t -> {
+                Watchdog.ensure(t, self.stopScript(t.instance()), settings);
+                return null;
+            });
+        });
         ctx.renderer().finish();
         for (Task t : job.tasks()) {
             ctx.out().println(t.name() + "  " + (t.publicIp().isEmpty() ? "-" : t.publicIp()) + "  " + t.ip() + "  "
@@ -98,6 +116,25 @@ final class CreateCommand implements Callable<Integer> {
         ctx.out().println("Next: 'fastgpu ssh task0." + jobName + "', 'fastgpu stop " + group + "' when done"
                 + " (stopped machines cost only their disks), 'fastgpu kill " + group + "' to release them.");
         return 0;
+    }
+
+    /** --autostop, else the backend's default; checked before anything is bought. */
+    private Duration idlePeriod(String backendName) {
+        if (autostop == null) {
+            return ctx.fastGpu().provider(backendName).capabilities().facet(SelfStop.class)
+                    .filter(SelfStop::autostopByDefault).map(x -> Watchdog.DEFAULT_IDLE).orElse(null);
+        }
+        if (autostop.strip().equalsIgnoreCase("off")) return null;
+        Duration d;
+        try {
+            d = DurationText.parse(autostop);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("--autostop: " + e.getMessage() + ", or 'off'");
+        }
+        if (d.compareTo(Watchdog.MIN_IDLE) < 0 && !Watchdog.shortLimitsAllowed()) {
+            throw new InvalidSpecException("--autostop: " + DurationText.format(d) + " is shorter than a minute; give at least 1m, or 'off'");
+        }
+        return d;
     }
 
     /** The flag when given, else the file's value when it has one, else the default. */

@@ -7,6 +7,11 @@ import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.Tags;
 import io.fastgpu.core.spi.facet.Pricing;
 import io.fastgpu.core.spi.facet.Probing;
+import io.fastgpu.core.spi.facet.SelfStop;
+import io.fastgpu.core.runtime.Watchdog;
+import io.fastgpu.core.util.DurationText;
+import io.fastgpu.core.util.Parallel;
+import java.time.Duration;
 import io.fastgpu.core.spi.facet.SharedAccount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +82,7 @@ final class LsCommand implements Callable<Integer> {
             if (shown.isEmpty()) continue;
             text.append(p.capabilities().facet(SharedAccount.class).map(SharedAccount::scope).orElse("Backend " + backend)).append('\n');
             text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
+            Map<String, Watchdog.Status> guards = watchdogs(p, shown);
             List<String[]> rows = new ArrayList<>();
             double hourly = 0;
             double soFar = 0;
@@ -89,6 +95,12 @@ final class LsCommand implements Callable<Integer> {
                 if (allOwners) {
                     cells.add(i.tags().getOrDefault(Tags.OWNER, "-"));
                     cells.add(i.id());
+                }
+                if (!guards.isEmpty()) {
+                    Watchdog.Status g = guards.get(i.id());
+                    cells.add(g == null ? "-" : g.running() ? g.idleLabel() : g.idleLabel() + " (not running)");
+                    cells.add(g == null || g.idle().equals("off") ? "-" : g.busy().isEmpty()
+                            ? DurationText.format(Duration.ofSeconds(g.idleFor())) : "busy");
                 }
                 rows.add(cells.toArray(String[]::new));
                 var pricing = p.capabilities().facet(Pricing.class);
@@ -103,7 +115,7 @@ final class LsCommand implements Callable<Integer> {
                     }
                 }
             }
-            table(text, rows);
+            table(text, rows, !guards.isEmpty());
             if (hourly > 0) {
                 text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour; about %.2f so far"
                         + " (each running instance's age x its hourly price)%n", hourly, soFar));
@@ -115,7 +127,7 @@ final class LsCommand implements Callable<Integer> {
         } else {
             if (everything.isEmpty()) {
                 text.append(includeStopped ? "All Instances:" : "Running Instances:").append('\n');
-                table(text, List.of());
+                table(text, List.of(), false);
                 text.append(includeStopped ? "(none)" : "(none running; 'fastgpu ls --stop' includes stopped ones)").append('\n');
             }
             ctx.out().print(text);
@@ -124,8 +136,21 @@ final class LsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void table(StringBuilder out, List<String[]> rows) {
-        out.append(Table.render(allOwners ? ALL_HEADERS : HEADERS, rows));
+    private void table(StringBuilder out, List<String[]> rows, boolean guarded) {
+        List<String> headers = new ArrayList<>(List.of(allOwners ? ALL_HEADERS : HEADERS));
+        if (guarded) headers.addAll(List.of("Autostop", "Idle"));
+        out.append(Table.render(headers.toArray(String[]::new), rows));
+    }
+
+    /** What the watchdog on each running machine reports (autostop setting, idle so far), asked in parallel. */
+    private Map<String, Watchdog.Status> watchdogs(Provider p, List<Instance> shown) {
+        if (p.capabilities().facet(SelfStop.class).isEmpty()) return Map.of();
+        Map<String, Watchdog.Status> result = new java.util.concurrent.ConcurrentHashMap<>();
+        Parallel.each(shown.stream().filter(i -> i.state().isRunning()).toList(), i -> {
+            Watchdog.status(ctx.fastGpu().task(p, i)).ifPresent(st -> result.put(i.id(), st));
+            return null;
+        });
+        return result;
     }
 
     private static String dash(String s) { return s.isEmpty() ? "-" : s; }

@@ -10,6 +10,7 @@ import io.fastgpu.api.JobOptions;
 import io.fastgpu.core.launch.step.AfterStep;
 import io.fastgpu.core.launch.step.CommandStep;
 import io.fastgpu.core.launch.step.DownloadStep;
+import io.fastgpu.core.launch.step.GuardStep;
 import io.fastgpu.core.launch.step.LaunchState;
 import io.fastgpu.core.launch.step.LaunchStep;
 import io.fastgpu.core.launch.step.MachinesStep;
@@ -74,6 +75,8 @@ public final class Launcher {
         JobFile.After after = keep ? JobFile.After.KEEP : job.after();
         List<LaunchStep> steps = new ArrayList<>();
         steps.add(new MachinesStep());
+        CostLimits limits = CostLimits.of(job, fg.provider(job.backend()));
+        if (limits.idle() != null || limits.deadline() != null) steps.add(new GuardStep(limits));
         if (!job.setup().isBlank()) steps.add(new SetupStep());
         if (!job.upload().isEmpty()) steps.add(new UploadStep());
         for (JobFile.Step s : job.steps()) steps.add(new CommandStep(s));
@@ -139,6 +142,8 @@ public final class Launcher {
             throw e;
         } catch (Exception e) {
             throw new FastGpuException("launch of " + job.name() + " failed: " + e.getMessage(), e);
+        } finally {
+            state.finish();
         }
     }
 

@@ -223,9 +223,12 @@ public final class TaskRuntime implements Task {
 
     /**
      * The start of a launch on this task, in one round trip: a fresh shell state (as {@link #resetShell()}) and
-     * no step of an earlier launch still running (as {@link #endStaleSteps()}).
+     * no step of an earlier launch still running (as {@link #endStaleSteps()}), and no limit of an earlier launch
+     * left in the machine's watchdog (the launch's guard step sets this one's).
      */
-    public void startFresh() { endStaleStepsAfter("rm -rf " + ShellQuote.quote(stateDir() + "/shell") + "\n"); }
+    public void startFresh() {
+        endStaleStepsAfter("rm -rf " + ShellQuote.quote(stateDir() + "/shell") + "\n" + Watchdog.offScript(home(), instance.id()));
+    }
 
     private void endStaleStepsAfter(String script) {
         ExecResult r = runRaw(script + ProcessMarker.endScript(ProcessMarker.INSTANCE, instance.id(), ProcessMarker.STEP));

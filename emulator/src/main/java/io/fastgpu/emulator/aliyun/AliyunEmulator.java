@@ -221,6 +221,21 @@ public final class AliyunEmulator implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /**
+     * The instance shut itself down from inside ({@code shutdown -h now} on the machine): as ECS does, it goes
+     * Stopping, then Stopped after the stop latency. Nothing happens when it is not Running.
+     */
+    public void shutDownFromInside(String instanceId) {
+        change(cloud -> {
+            InstanceRecord i = cloud.state.instance(instanceId);
+            java.time.Instant now = cloud.clock.instant();
+            if (i != null && InstanceStateMachine.RUNNING.equals(cloud.lifecycle.statusAt(i, now))) {
+                cloud.state.put(InstanceStateMachine.change(i, false, now));
+                cloud.changed();
+            }
+        });
+    }
+
     /** What {@code read} finds in the account, under the state lock. */
     <T> T read(Function<Cloud, T> read) {
         synchronized (stateLock) {

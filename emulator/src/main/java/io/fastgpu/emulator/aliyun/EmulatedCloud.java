@@ -125,7 +125,13 @@ public final class EmulatedCloud implements AutoCloseable {
                 List<String> keys = v.publicKey() == null ? List.of() : List.of(v.publicKey());
                 String host = v.hostName() == null || v.hostName().isBlank() ? v.instanceId() : v.hostName();
                 machines.boot(v.instanceId(), addresses, keys, host);
-                if (booted.add(v.instanceId())) installNasTools(v.instanceId());
+                if (booted.add(v.instanceId())) {
+                    installNasTools(v.instanceId());
+                    machines.takePowerOffRequest(v.instanceId()); // one left from before this boot is stale
+                    machines.runRebootJobs(v.instanceId());
+                } else if (machines.takePowerOffRequest(v.instanceId())) {
+                    api.shutDownFromInside(v.instanceId());
+                }
             } else if (booted.remove(v.instanceId()) || machines.isUp(v.instanceId())) {
                 machines.halt(v.instanceId());
             }

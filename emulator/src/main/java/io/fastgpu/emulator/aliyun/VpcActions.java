@@ -105,7 +105,7 @@ final class VpcActions {
                 .put("ResourceGroupId", "");
     }
 
-    /** Filters: VpcId (comma-separated, up to 20), VpcName; PageSize up to 50. */
+    /** Filters: VpcId (comma-separated, up to 20), VpcName, Tag.N.Key / Tag.N.Value; PageSize up to 50. */
     private ObjectNode describeVpcs(ApiRequest req) {
         EmulatorConfig.RegionSpec region = requireRegion(cloud, req);
         Set<String> ids = Params.commaList(req, "VpcId");
@@ -113,10 +113,12 @@ final class VpcActions {
             throw new ApiError(400, "InvalidParameter", "Specified value of VpcId is not valid.");
         }
         String name = req.param("VpcName");
+        List<Tag> tagFilters = Params.tagFilters(req);
         List<VpcRecord> matches = new ArrayList<>();
         for (VpcRecord v : state.vpcs.values()) {
             if (v.regionId().equals(region.regionId()) && (ids == null || ids.contains(v.vpcId()))
-                    && (name == null || name.equals(v.vpcName())) && !Params.boolParam(req, "IsDefault")) {
+                    && (name == null || name.equals(v.vpcName())) && !Params.boolParam(req, "IsDefault")
+                    && Params.matchesTags(v.tags(), tagFilters)) {
                 matches.add(v);
             }
         }
@@ -237,11 +239,13 @@ final class VpcActions {
         Set<String> ids = Params.commaList(req, "VSwitchId");
         String zoneId = req.param("ZoneId");
         String name = req.param("VSwitchName");
+        List<Tag> tagFilters = Params.tagFilters(req);
         List<VSwitchRecord> matches = new ArrayList<>();
         for (VSwitchRecord s : state.vSwitches.values()) {
             if (s.regionId().equals(regionId) && (vpcId == null || vpcId.equals(s.vpcId()))
                     && (ids == null || ids.contains(s.vSwitchId())) && (zoneId == null || zoneId.equals(s.zoneId()))
-                    && (name == null || name.equals(s.vSwitchName())) && !Params.boolParam(req, "IsDefault")) {
+                    && (name == null || name.equals(s.vSwitchName())) && !Params.boolParam(req, "IsDefault")
+                    && Params.matchesTags(s.tags(), tagFilters)) {
                 matches.add(s);
             }
         }

@@ -122,6 +122,30 @@ public final class EmulatedMachines implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the machine asked to be shut down from inside ({@code shutdown}, {@code poweroff}); the request is
+     * taken (true once).
+     */
+    public boolean takePowerOffRequest(String instanceId) {
+        Machine m = machines.get(instanceId);
+        if (m == null) {
+            return false;
+        }
+        try {
+            return java.nio.file.Files.deleteIfExists(m.powerOffRequest());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs the machine's {@code @reboot} crontab lines (after a boot). */
+    public void runRebootJobs(String instanceId) {
+        Machine m = machines.get(instanceId);
+        if (m != null && m.isUp()) {
+            m.runRebootJobs();
+        }
+    }
+
     public boolean isUp(String instanceId) {
         Machine m = machines.get(instanceId);
         return m != null && m.isUp();

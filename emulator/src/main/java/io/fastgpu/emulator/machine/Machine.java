@@ -82,6 +82,7 @@ final class Machine {
         }
         disk.create();
         writeHostname(wanted);
+        writePowerTools();
         if (isUp() && wanted.addresses().equals(spec.addresses())) {
             spec = wanted;
             return;
@@ -249,6 +250,69 @@ final class Machine {
         Files.writeString(temp, script, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * {@code shutdown}, {@code poweroff} and {@code halt} that stop the instance as the cloud sees it (they leave a
+     * request the emulator turns into the instance's Stopping, then Stopped), and a {@code crontab} that keeps the
+     * machine's table on its disk (the emulator runs its {@code @reboot} lines at each boot), so nothing of
+     * this host is powered off or scheduled.
+     */
+    private void writePowerTools() throws IOException {
+        String request = quote(powerOffRequest().toString());
+        String off = "#!/bin/sh\n# Emulated machine: shuts the instance down (the emulator stops it).\n"
+                + "case \"$1\" in -r|--reboot) echo \"reboot is not emulated\" >&2; exit 1 ;; esac\n"
+                + "date -u +%FT%TZ > " + request + ".tmp && mv -f " + request + ".tmp " + request + "\n"
+                + "echo \"The system will power off now.\"\n";
+        String table = quote(crontabFile().toString());
+        String crontab = "#!/bin/sh\n# Emulated machine: the crontab lives on the machine's disk.\n"
+                + "case \"$1\" in\n"
+                + "  -l) [ -f " + table + " ] && cat " + table + " || { echo \"no crontab for root\" >&2; exit 1; } ;;\n"
+                + "  -r) rm -f " + table + " ;;\n"
+                + "  -) cat > " + table + " ;;\n"
+                + "  *) echo \"crontab: only -l, -r and - are emulated\" >&2; exit 1 ;;\n"
+                + "esac\n";
+        for (var e : java.util.Map.of("shutdown", off, "poweroff", off, "halt", off, "crontab", crontab).entrySet()) {
+            Path target = disk.bin().resolve(e.getKey());
+            Path temp = Files.createTempFile(disk.bin(), "." + e.getKey(), ".tmp");
+            Files.writeString(temp, e.getValue(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Where {@code shutdown} on the machine leaves its request. */
+    Path powerOffRequest() {
+        return disk.dir().resolve("power-off");
+    }
+
+    private Path crontabFile() {
+        return disk.dir().resolve("crontab");
+    }
+
+    /** Runs the {@code @reboot} lines of the machine's crontab, detached, as cron does at boot. */
+    synchronized void runRebootJobs() {
+        List<String> lines;
+        try {
+            lines = Files.exists(crontabFile()) ? Files.readAllLines(crontabFile(), StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "machine " + disk.instanceId() + ": cannot read its crontab", e);
+            return;
+        }
+        for (String line : lines) {
+            if (!line.startsWith("@reboot ")) continue;
+            ProcessBuilder b = new ProcessBuilder(tools.setsid() == null ? List.of(tools.bash().toString(), "-c", line.substring(8))
+                    : List.of(tools.setsid().toString(), tools.bash().toString(), "-c", line.substring(8)))
+                    .directory(disk.home().toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+            b.environment().clear();
+            b.environment().putAll(MachineEnvironment.of(disk, tools, java.util.Map.of(), false, "", ""));
+            try {
+                b.start();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "machine " + disk.instanceId() + ": @reboot line failed", e);
+            }
+        }
     }
 
     private static String quote(String s) {

@@ -53,6 +53,9 @@ final class MachineEnvironment {
                 env.put(k, v);
             }
         });
+        if (pty) {
+            env.put("SSH_TTY", "/dev/pts/emulated"); // as sshd says a session is interactive
+        }
         env.put(MARKER, disk.instanceId());
         return env;
     }

@@ -22,6 +22,7 @@ public final class LaunchState {
     private final Set<String> doneBefore;
     private volatile JobRuntime runtime;
     private final AtomicBoolean interrupted = new AtomicBoolean();
+    private volatile boolean finished;
     private final java.util.concurrent.locks.ReentrantLock afterLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile String runningMarker;
     private volatile Thread waiting;
@@ -66,6 +67,11 @@ public final class LaunchState {
     void runtime(JobRuntime r) { this.runtime = r; }
 
     public boolean interrupted() { return interrupted.get(); }
+
+    /** Whether the launch has ended (its timers have nothing left to do). */
+    public boolean finished() { return finished; }
+
+    public void finish() { finished = true; }
 
     /** Marks the launch interrupted; true the first time. */
     public boolean markInterrupted() { return interrupted.compareAndSet(false, true); }

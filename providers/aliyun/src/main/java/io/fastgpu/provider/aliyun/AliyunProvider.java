@@ -12,6 +12,8 @@ import io.fastgpu.core.spi.facet.HostKeyStore;
 import io.fastgpu.core.spi.facet.MachineCatalog;
 import io.fastgpu.core.spi.facet.NetworkStorage;
 import io.fastgpu.core.spi.facet.Pricing;
+import io.fastgpu.core.spi.facet.SelfStop;
+import io.fastgpu.core.spi.facet.LeftoverSweep;
 import io.fastgpu.core.spi.facet.RendezvousPorts;
 import io.fastgpu.core.spi.facet.SharedAccount;
 import io.fastgpu.core.transport.Transport;
@@ -63,14 +65,17 @@ public final class AliyunProvider implements Provider {
         creator = new InstanceCreator(cloud, planner, caller, lookup, mapper, new SpotReclaim(events, lifecycle::destroy), knownHosts,
                 lifecycle::destroy);
         readiness = new ReadinessWait(cloud, lookup, ssh, knownHosts);
+        AliyunPricing pricing = new AliyunPricing(cloud);
         capabilities = new Capabilities(true, true, false)
-                .with(Pricing.class, new AliyunPricing(cloud))
+                .with(Pricing.class, pricing)
                 .with(SharedAccount.class, new RegionScope(cloud, lookup))
                 .with(RendezvousPorts.class, AliyunProvider::rendezvousPort)
                 .with(Firewall.class, new SshFirewall(cloud))
                 .with(NetworkStorage.class, new NasMount(cloud, lookup, ssh))
                 .with(MachineCatalog.class, new AliyunMachineCatalog(cloud))
-                .with(HostKeyStore.class, knownHosts);
+                .with(HostKeyStore.class, knownHosts)
+                .with(SelfStop.class, new PowerOff())
+                .with(LeftoverSweep.class, new AliyunSweep(cloud, pricing));
     }
 
     @Override public String name() { return NAME; }

@@ -71,7 +71,7 @@ final class KeyPairs {
 
     private void importPublicKey(String name, String publicKey) {
         try {
-            pairs.importPublicKey(name, publicKey);
+            pairs.importPublicKey(name, publicKey, Network.ours());
         } catch (CloudError e) {
             // Another run imported this same saved key at the same time.
             if (!e.is("KeyPair.AlreadyExist")) throw e;

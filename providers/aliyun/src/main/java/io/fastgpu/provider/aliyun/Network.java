@@ -4,7 +4,9 @@ import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.InvalidSpecException;
+import io.fastgpu.core.spi.Tags;
 import io.fastgpu.provider.aliyun.wire.CloudApi;
+import io.fastgpu.provider.aliyun.wire.SweepCalls;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls.Rule;
 import io.fastgpu.provider.aliyun.wire.VpcCalls;
@@ -31,6 +33,7 @@ final class Network {
 
     private final VpcCalls vpcs;
     private final SecurityGroupCalls groups;
+    private final SweepCalls sweep;
     private final EventListener events;
     private final String region;
     private final String vpcName;
@@ -41,6 +44,7 @@ final class Network {
     Network(CloudApi api, EventListener events, String prefix, String vpcName) {
         this.vpcs = new VpcCalls(api);
         this.groups = new SecurityGroupCalls(api);
+        this.sweep = new SweepCalls(api);
         this.events = events;
         this.region = api.region();
         this.vpcName = vpcName == null || vpcName.isBlank() ? prefix + "-vpc" : vpcName;
@@ -92,6 +96,7 @@ final class Network {
         }
         events.on(new Event.Notice(Event.Level.INFO, "Creating VPC " + vpcName + " (" + VPC_CIDR + ") in " + region));
         vpcId = vpcs.create(vpcName, VPC_CIDR, "made by FastGPU");
+        sweep.tagNetwork("VPC", vpcId, ours()); // so that 'fastgpu sweep' knows it for ours
         awaitVpc(vpcId);
         return vpcId;
     }
@@ -122,7 +127,9 @@ final class Network {
         }
         if (cidr == null) throw new FastGpuException("VPC " + vpcName + " has no free /20 left for a vSwitch in " + zone);
         events.on(new Event.Notice(Event.Level.INFO, "Creating vSwitch " + cidr + " in zone " + zone));
-        return vpcs.createVSwitch(vpc, zone, cidr, vpcName + "-" + zone);
+        String id = vpcs.createVSwitch(vpc, zone, cidr, vpcName + "-" + zone);
+        sweep.tagNetwork("VSWITCH", id, ours());
+        return id;
     }
 
     private String securityGroup(String vpc) {
@@ -136,10 +143,13 @@ final class Network {
         }
         events.on(new Event.Notice(Event.Level.INFO, "Creating security group " + name
                 + " (all traffic between its machines; SSH only from this machine and addresses given to 'fastgpu addip')"));
-        String id = groups.create(vpc, name, "made by FastGPU");
+        String id = groups.create(vpc, name, "made by FastGPU", ours());
         allowGroup(id);
         return securityGroupId = id;
     }
+
+    /** The tag that marks what FastGPU made, and for whom. */
+    static Map<String, String> ours() { return Map.of(Tags.OWNER, Tags.currentOwner()); }
 
     private void allowGroup(String id) {
         groups.authorize(id, Rule.allFromGroup(id, "FastGPU: machines of the group reach each other"));

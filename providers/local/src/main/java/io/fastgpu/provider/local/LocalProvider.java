@@ -10,6 +10,9 @@ import io.fastgpu.core.spi.CreatePlan;
 import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.facet.RendezvousPorts;
+import io.fastgpu.core.spi.facet.SelfStop;
+import io.fastgpu.core.runtime.ProcessMarker;
+import io.fastgpu.core.util.ShellQuote;
 import io.fastgpu.core.transport.Transport;
 
 import java.io.IOException;
@@ -53,7 +56,12 @@ public final class LocalProvider implements Provider {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, false, true).with(RendezvousPorts.class, LocalProvider::freePort);
+        return new Capabilities(true, false, true).with(RendezvousPorts.class, LocalProvider::freePort)
+                .with(SelfStop.class, new SelfStop() {
+                    @Override public String stopScript(Instance i) { return selfStopScript(i.id()); }
+
+                    @Override public boolean autostopByDefault() { return false; }
+                });
     }
 
     @Override
@@ -66,6 +74,18 @@ public final class LocalProvider implements Provider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + instancesDir, e);
         }
+    }
+
+    /**
+     * The sandbox stopping itself: marked STOPPED in its description (or, with {@code $1} = true, its folder
+     * removed), then every process of it ended, as {@link #stop} and {@link #destroy} do from outside.
+     */
+    private String selfStopScript(String id) {
+        String meta = ShellQuote.quote(metaFile(id).toString());
+        return "if [ \"$1\" = true ]; then rm -rf " + ShellQuote.quote(dir(id).toString()) + "\n"
+                + "else sed 's/^state=RUNNING$/state=STOPPED/' " + meta + " > " + meta + ".self && mv -f " + meta + ".self " + meta + "; fi\n"
+                + "bash -c " + ShellQuote.quote(ProcessMarker.endScript(ProcessMarker.INSTANCE, id)) + "\n"
+                + "exit " + SelfStop.TASK_ENDED;
     }
 
     private Instance get(String id) {

@@ -15,6 +15,9 @@ import io.fastgpu.core.spi.CreateRequest;
 import io.fastgpu.core.spi.Tags;
 import io.fastgpu.core.spi.facet.HostKeyStore;
 import io.fastgpu.core.spi.facet.Probing;
+import io.fastgpu.core.spi.facet.SelfStop;
+import io.fastgpu.core.runtime.ProcessMarker;
+import io.fastgpu.core.util.ShellQuote;
 import io.fastgpu.core.util.Parallel;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
@@ -79,6 +82,15 @@ public final class SshProvider implements Provider {
                 .with(HostKeyStore.class, new HostKeyStore() {
                     @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
                     @Override public String location() { return knownHosts().toString(); }
+                })
+                .with(SelfStop.class, new SelfStop() {
+                    // The host is never powered off: the task's processes end, and the claim goes with the next command.
+                    @Override public String stopScript(Instance i) {
+                        return "bash -c " + ShellQuote.quote(ProcessMarker.endScript(ProcessMarker.INSTANCE, i.id()))
+                                + "\nexit " + SelfStop.TASK_ENDED;
+                    }
+
+                    @Override public boolean autostopByDefault() { return false; }
                 });
     }
 

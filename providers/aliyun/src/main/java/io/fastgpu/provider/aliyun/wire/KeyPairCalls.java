@@ -17,8 +17,10 @@ public final class KeyPairCalls {
     }
 
     /** Registers a public key ({@code ssh-rsa AAAA...}) as the pair {@code name}. */
-    public void importPublicKey(String name, String publicKey) {
+    public void importPublicKey(String name, String publicKey, java.util.Map<String, String> tags) {
+        java.util.List<ImportKeyPairRequest.ImportKeyPairRequestTag> t = new java.util.ArrayList<>();
+        tags.forEach((k, v) -> t.add(new ImportKeyPairRequest.ImportKeyPairRequestTag().setKey(k).setValue(v)));
         api.call("ImportKeyPair", () -> api.ecs().importKeyPair(new ImportKeyPairRequest()
-                .setRegionId(api.region()).setKeyPairName(name).setPublicKeyBody(publicKey)));
+                .setRegionId(api.region()).setKeyPairName(name).setPublicKeyBody(publicKey).setTag(t)));
     }
 }

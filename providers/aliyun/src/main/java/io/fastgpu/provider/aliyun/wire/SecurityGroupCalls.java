@@ -48,10 +48,12 @@ public final class SecurityGroupCalls {
         return list.stream().filter(g -> name.equals(g.getSecurityGroupName())).map(g -> g.getSecurityGroupId()).findFirst();
     }
 
-    public String create(String vpcId, String name, String description) {
+    public String create(String vpcId, String name, String description, java.util.Map<String, String> tags) {
+        List<CreateSecurityGroupRequest.CreateSecurityGroupRequestTag> t = new ArrayList<>();
+        tags.forEach((k, v) -> t.add(new CreateSecurityGroupRequest.CreateSecurityGroupRequestTag().setKey(k).setValue(v)));
         return api.call("CreateSecurityGroup", () -> api.ecs().createSecurityGroup(new CreateSecurityGroupRequest()
                 .setRegionId(api.region()).setVpcId(vpcId).setSecurityGroupName(name)
-                .setDescription(description))).getBody().getSecurityGroupId();
+                .setDescription(description).setTag(t))).getBody().getSecurityGroupId();
     }
 
     /** The group's inbound rules. */
