@@ -71,7 +71,13 @@ final class LaunchCommand implements Callable<Integer> {
         Path outDir = out != null ? ctx.workDir().resolve(out) : ctx.workDir().resolve("fastgpu-out");
         OutputFolder.check(job, outDir, out != null);
         if (managed) job = job.withManaged(true);
-        var training = ctx.fastGpu().provider(job.backend()).capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
+        io.fastgpu.core.spi.Provider provider;
+        try {
+            provider = ctx.fastGpu().provider(job.backend());
+        } catch (io.fastgpu.api.InvalidSpecException e) {
+            throw new io.fastgpu.api.InvalidSpecException(job.file() + ": " + e.getMessage()); // a job file error: nothing was started
+        }
+        var training = provider.capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
         if (training.isPresent()) return new ManagedTrainingLaunch(ctx).run(training.get(), job, outDir, yes, dryRun);
         if (job.managed()) ManagedLaunch.check(job);
         Launcher launcher = new Launcher(ctx.fastGpu());

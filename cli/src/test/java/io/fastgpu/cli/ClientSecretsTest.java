@@ -119,8 +119,11 @@ class ClientSecretsTest {
         List<String> names = execOut.lines().map(l -> l.replaceFirst("^task0> ", ""))
                 .filter(l -> l.matches("[A-Za-z_][A-Za-z0-9_]*=.*")).map(l -> l.substring(0, l.indexOf('='))).toList();
         assertThat(names).contains("HOME", "FROM_STEP").filteredOn(n -> !n.matches(
-                "PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_.*|TERM|TMPDIR|PWD|OLDPWD|SHLVL|_|FROM_STEP|FASTGPU_.*"))
+                "PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_.*|TERM|TMPDIR|PWD|OLDPWD|SHLVL|_|FROM_STEP|FASTGPU_.*|PYTHONPATH"))
                 .as("variables of the client's a step should not see").isEmpty();
+        // PYTHONPATH is FastGPU's own (its Python package), never the client's.
+        assertThat(execOut.lines().map(l -> l.replaceFirst("^task0> ", "")).filter(l -> l.startsWith("PYTHONPATH=")))
+                .allSatisfy(l -> assertThat(l).matches("PYTHONPATH=[^:]*/python"));
     }
 
     private static void assertNoFileHoldsASecret(Path root) throws IOException {

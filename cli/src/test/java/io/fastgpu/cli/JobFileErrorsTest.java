@@ -185,7 +185,7 @@ class JobFileErrorsTest {
         Cli.Result r = cli.run("launch", "bad");
 
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.err()).contains("unknown backend 'locl' (did you mean 'local'?); available: aliyun, local, ssh");
+        assertThat(r.err()).contains("unknown backend 'locl' (did you mean 'local'?); available: aliyun, local, slurm, ssh, tione");
         assertThat(cli.instances()).isEmpty();
     }
 

@@ -132,8 +132,13 @@ final class Machine {
     synchronized void halt() {
         stopServer();
         spec = null;
-        int left = ProcessTable.killUntilNone(
-                () -> ProcessTable.withEnvironmentEntry(MachineEnvironment.MARKER, disk.instanceId()), KILL_BOUND);
+        // Also what a login's cleared environment started with only the instance's id (FastGPU's watchdog).
+        int left = ProcessTable.killUntilNone(() -> {
+            java.util.Set<Long> pids = new java.util.LinkedHashSet<>(
+                    ProcessTable.withEnvironmentEntry(MachineEnvironment.MARKER, disk.instanceId()));
+            pids.addAll(ProcessTable.withEnvironmentEntry("FASTGPU_INSTANCE_ID", disk.instanceId()));
+            return new java.util.ArrayList<>(pids);
+        }, KILL_BOUND);
         if (left > 0) {
             LOG.log(System.Logger.Level.WARNING, "machine {0}: {1} process(es) survived SIGKILL for {2}s",
                     disk.instanceId(), left, KILL_BOUND.toSeconds());

@@ -293,7 +293,11 @@ public final class RecoveringStep implements LaunchStep {
         for (TaskRuntime t : j.taskRuntimes()) {
             boolean answers = answers(t);
             if (preemption && answers && noticed(t)) return new Loss(t.index(), "preempted", at);
-            if (nodeLost && !answers && stillSilent(t)) return new Loss(t.index(), "node-lost", at);
+            if (nodeLost && !answers && stillSilent(t)) {
+                // A reclaimed machine stops answering a moment before the cloud lists it as gone: ask again, briefly.
+                if (preemption && reclaimedAfterAll(p, t)) return new Loss(t.index(), "reclaimed", at);
+                return new Loss(t.index(), "node-lost", at);
+            }
         }
         int code = a.failure() instanceof StepFailedException f ? f.exitCode() : -1;
         if (recovery.exitCodes().contains(code)) return new Loss(-1, "exit " + code, at);
@@ -302,6 +306,23 @@ public final class RecoveringStep implements LaunchStep {
             return new Loss(a.firstFailedTask(), "node-lost", at);
         }
         return null;
+    }
+
+    /** Whether the cloud lists {@code t}'s instance as gone within a few seconds. */
+    private static boolean reclaimedAfterAll(Provider p, TaskRuntime t) {
+        for (int i = 0; i < 10; i++) {
+            try {
+                Instance listed = p.list().stream().filter(x -> x.id().equals(t.instance().id())).findFirst().orElse(null);
+                if (listed == null || listed.state() == InstanceState.TERMINATED) return true;
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean answers(TaskRuntime t) {
