@@ -27,6 +27,14 @@ public sealed interface Event {
         public MachinesReady { listed = List.copyOf(listed); }
     }
 
+    /**
+     * FastGPU put machines {@code ids} of {@code backend} into {@code state} ({@code STOPPED}, or {@code TERMINATED} when
+     * released) at {@code at}: what the spend report counts their hours up to.
+     */
+    record MachinesChanged(String backend, List<String> ids, InstanceState state, java.time.Instant at) implements Event {
+        public MachinesChanged { ids = List.copyOf(ids); }
+    }
+
     /** The launch ended: {@code succeeded}, {@code failed} or {@code interrupted}, with its exit code. */
     record RunFinished(String job, String runName, String status, int exitCode, String message, Duration total) implements Event { }
 

@@ -64,6 +64,9 @@ final class CreateCommand implements Callable<Integer> {
             + " (default: 30m in a cloud, off for local and ssh).")
     String autostop;
 
+    @Option(names = "--over-budget", description = "Create even when an hour of the machines would pass the monthly budget of config.yaml.")
+    boolean overBudget;
+
     CreateCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
@@ -94,6 +97,9 @@ final class CreateCommand implements Callable<Integer> {
                 .installScript(pick(installScript, cfg.text("install_script"))).confirmCost(confirmed).backendOptions(options).build();
         Duration idle = idlePeriod(o.backend());
         MachinePlan plan = ctx.fastGpu().planJob(o);
+        if (!overBudget && plan.costsMoney() && plan.toRun() > 0) {
+            io.fastgpu.core.cost.MonthlyBudget.check(ctx.fastGpu(), plan.hourlyPrice(), null, "creation of " + jobName);
+        }
         if (plan.needsConsent() && !ctx.confirm(plan.costQuestion(), false)) {
             ctx.err().println("not confirmed: nothing was created; pass --yes (or confirm_cost = true) to agree to the cost");
             return 1;

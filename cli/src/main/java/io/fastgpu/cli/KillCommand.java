@@ -36,6 +36,9 @@ final class KillCommand implements Callable<Integer> {
                     : "Nothing was released. Without a terminal to answer on, pass --yes to release without asking.");
             return 1;
         }
-        return Lifecycle.apply(ctx, selected, "kill", s -> s.provider().destroy(s.instance().id()));
+        return Lifecycle.apply(ctx, selected, "kill", s -> {
+            s.provider().destroy(s.instance().id());
+            Lifecycle.record(ctx, s, io.fastgpu.api.InstanceState.TERMINATED, java.time.Instant.now());
+        });
     }
 }

@@ -1,6 +1,8 @@
 package io.fastgpu.cli;
 
+import io.fastgpu.core.cost.MonthlyBudget;
 import io.fastgpu.core.job.JobFile;
+import io.fastgpu.core.launch.CostLimits;
 import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.LaunchPlan;
 import io.fastgpu.core.launch.LaunchResult;
@@ -59,6 +61,9 @@ final class LaunchCommand implements Callable<Integer> {
             + " lost machines as the job's 'recovery' says; Ctrl-C then detaches ('fastgpu logs RUN -f' comes back)."})
     boolean managed;
 
+    @Option(names = "--over-budget", description = "Launch even when the estimate would pass the monthly budget of config.yaml.")
+    boolean overBudget;
+
     @Option(names = "--dry-run", description = "Print the plan (machines to reuse, start or buy, the cost, each step) and stop: nothing is bought or changed.")
     boolean dryRun;
 
@@ -88,6 +93,10 @@ final class LaunchCommand implements Callable<Integer> {
                     ? ", restarting its distributed steps after a loss up to " + job.recovery().maxRestarts() + " times" : ""));
             ctx.out().println("Dry run: nothing was bought, started or changed.");
             return 0;
+        }
+        if (!overBudget && plan.machines().costsMoney() && plan.machines().toRun() > 0) {
+            MonthlyBudget.check(ctx.fastGpu(), plan.machines().hourlyPrice(), CostLimits.of(job, provider).deadline(),
+                    "launch of job " + job.name());
         }
         boolean consent = yes || !plan.needsConsent() || ctx.confirm(plan.costQuestion(), false);
         if (!consent) {

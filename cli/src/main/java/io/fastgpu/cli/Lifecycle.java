@@ -26,6 +26,21 @@ final class Lifecycle {
         return 0;
     }
 
+    /**
+     * Records in the state store that FastGPU put the instance into {@code state} at {@code at}, for 'fastgpu cost';
+     * a store that cannot be written only warns, the operation itself was done.
+     */
+    static void record(CliContext ctx, InstanceSelector.Selected s, io.fastgpu.api.InstanceState state, java.time.Instant at) {
+        try {
+            ctx.fastGpu().state().recordInstanceState(s.instance().backend(), s.instance().id(), state, at);
+        } catch (FastGpuException e) {
+            synchronized (ctx.err()) {
+                ctx.err().println(ctx.style().yellow("warning: ") + s.instance().name() + " is not recorded for 'fastgpu cost': "
+                        + e.getMessage());
+            }
+        }
+    }
+
     /** Runs an operation on each instance at once, adding "name: cause" to {@code failures} for each that fails. */
     static void each(List<InstanceSelector.Selected> selected, Consumer<InstanceSelector.Selected> op, List<String> failures) {
         for (var o : Parallel.each(selected, s -> {

@@ -2,10 +2,10 @@ package io.fastgpu.cli;
 
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.api.Instance;
-import io.fastgpu.api.Resources;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.Tags;
-import io.fastgpu.core.spi.facet.Pricing;
+import io.fastgpu.core.cost.InstancePrices;
+import io.fastgpu.core.cost.SpendReport;
 import io.fastgpu.core.spi.facet.Probing;
 import io.fastgpu.core.spi.facet.SelfStop;
 import io.fastgpu.core.runtime.Watchdog;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,8 +85,14 @@ final class LsCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             double hourly = 0;
             double soFar = 0;
-            // One price lookup per instance type (the cloud's price API is rate-limited), not one per instance.
-            Map<String, Double> prices = new HashMap<>();
+            // One price lookup per instance type (the cloud's price API is rate-limited), the one 'fastgpu cost' makes.
+            InstancePrices prices = new InstancePrices();
+            Map<String, Double> ranHours;
+            try {
+                ranHours = SpendReport.runningHours(fg.state(), backend, now);
+            } catch (FastGpuException e) {
+                ranHours = Map.of(); // an unreadable state database: each instance's age stands in
+            }
             for (Instance i : shown) {
                 List<String> cells = new ArrayList<>(List.of(i.name(), i.createdAt().equals(Instant.EPOCH) ? "-"
                         : String.format(Locale.ROOT, "%.1f", i.ageHours(now)), dash(i.publicIp()), dash(i.privateIp()), i.gpu(),
@@ -103,22 +108,20 @@ final class LsCommand implements Callable<Integer> {
                             ? DurationText.format(Duration.ofSeconds(g.idleFor())) : "busy");
                 }
                 rows.add(cells.toArray(String[]::new));
-                var pricing = p.capabilities().facet(Pricing.class);
-                if (pricing.isPresent() && i.state().isRunning()) {
-                    boolean spot = i.tags().containsKey("aliyun:spot");
-                    double price = prices.computeIfAbsent(i.instanceType() + (spot ? " spot" : ""),
-                            k -> pricing.get().hourlyPrice(new Resources(i.instanceType(), "", spot, 100), 1));
-                    price *= Integer.parseInt(i.tags().getOrDefault("fastgpu:nodes", "1")); // a managed task's nodes
+                if (i.state().isRunning()) {
+                    double price = prices.hourly(p, i); // a managed task's nodes included
                     if (price > 0) {
                         hourly += price;
-                        soFar += price * i.ageHours(now);
+                        // Its running hours as the state store recorded them (what 'fastgpu cost' counts), else its age.
+                        soFar += price * ranHours.getOrDefault(i.id(), i.ageHours(now));
                     }
                 }
             }
             table(text, rows, !guards.isEmpty());
             if (hourly > 0) {
-                text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour; about %.2f so far"
-                        + " (each running instance's age x its hourly price)%n", hourly, soFar));
+                text.append(String.format(Locale.ROOT, "Running cost: about %.2f per hour; about %s so far"
+                        + " (each running instance's running hours x its hourly price; 'fastgpu cost' has the details)%n", hourly,
+                        io.fastgpu.core.launch.CostLimits.money(soFar)));
             }
         }
         everything.sort(Comparator.comparing(Instance::backend).thenComparing(Instance::name));

@@ -21,7 +21,9 @@ final class StartCommand implements Callable<Integer> {
         var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
         // Returns when the machines answer, so that the next command (ssh, exec) finds them ready.
         return Lifecycle.apply(ctx, selected, "start", s -> {
+            java.time.Instant asked = java.time.Instant.now();
             s.provider().start(s.instance().id());
+            Lifecycle.record(ctx, s, io.fastgpu.api.InstanceState.RUNNING, asked);
             s.provider().awaitReady(java.util.List.of(s.instance().id()), java.time.Duration.ofMinutes(10));
         });
     }

@@ -20,6 +20,9 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var selected = InstanceSelector.select(ctx.fastGpu(), target.name);
-        return Lifecycle.apply(ctx, selected, "stop", s -> s.provider().stop(s.instance().id()));
+        return Lifecycle.apply(ctx, selected, "stop", s -> {
+            s.provider().stop(s.instance().id());
+            Lifecycle.record(ctx, s, io.fastgpu.api.InstanceState.STOPPED, java.time.Instant.now());
+        });
     }
 }

@@ -64,6 +64,8 @@ final class RunRecorder implements EventListener {
             startRun(m.logdir());
             store.get().recordJob(m.job(), m.backend(), m.numTasks());
             store.get().upsertInstances(m.backend(), m.listed());
+        } else if (event instanceof Event.MachinesChanged c) {
+            for (String id : c.ids()) store.get().recordInstanceState(c.backend(), id, c.state(), c.at());
         } else if (event instanceof Event.PhaseStarted p) {
             if (runId < 0) beforeRun.add(p); else openSteps.add(store.get().startStep(runId, p.phase()));
         } else if (event instanceof Event.PhaseFinished p) {

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 final class Schema {
     /** The schema this code reads and writes. */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     /** "FGPU". */
     private static final int APPLICATION_ID = 0x46475055;
 
@@ -121,7 +121,18 @@ final class Schema {
                       sha256 TEXT NOT NULL, file_name TEXT NOT NULL, framework TEXT NOT NULL, description TEXT NOT NULL,
                       source TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (name, version))""");
         }
-        // A later schema version adds its changes here as "if (version < 5) { ... }".
+        if (version < 5) {
+            // Cost report and monthly budget (fastgpu cost): when each machine ran and when it stood stopped, one row per
+            // span, so that spend is instance-hours x price even after the machine is gone from the cloud's listing.
+            // Written where FastGPU sees or changes a machine's state (each listing recorded, stop, start, kill).
+            db.execute("""
+                    CREATE TABLE IF NOT EXISTS instance_usage (
+                      id INTEGER PRIMARY KEY, backend TEXT NOT NULL, instance_id TEXT NOT NULL, name TEXT NOT NULL,
+                      job TEXT NOT NULL, instance_type TEXT NOT NULL, spot INTEGER NOT NULL, nodes INTEGER NOT NULL,
+                      state TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER)""");
+            db.execute("CREATE INDEX IF NOT EXISTS instance_usage_by_instance ON instance_usage (backend, instance_id, until)");
+        }
+        // A later schema version adds its changes here as "if (version < 6) { ... }".
         db.execute("PRAGMA application_id = " + APPLICATION_ID);
         db.execute("PRAGMA user_version = " + VERSION);
         return null;

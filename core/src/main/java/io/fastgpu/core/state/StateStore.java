@@ -40,6 +40,7 @@ public final class StateStore implements AutoCloseable {
     private final EventLog events;
     private final MetricTable metrics;
     private final ModelTable models;
+    private final UsageTable usage;
 
     private StateStore(SqliteConnection db) {
         this.db = db;
@@ -49,6 +50,7 @@ public final class StateStore implements AutoCloseable {
         this.events = new EventLog(db);
         this.metrics = new MetricTable(db);
         this.models = new ModelTable(db);
+        this.usage = new UsageTable(db);
     }
 
     /**
@@ -99,6 +101,20 @@ public final class StateStore implements AutoCloseable {
      */
     public void upsertInstances(String backend, List<Instance> seen) {
         instances.replace(backend, seen);
+        usage.observe(backend, seen, java.time.Instant.now());
+    }
+
+    /**
+     * Records that FastGPU itself put machine {@code id} of {@code backend} into {@code state} (stopped, started,
+     * released) at {@code at}, so that {@link #usage} counts its hours to that moment; a machine never listed is left alone.
+     */
+    public void recordInstanceState(String backend, String id, io.fastgpu.api.InstanceState state, java.time.Instant at) {
+        usage.record(backend, id, state, at);
+    }
+
+    /** The spans of the machines' lives (running, stopped) that overlap {@code [from, to)}, oldest first. */
+    public List<UsageSpan> usage(java.time.Instant from, java.time.Instant to) {
+        return usage.within(from, to);
     }
 
     /** The machines {@code backend} reported last, by name. */

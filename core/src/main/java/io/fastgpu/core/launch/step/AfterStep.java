@@ -38,6 +38,8 @@ public final class AfterStep implements LaunchStep {
         if (after == JobFile.After.KEEP) return;
         if (s.runtime() != null) {
             if (after == JobFile.After.STOP) s.runtime().stop(); else s.runtime().kill();
+            changed(s, s.runtime().taskRuntimes().stream().map(t -> t.instance().id()).toList(),
+                    after == JobFile.After.STOP ? InstanceState.STOPPED : InstanceState.TERMINATED);
             return;
         }
         List<Instance> found = existing(s);
@@ -52,14 +54,21 @@ public final class AfterStep implements LaunchStep {
                 // A machine this launch bought that never got ready holds nothing yet (and a cloud cannot stop
                 // one that is still starting): release it rather than leave it billing.
                 p.destroy(i.id());
+                changed(s, List.of(i.id()), InstanceState.TERMINATED);
                 if (after == JobFile.After.STOP) {
                     s.fg().events().on(new Event.Notice(Event.Level.INFO, i.name() + " never got ready: released"));
                 }
             } else {
                 p.stop(i.id());
+                changed(s, List.of(i.id()), InstanceState.STOPPED);
             }
             return null;
         });
+    }
+
+    /** Says that machines {@code ids} of the job's backend are stopped or released now (the state store records it). */
+    private static void changed(LaunchState s, List<String> ids, InstanceState state) {
+        s.fg().events().on(new Event.MachinesChanged(s.machinePlan().options().backend(), ids, state, java.time.Instant.now()));
     }
 
     /** The job's machines that exist and run (or are on their way), found by the plan's task names. */
