@@ -45,7 +45,7 @@ final class InstancesPage {
         b.append("</tbody></table>");
         b.append("<p class=\"total\">").append(hourly > 0
                 ? "Running cost: about " + Html.money(hourly) + " per hour; about " + Html.money(soFar)
-                + " so far (each running instance's age × its hourly price)."
+                + " so far (each running instance's running hours × its hourly price)."
                 : "Nothing here is charged by the hour.").append("</p>");
         return Html.page("instances", "Instances", b.toString());
     }
