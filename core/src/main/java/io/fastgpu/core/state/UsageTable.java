@@ -87,13 +87,15 @@ final class UsageTable {
                 + " ORDER BY since, id", UsageTable::span, to.toEpochMilli(), from.toEpochMilli()));
     }
 
-    /** The span state a provider's state stands for; null when it says nothing about charging (unreachable, unknown, gone). */
+    /** The span state a provider's state stands for; null when it says nothing about charging (pending, unreachable, unknown, gone). */
     private static String stateOf(InstanceState s) {
         return switch (s) {
-            case PENDING, STARTING, RUNNING -> UsageSpan.RUNNING;
+            case STARTING, RUNNING -> UsageSpan.RUNNING;
             // A machine on its way down is counted as stopped from the moment it was asked to stop.
             case STOPPING, STOPPED -> UsageSpan.STOPPED;
-            case TERMINATED, UNREACHABLE, UNRECOGNIZED -> null;
+            // Pending says nothing either: a cloud machine being made (counted from its creation once seen running) or
+            // a queued allocation or task (not charged).
+            case PENDING, TERMINATED, UNREACHABLE, UNRECOGNIZED -> null;
         };
     }
 
