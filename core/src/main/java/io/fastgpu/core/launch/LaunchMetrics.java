@@ -49,7 +49,18 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
     private final Object pendingLock = new Object();
     private List<MetricPoint> pending = new ArrayList<>();
     private final Map<String, Long> lineNumbers = new HashMap<>();
-    private final Object collecting = new Object();
+    /** Collections run one at a time on a thread of their own, so that a machine that does not answer holds only it. */
+    private final java.util.concurrent.ExecutorService collections = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fastgpu-metrics-collect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object flight = new Object();
+    private java.util.concurrent.Future<?> inFlight;
+    /** A collection waited for in vain (a machine that does not answer): the next ones do not wait for it again. */
+    private java.util.concurrent.Future<?> givenUp;
+    /** How long a launch waits for one collection before it goes on without it. */
+    private static final long WAIT_SECONDS = 15;
     private volatile String phase = "";
     private ScheduledExecutorService ticker;
     private MetricsCollector collector;
@@ -107,25 +118,49 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
 
     /** Stores the regex points and reads the metrics files; tells the first problem of each kind. */
     private void collectNow() {
-        synchronized (collecting) {
-            long runId = recorder.runId();
-            if (runId < 0) return;
+        java.util.concurrent.Future<?> f;
+        synchronized (flight) {
+            if (inFlight != null && !inFlight.isDone() && inFlight == givenUp) return; // still stuck: not waited for twice
             try {
-                recordSource(runId);
-                flush();
-                JobRuntime rt = state.runtime();
-                if (rt != null) {
-                    if (collector == null) collector = new MetricsCollector(fg.state(), problems, fg.events());
-                    boolean shared = fg.provider(rt.backend()).capabilities().sharedRunRoot();
-                    for (TaskRuntime t : shared ? rt.taskRuntimes().subList(0, 1) : rt.taskRuntimes()) {
-                        collector.collect(runId, t.logdir(), t);
-                    }
-                }
-            } catch (RuntimeException e) {
-                warnOnce(e); // metrics never fail a launch; what the machines keep is collected later
+                if (inFlight == null || inFlight.isDone()) inFlight = collections.submit(this::collect);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // closed
             }
-            for (String told : problems.untold()) fg.events().on(new Event.Notice(Event.Level.WARN, told));
+            f = inFlight; // one still at it is waited for, not doubled
         }
+        try {
+            f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (flight) {
+                givenUp = f;
+            }
+            warnOnce(new io.fastgpu.api.FastGpuException("a machine did not answer within " + WAIT_SECONDS + " s"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            // collect() tells its own problems
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void collect() {
+        // one at a time: on the single thread of 'collections'
+        long runId = recorder.runId();
+        if (runId < 0) return;
+        try {
+            recordSource(runId);
+            flush();
+            JobRuntime rt = state.runtime();
+            if (rt != null) {
+                if (collector == null) collector = new MetricsCollector(fg.state(), problems, fg.events());
+                boolean shared = fg.provider(rt.backend()).capabilities().sharedRunRoot();
+                for (TaskRuntime t : shared ? rt.taskRuntimes().subList(0, 1) : rt.taskRuntimes()) {
+                    collector.collect(runId, t.logdir(), t);
+                }
+            }
+        } catch (RuntimeException e) {
+            warnOnce(e); // metrics never fail a launch; what the machines keep is collected later
+        }
+        for (String told : problems.untold()) fg.events().on(new Event.Notice(Event.Level.WARN, told));
     }
 
     /** Writes the regex points found so far. */
@@ -164,11 +199,10 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
     @Override
     public void close() {
         stopTicker();
-        synchronized (collecting) {
-            flush();
-            for (String told : problems.untold()) fg.events().on(new Event.Notice(Event.Level.WARN, told));
-            for (String line : problems.summary()) fg.events().on(new Event.Notice(Event.Level.WARN, line));
-        }
+        collections.shutdown(); // a collection stuck on a machine that does not answer is left behind (a daemon)
+        flush();
+        for (String told : problems.untold()) fg.events().on(new Event.Notice(Event.Level.WARN, told));
+        for (String line : problems.summary()) fg.events().on(new Event.Notice(Event.Level.WARN, line));
     }
 
     private void stopTicker() {

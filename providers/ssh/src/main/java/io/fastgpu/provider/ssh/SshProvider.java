@@ -185,26 +185,49 @@ public final class SshProvider implements Provider {
         throw new NotFoundException("no ssh task with id " + id);
     }
 
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+    private static final java.util.concurrent.ExecutorService PROBES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fastgpu-ssh-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Hosts found not answering (a task's host lost): checked last when a job needs hosts. */
+    private final java.util.Set<String> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Chooses a free host for each request (task i gets the i-th) and checks that each can run tasks. */
     @Override
     public CreatePlan validate(List<CreateRequest> requests) {
         if (requests.isEmpty()) return CreatePlan.of(requests);
         Fleet f = fleet(requests.get(0).options().get(FLEET));
-        List<Fleet.Host> free = freeHosts(f);
+        List<Fleet.Host> free = new ArrayList<>(freeHosts(f));
+        free.sort(Comparator.comparing((Fleet.Host h) -> silent.contains(h.id()))); // stable: fleet order otherwise
         if (free.size() < requests.size()) {
             throw new InvalidSpecException("fleet '" + f.name() + "' has " + free.size() + " free host(s) of " + f.hosts().size()
                     + " but the job needs " + requests.size() + " more; free some ('fastgpu ls') or add hosts to the fleet");
         }
-        List<Fleet.Host> toCheck = free.subList(0, requests.size());
-        Map<String, String> hosts = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < requests.size(); i++) hosts.put(HOST_OF + requests.get(i).name(), toCheck.get(i).id());
-        List<String> problems = Parallel.all("check hosts", toCheck, Fleet.Host::display, h -> {
-            String missing = check(h);
-            return missing.isEmpty() ? null : h.display() + ": " + missing;
-        }).stream().filter(Objects::nonNull).toList();
-        if (!problems.isEmpty()) {
+        // The first free hosts that pass the check; one that fails is passed over for the next free one (a host that
+        // went silent under an earlier task, say), and only when too few pass is nothing done.
+        List<Fleet.Host> chosen = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int next = 0;
+        while (chosen.size() < requests.size() && next < free.size()) {
+            List<Fleet.Host> batch = free.subList(next, Math.min(free.size(), next + requests.size() - chosen.size()));
+            next += batch.size();
+            List<String> found = Parallel.all("check hosts", batch, Fleet.Host::display, this::check);
+            for (int i = 0; i < batch.size(); i++) {
+                if (found.get(i).isEmpty()) chosen.add(batch.get(i));
+                else problems.add(batch.get(i).display() + ": " + found.get(i));
+            }
+        }
+        if (chosen.size() < requests.size()) {
             throw new FastGpuException("fleet '" + f.name() + "' is not ready, nothing was changed: " + String.join("; ", problems));
         }
+        if (!problems.isEmpty()) {
+            events.on(new Event.Notice(Event.Level.WARN, "fleet '" + f.name() + "': passed over " + String.join("; ", problems)));
+        }
+        chosen.sort(Comparator.comparingInt(free::indexOf));
+        Map<String, String> hosts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) hosts.put(HOST_OF + requests.get(i).name(), chosen.get(i).id());
         return new CreatePlan(requests, hosts);
     }
 
@@ -281,6 +304,17 @@ public final class SshProvider implements Provider {
     @Override
     public void destroy(String id) {
         Held held = held(id);
+        if (!answers(held.host())) {
+            // A host that went silent (lost): its claim is let go here, so that the task can move to another host.
+            claims.locked(() -> {
+                claims.remove(held.claim());
+                return null;
+            });
+            events.on(new Event.Notice(Event.Level.WARN, held.claim().task() + " released " + held.host().display()
+                    + ", which does not answer: the task's processes and folder there (~/fastgpu/" + held.claim().workdir()
+                    + ") were left as they are; remove them when it is back"));
+            return;
+        }
         endProcesses(held);
         int rc = admin(held.host()).exec("rm -rf \"$HOME\"/fastgpu/" + ShellQuote.quote(held.claim().workdir()),
                 OutputSink.DISCARD, Duration.ofMinutes(5));
@@ -291,6 +325,33 @@ public final class SshProvider implements Provider {
         });
         events.on(new Event.Notice(Event.Level.INFO, held.claim().task() + " released " + held.host().display()
                 + " (the machine itself keeps running: FastGPU does not own it)"));
+    }
+
+    /**
+     * Whether {@code h} runs a command that does nothing within a few seconds, its login included (a host that
+     * takes connections and never greets would otherwise hold this for the connect and login timeouts). One that
+     * does not is remembered as silent, and taken last when a job needs hosts.
+     */
+    private boolean answers(Fleet.Host h) {
+        java.util.concurrent.CompletableFuture<Boolean> asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return admin(h).exec("true", OutputSink.DISCARD, ANSWER_WITHIN) == 0;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, PROBES);
+        boolean yes;
+        try {
+            yes = asked.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            yes = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            yes = false;
+        }
+        if (yes) silent.remove(h.id());
+        else silent.add(h.id());
+        return yes;
     }
 
     /** Ends every process that carries this task's marker, on its host. */
