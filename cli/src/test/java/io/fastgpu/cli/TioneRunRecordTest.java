@@ -160,6 +160,26 @@ class TioneRunRecordTest {
         assertThat(cli.run("models", "list").expectExit(0).out()).doesNotContain("never");
     }
 
+    @Test
+    void ctrlCDuringTheTaskIsAnInterruptedRun() throws Exception {
+        Cli cli = cli("int");
+        cli.write("slow/train.py", "import time\nprint('started', flush=True)\ntime.sleep(120)\n");
+        cli.job("slow", "name: slow\n" + JOB_HEAD + "steps: [{name: train, run: python3 train.py}]\n");
+        try (ForkedCli launch = ForkedCli.start(cli.workDir(), cli.childEnvironment(), "launch", "slow", "--yes")) {
+            assertThat(launch.awaitLine("[worker-0] started", Duration.ofSeconds(60))).as(launch.output()).isTrue();
+            launch.signal("INT");
+            assertThat(launch.awaitExit(60_000)).as(launch.output()).isTrue();
+            assertThat(launch.exitCode()).as(launch.output()).isEqualTo(130);
+        }
+        try (StateStore state = StateStore.open(cli.home())) {
+            RunRecord run = state.latestRun("slow").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.INTERRUPTED);
+            assertThat(run.exitCode()).isEqualTo(130);
+            assertThat(state.steps(run.id()).get(2).exitCode()).isEqualTo(130);
+        }
+        assertThat(cli.run("logs", "slow").expectExit(0).out()).contains("[worker-0] started", "stopping training task");
+    }
+
     private static JsonNode byName(JsonNode metrics, String name) {
         for (JsonNode m : metrics) if (m.get("name").asText().equals(name)) return m;
         throw new AssertionError("no metric " + name + " in " + metrics);
