@@ -163,10 +163,19 @@ class TioneRunRecordTest {
     @Test
     void ctrlCDuringTheTaskIsAnInterruptedRun() throws Exception {
         Cli cli = cli("int");
-        cli.write("slow/train.py", "import time\nprint('started', flush=True)\ntime.sleep(120)\n");
+        cli.write("slow/train.py", "import time\nfrom fastgpu import metrics\nmetrics.push({'loss': 0.5}, epoch=0)\n"
+                + "print('started', flush=True)\ntime.sleep(120)\n");
         cli.job("slow", "name: slow\n" + JOB_HEAD + "steps: [{name: train, run: python3 train.py}]\n");
         try (ForkedCli launch = ForkedCli.start(cli.workDir(), cli.childEnvironment(), "launch", "slow", "--yes")) {
             assertThat(launch.awaitLine("[worker-0] started", Duration.ofSeconds(60))).as(launch.output()).isTrue();
+            // While it runs, a client looking collects what the script pushed so far.
+            JsonNode live = null;
+            for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until; Thread.sleep(300)) {
+                live = JSON.readTree(cli.run("metrics", "slow", "--json").expectExit(0).out()).get(0).get("metrics");
+                if (live.size() > 0) break;
+            }
+            assertThat(live).isNotNull();
+            assertThat(byName(live, "loss").get("latest").asDouble()).isEqualTo(0.5);
             launch.signal("INT");
             assertThat(launch.awaitExit(60_000)).as(launch.output()).isTrue();
             assertThat(launch.exitCode()).as(launch.output()).isEqualTo(130);
