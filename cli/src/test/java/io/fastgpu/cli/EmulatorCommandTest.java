@@ -33,7 +33,8 @@ class EmulatorCommandTest {
         try (ForkedCli emulator = ForkedCli.start(cli.workDir(), env, "emulator", "aliyun", "--access-key-id", "LTAI-cli",
                 "--caller-ip", "203.0.113.77", "--ssh-port", String.valueOf(sshPort),
                 "--env-file", "cloud.env")) {
-            assertThat(emulator.awaitLine("Point FastGPU at it with:", Duration.ofSeconds(90))).as(emulator::output).isTrue();
+            // the export lines come after "Point FastGPU at it with:"; the last one (the secret, by reference) read says they are all there
+            assertThat(emulator.awaitLine("export ALIYUN_ACCESS_KEY_SECRET=", Duration.ofSeconds(90))).as(emulator::output).isTrue();
             assertThat(emulator.output()) // enforced without being asked for
                     .contains("The emulated internet sees you as 203.0.113.77; security groups are enforced");
 

@@ -50,6 +50,8 @@ class ManagedRecoveryTest {
     private static final String KEY_ID = "LTAI-managed-test";
     private static final String SECRET = "emulated-secret-" + Long.toHexString(new SecureRandom().nextLong());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a machine may not answer before it counts as lost: short for the test, long enough for a loaded machine. */
+    private static final int NODE_GRACE_SECONDS = 4;
     private static final Pattern RESUMED = Pattern.compile("rank 0: resumed from epoch (\\d+) \\(restart (\\d+)\\)");
 
     @TempDir static Path tmp;
@@ -67,7 +69,7 @@ class ManagedRecoveryTest {
         Map<String, String> env = new LinkedHashMap<>(cloud.environment(KEY_ID, SECRET));
         env.put("FASTGPU_ALIYUN_THROTTLE_SECONDS", "10");
         env.put("FASTGPU_PREEMPT_GRACE_SECONDS", "2");
-        env.put("FASTGPU_NODE_GRACE_SECONDS", "2");
+        env.put("FASTGPU_NODE_GRACE_SECONDS", String.valueOf(NODE_GRACE_SECONDS));
         env.put("USER", "tester");
         cli.env(env);
     }
@@ -114,11 +116,24 @@ class ManagedRecoveryTest {
             JsonNode rec = state.get("recoveries").get(0);
             assertThat(rec.get("task").asText()).as(trial + "\n" + log).isEqualTo("task" + victim);
             assertThat(rec.get("cause").asText()).as(trial).isIn("reclaimed", "preempted");
-            // Resumed from the last checkpoint, not from epoch 0.
             Matcher m = RESUMED.matcher(log);
-            assertThat(m.find()).as(trial + ": training never said it resumed\n" + log).isTrue();
-            assertThat(Integer.parseInt(m.group(1))).as(trial + "\n" + log).isGreaterThanOrEqualTo(atEpoch);
-            assertThat(rec.get("resumedFrom").asText()).as(trial).isEqualTo("epoch " + m.group(1));
+            if (victim == 0 && notice == 0) {
+                // task0 (the one that writes checkpoints) gone without a word, on machines with disks of their own:
+                // training resumes from the controller's copy, which follows task0 with a lag of about a second.
+                // Never from a checkpoint that was not written, and from the copy the record names.
+                if (m.find()) {
+                    assertThat(Integer.parseInt(m.group(1))).as(trial + "\n" + log).isBetween(1, atEpoch);
+                    assertThat(rec.get("resumedFrom").asText()).as(trial).isEqualTo("epoch " + m.group(1));
+                } else {
+                    assertThat(log).as(trial).contains("rank 0: no checkpoint, starting from epoch 0 (restart 1)");
+                    assertThat(rec.get("resumedFrom").asText()).as(trial).isEmpty();
+                }
+            } else {
+                // Resumed from the last checkpoint, not from epoch 0.
+                assertThat(m.find()).as(trial + ": training never said it resumed\n" + log).isTrue();
+                assertThat(Integer.parseInt(m.group(1))).as(trial + "\n" + log).isGreaterThanOrEqualTo(atEpoch);
+                assertThat(rec.get("resumedFrom").asText()).as(trial).isEqualTo("epoch " + m.group(1));
+            }
             assertThat(log).as(trial).contains("rank 0: epoch 10 ").contains("rank 1: done");
             if (notice > 0) {
                 // The machine's watcher saw the notice on its metadata service: the rank there got SIGTERM, with the file.
@@ -221,6 +236,31 @@ class ManagedRecoveryTest {
         String log = runLog();
         assertThat(r.exitCode()).as(r + "\n" + log).isZero();
         assertThat(ids().get("task0." + JOB)).as("the survivor was stopped, not released").isEqualTo(before.get("task0." + JOB));
+    }
+
+    @Test
+    void aMachineThatStopsAnsweringWhileTheCloudListsItRunningIsReplacedAlone() throws Exception {
+        writeJob(5, 8);
+        CompletableFuture<Cli.Result> launch = launchManaged();
+        awaitLog("rank 0: epoch 2 ", "hang", launch);
+        Map<String, String> before = ids();
+        long hungAt = System.nanoTime();
+        cloud.machines().hang(before.get("task1." + JOB)); // its processes stopped, its SSH silent; still Running
+        Cli.Result r = launch.get(3, TimeUnit.MINUTES);
+        String log = runLog();
+        assertThat(r.exitCode()).as(r + "\n" + log).isZero();
+        assertThat(log).contains("task1." + JOB + " has not answered for " + NODE_GRACE_SECONDS + " s: it counts as lost");
+        JsonNode rec = state().get("recoveries").get(0);
+        assertThat(rec.get("task").asText()).isEqualTo("task1");
+        assertThat(rec.get("cause").asText()).isEqualTo("node-lost");
+        Map<String, String> after = ids();
+        assertThat(after.get("task0." + JOB)).as("task0 kept its machine").isEqualTo(before.get("task0." + JOB));
+        assertThat(after.get("task1." + JOB)).as("task1 replaced").isNotEqualTo(before.get("task1." + JOB));
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - hungAt)).as("ended well before a TCP timeout").isLessThan(120);
+        Matcher m = RESUMED.matcher(log);
+        assertThat(m.find()).as(log).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isGreaterThanOrEqualTo(2);
+        awaitAllStopped("hang");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Optional;
 /** Reads what the runs pages show of a run from the state store (and, for the cost, the backend's prices). */
 final class RunFacts {
     /** The event kind a recovered run records at each restart. */
-    static final String RESTART_EVENT = "restart";
+    static final String RESTART_EVENT = io.fastgpu.core.managed.RecoveryRecord.EVENT;
 
     private final FastGpu fastGpu;
 

@@ -82,4 +82,21 @@ class DashboardServerTest {
                     "&quot;&gt;&lt;img src=x&gt;", "<a href=\"/runs/7\">gtc-demo</a>").doesNotContain("<b>gesture", "<script>alert", "<img");
         }
     }
+
+    @Test
+    void aRunsRecoveriesAreItsRestarts() throws Exception {
+        long run = fastGpu.state().startRun("spot", "spot", "aliyun", "/root/fastgpu/runs/spot", "");
+        for (int n = 1; n <= 2; n++) {
+            fastGpu.state().appendEvent(run, io.fastgpu.core.managed.RecoveryRecord.EVENT,
+                    new io.fastgpu.core.managed.RecoveryRecord(n, "task1", "reclaimed", System.currentTimeMillis(), 9_800, "epoch 7").describe());
+        }
+        fastGpu.state().appendEvent(run, "finished", "succeeded");
+        try (DashboardServer server = DashboardServer.start(fastGpu, 0, MetricRefresher.NONE, List::of)) {
+            HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            http.send(HttpRequest.newBuilder(URI.create(server.url())).build(), HttpResponse.BodyHandlers.discarding());
+            String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/runs/" + run)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).contains("<span id=\"run-restarts\">2</span>");
+        }
+    }
 }

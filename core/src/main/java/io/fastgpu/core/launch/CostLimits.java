@@ -65,11 +65,21 @@ public record CostLimits(Duration idle, boolean down, Duration deadline, double 
         return new CostLimits(idle, a.down(), deadline, hourly, g.maxCost(), self);
     }
 
-    /** The watchdog's settings for a launch of run {@code runName} starting now. */
+    /**
+     * The watchdog's settings for a launch of run {@code runName} starting now. The machine's deadline is the
+     * backstop: it comes {@link #backstopGrace} after the client's, so that a client still running is the one that
+     * stops the job and says why, and the machine stops itself only when no client is left to.
+     */
     public Watchdog.Settings settings(String runName) {
         String stamp = (runName + "-" + System.currentTimeMillis()).replaceAll("[^0-9A-Za-z._-]", "_");
         if (stamp.length() > 64) stamp = stamp.substring(stamp.length() - 64);
-        return new Watchdog.Settings(idle, down, deadline, stamp);
+        return new Watchdog.Settings(idle, down, deadline == null ? null : deadline.plus(backstopGrace(deadline)), stamp);
+    }
+
+    /** How long the machine's watchdog waits past the deadline for the client: 2% of it, between 3 s and a minute. */
+    public static Duration backstopGrace(Duration deadline) {
+        long ms = Math.max(3_000, Math.min(60_000, deadline.toMillis() / 50));
+        return Duration.ofMillis(ms);
     }
 
     /** An amount of money: two decimals, more for amounts under a tenth (a cap of seconds in tests). */

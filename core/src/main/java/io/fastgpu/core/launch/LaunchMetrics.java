@@ -118,7 +118,7 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
                     if (collector == null) collector = new MetricsCollector(fg.state(), problems, fg.events());
                     boolean shared = fg.provider(rt.backend()).capabilities().sharedRunRoot();
                     for (TaskRuntime t : shared ? rt.taskRuntimes().subList(0, 1) : rt.taskRuntimes()) {
-                        collector.collect(runId, rt.logdir(), t);
+                        collector.collect(runId, t.logdir(), t);
                     }
                 }
             } catch (RuntimeException e) {

@@ -213,7 +213,7 @@ public final class ManagedLaunch {
                 state.updateAndGet(s -> s.withRestart(r));
                 run.save(state.get());
                 try {
-                    if (state.get().runId() >= 0) fg.state().appendEvent(state.get().runId(), "recovery", r.describe());
+                    if (state.get().runId() >= 0) fg.state().appendEvent(state.get().runId(), RecoveryRecord.EVENT, r.describe());
                 } catch (RuntimeException e) {
                     // the run's own file has it
                 }

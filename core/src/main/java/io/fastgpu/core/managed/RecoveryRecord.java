@@ -17,6 +17,9 @@ import java.util.Locale;
  * @param resumedFrom the checkpoint training resumed from ({@code epoch 7}), or empty when none was found
  */
 public record RecoveryRecord(int number, String task, String cause, long lostAtMs, long replacedMs, String resumedFrom) {
+    /** The kind of the run event each recovery is recorded as in the state store (what counts a run's restarts). */
+    public static final String EVENT = "recovery";
+
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** {@code recovery 1: task1 reclaimed at 12:03:10, replaced in 9.8 s, resumed from epoch 7}. */

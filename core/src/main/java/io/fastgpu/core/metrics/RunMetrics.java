@@ -90,7 +90,7 @@ public final class RunMetrics {
             if (shared && readOne) continue; // every task's files are in the one shared log folder
             try {
                 TaskRuntime t = fg.task(provider, i);
-                added += collector.collect(run.id(), run.logdir(), t);
+                added += collector.collect(run.id(), t.logdirOf(run.logdir()), t);
                 readOne = true;
             } catch (FastGpuException e) {
                 notReached.add(i.name() + " (" + e.getMessage() + ")");

@@ -84,19 +84,24 @@ final class JobProvisioner {
         String ips = ready.stream().map(r -> r.instance().privateIp()).collect(Collectors.joining("\n"));
         int port = provider.capabilities().facet(RendezvousPorts.class).map(r -> r.rendezvousPort(o.name()))
                 .orElse(RendezvousPorts.DEFAULT);
-        String logdir = keptLogdir == null || keptLogdir.isBlank() ? chooseLogdir(provider, ready.get(0).instance(), o.runName())
+        String chosen = keptLogdir == null || keptLogdir.isBlank() ? chooseLogdir(provider, ready.get(0).instance(), o.runName())
                 : keptLogdir;
+        // The folder of that name under each machine's own run root (homes may differ between machines).
+        List<String> logdirs = Parallel.all("find the run folder", ready, r -> r.instance().name(),
+                r -> RunFolder.on(provider, r.instance(), chosen));
+        String logdir = logdirs.get(0);
 
         int gpus = gpusPerNode(ready.get(0).instance().gpu());
-        String hostfile = logdir + "/hostfile";
         String hostfileText = ready.stream().map(r -> r.instance().privateIp() + " slots=" + Math.max(1, gpus))
                 .collect(Collectors.joining("\n")) + "\n";
         List<TaskRuntime> tasks = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) {
+            String own = logdirs.get(i);
+            String hostfile = own + "/hostfile";
             Map<String, String> env = new LinkedHashMap<>();
             env.put("FASTGPU_JOB", o.name());
             env.put("FASTGPU_RUN", o.runName());
-            env.put("FASTGPU_LOGDIR", logdir);
+            env.put("FASTGPU_LOGDIR", own);
             env.put("FASTGPU_NODE_RANK", String.valueOf(i));
             env.put("FASTGPU_NUM_NODES", String.valueOf(ready.size()));
             env.put("FASTGPU_NODE_IPS", ips);
@@ -104,17 +109,17 @@ final class JobProvisioner {
             env.put("FASTGPU_MASTER_PORT", String.valueOf(port));
             env.put("FASTGPU_GPUS_PER_NODE", String.valueOf(gpus));
             env.put("FASTGPU_HOSTFILE", hostfile);
-            env.put(MetricsFiles.ENV, MetricsFiles.path(logdir, i, 0, "")); // a job step names its own (CommandStep)
+            env.put(MetricsFiles.ENV, MetricsFiles.path(own, i, 0, "")); // a job step names its own (CommandStep)
             // The names TI-ONE gives, so scripts written for it run unchanged.
             env.put("NODE_NUM", String.valueOf(ready.size()));
             env.put("INDEX", String.valueOf(i));
             env.put("GPU_NUM_PER_NODE", String.valueOf(gpus));
             env.put("CHIEF_IP", masterIp);
-            tasks.add(new TaskRuntime(provider, ready.get(i).instance(), i, logdir, env, fg.events(), fg.localBase()));
+            tasks.add(new TaskRuntime(provider, ready.get(i).instance(), i, own, env, fg.events(), fg.localBase()));
         }
         Parallel.all("make the log folder", tasks, TaskRuntime::name, t -> {
-            t.runRaw("mkdir -p " + ShellQuote.quote(logdir) + "\n" + t.installPythonModule());
-            t.write(hostfile, hostfileText);
+            t.runRaw("mkdir -p " + ShellQuote.quote(t.logdir()) + "\n" + t.installPythonModule());
+            t.write(t.logdir() + "/hostfile", hostfileText);
             return null;
         });
         List<String> created = ready.stream().filter(Ready::created).map(r -> r.instance().name()).toList();

@@ -70,6 +70,9 @@ public final class TaskRuntime implements Task {
     @Override public String publicIp() { return instance.publicIp(); }
     @Override public String logdir() { return logdir; }
 
+    /** Where the run folder {@code logdir} (as another machine of the run has it) is on this task's machine. */
+    public String logdirOf(String logdir) { return RunFolder.on(provider, instance, logdir); }
+
     public Instance instance() { return instance; }
 
     /** The task's home folder on its machine, where relative paths land. */

@@ -53,7 +53,7 @@ public final class Watchdog {
             return "# FastGPU watchdog settings; change them with 'fastgpu autostop'.\n"
                     + "idle=" + (idle == null ? "off" : Math.max(1, idle.toSeconds())) + "\n"
                     + "down=" + down + "\n"
-                    + "deadline=" + (deadline == null ? "none" : Math.max(1, deadline.toSeconds())) + "\n"
+                    + "deadline=" + (deadline == null ? "none" : Math.max(1, (deadline.toMillis() + 999) / 1000)) + "\n" // never early
                     + "stamp=" + stamp + "\n"
                     + "instance=" + instanceId + "\n"
                     + "poll=" + poll + "\n";
@@ -110,6 +110,10 @@ public final class Watchdog {
                 + "if ! { [ -n \"$pid\" ] && grep -q -s -z -x 'FASTGPU_WATCHDOG=1' /proc/$pid/environ; }; then\n"
                 + "  FASTGPU_INSTANCE_ID=" + ShellQuote.quote(task.instance().id())
                 + " setsid nohup bash " + d + "/watchdog.sh > /dev/null 2>&1 < /dev/null &\n"
+                // up to 5 s for it to say it runs (its pid file), so that what asks next sees it running
+                + "  n=50; while [ $n -gt 0 ]; do pid=$(cat pid 2>/dev/null)\n"
+                + "    [ -n \"$pid\" ] && grep -q -s -z -x 'FASTGPU_WATCHDOG=1' /proc/$pid/environ && break\n"
+                + "    sleep 0.1; n=$((n - 1)); done\n"
                 + "fi\n"
                 // Back after a reboot: an @reboot line where cron exists (once).
                 + "if command -v crontab >/dev/null 2>&1; then\n"

@@ -15,6 +15,8 @@ echo $$ > "$dir/pid"
 
 say() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" >> "$log"; }
 uptime_s() { local u _; read -r u _ < /proc/uptime; echo "${u%.*}"; }
+# Hundredths of a second (what /proc/uptime gives): the deadline is counted exactly, never a second early.
+uptime_cs() { local u _; read -r u _ < /proc/uptime; u=${u/./}; echo $((10#$u)); }
 
 # The last good settings; none until a first good file is read.
 idle=off; down=false; deadline=none; stamp=; instance=; poll=30; have=0; bad_seen=
@@ -56,8 +58,9 @@ load() {
     if [ "$n_stamp" != "$stamp" ]; then
         stamp=$n_stamp
         # A new deadline counts from now; the same one keeps what it used before a reboot.
-        local s u; read -r s u < "$used_file" 2>/dev/null
-        if [ "$s" = "$stamp" ] && [[ $u =~ ^[0-9]+$ ]]; then used=$u; else used=0; fi
+        local s u unit; read -r s u unit < "$used_file" 2>/dev/null
+        if [ "$s" = "$stamp" ] && [[ $u =~ ^[0-9]+$ ]]; then used=$u; [ "$unit" = cs ] || used=$((u * 100)); else used=0; fi
+        last_cs=$(uptime_cs) # what ran before this deadline was set does not count against it
     fi
     have=1
 }
@@ -95,25 +98,26 @@ fire() {
     sleep 60
 }
 
-used=0
+used=0 # hundredths of a second
+last_cs=$(uptime_cs)
 load
-now=$(uptime_s); last=$now; idle_since=$now
+now=$(uptime_s); idle_since=$now
 while true; do
     load
-    now=$(uptime_s)
-    step=$(( now - last )); [ $step -lt 0 ] && step=0
-    last=$now
+    now=$(uptime_s); now_cs=$(uptime_cs)
+    step=$(( now_cs - last_cs )); [ $step -lt 0 ] && step=0
+    last_cs=$now_cs
     used=$(( used + step ))
-    [ -n "$stamp" ] && { echo "$stamp $used" > "$used_file.tmp" && mv -f "$used_file.tmp" "$used_file"; }
+    [ -n "$stamp" ] && { echo "$stamp $used cs" > "$used_file.tmp" && mv -f "$used_file.tmp" "$used_file"; }
     why=
     [ $have = 1 ] && why=$(busy_why)
     [ -n "$why" ] && idle_since=$now
     idle_for=$(( now - idle_since ))
     printf 'idle=%s\ndown=%s\ndeadline=%s\nidle_for=%s\nused=%s\nbusy=%s\n' \
-        "$idle" "$down" "$deadline" "$idle_for" "$used" "$why" > "$status.tmp" && mv -f "$status.tmp" "$status"
+        "$idle" "$down" "$deadline" "$idle_for" "$((used / 100))" "$why" > "$status.tmp" && mv -f "$status.tmp" "$status"
     if [ $have = 1 ]; then
-        if [ "$deadline" != none ] && [ "$used" -ge "$deadline" ]; then
-            fire "deadline reached after ${used}s"
+        if [ "$deadline" != none ] && [ "$used" -ge $((deadline * 100)) ]; then
+            fire "deadline reached after $((used / 100))s"
         elif [ "$idle" != off ] && [ "$idle_for" -ge "$idle" ]; then
             fire "idle for ${idle_for}s"
             idle_since=$(uptime_s)

@@ -113,6 +113,15 @@ public final class EmulatedMachines implements AutoCloseable {
         machine(instanceId).halt();
     }
 
+    /**
+     * The machine hangs (a kernel stuck, a network cut): its processes stop where they are, its sessions go
+     * silent and new connections are never greeted, while the cloud still lists it as running. A halt (a stop,
+     * a reboot, a release) ends it.
+     */
+    public void hang(String instanceId) {
+        machine(instanceId).hang();
+    }
+
     /** Halts it and deletes its disk. Idempotent. */
     public void release(String instanceId) {
         Machine m = machine(instanceId);

@@ -36,6 +36,8 @@ final class Machine {
     private final AuthorizedKeys keys = new AuthorizedKeys();
     private MachineSpec spec;
     private SshServer server;
+    /** Hung: a kernel stuck or a network cut (see {@link #hang()}); until it is halted. */
+    private volatile boolean hung;
 
     private final java.util.function.Supplier<String> metadataUrl;
 
@@ -131,6 +133,7 @@ final class Machine {
      */
     synchronized void halt() {
         stopServer();
+        hung = false;
         spec = null;
         // Also what a login's cleared environment started with only the instance's id (FastGPU's watchdog).
         int left = ProcessTable.killUntilNone(() -> {
@@ -142,6 +145,29 @@ final class Machine {
         if (left > 0) {
             LOG.log(System.Logger.Level.WARNING, "machine {0}: {1} process(es) survived SIGKILL for {2}s",
                     disk.instanceId(), left, KILL_BOUND.toSeconds());
+        }
+    }
+
+    /**
+     * The machine hangs, as one whose kernel is stuck or whose network was cut: its processes stop where they
+     * are (SIGSTOP), commands on the sessions already open never start nor end, and new connections are taken
+     * and never greeted. The cloud still lists it as running; only a halt (a stop, a reboot, a release) ends it.
+     */
+    synchronized void hang() {
+        hung = true;
+        java.util.Set<Long> pids = new java.util.LinkedHashSet<>(ProcessTable.withEnvironmentEntry(MachineEnvironment.MARKER, disk.instanceId()));
+        pids.addAll(ProcessTable.withEnvironmentEntry("FASTGPU_INSTANCE_ID", disk.instanceId()));
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> argv = new java.util.ArrayList<>(List.of("kill", "-STOP"));
+        pids.forEach(p -> argv.add(String.valueOf(p)));
+        try {
+            new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "machine " + disk.instanceId() + ": could not stop its processes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -175,7 +201,7 @@ final class Machine {
         s.setKeyboardInteractiveAuthenticator(null);
         s.setGSSAuthenticator(null);
         s.setHostBasedAuthenticator(null);
-        s.setCommandFactory((channel, command) -> MachineCommand.exec(this, command));
+        s.setCommandFactory((channel, command) -> hung ? new SilentCommand() : MachineCommand.exec(this, command));
         s.setShellFactory(channel -> MachineCommand.shell(this, channel));
         s.setSubsystemFactories(List.of(new MachineSftp(disk.home())));
         s.setSessionFactory(new GuardedSessionFactory(s));
@@ -205,6 +231,9 @@ final class Machine {
             if (!admits(io.getLocalAddress(), io.getRemoteAddress())) {
                 io.close(true);
                 return;
+            }
+            if (hung) {
+                return; // taken, never greeted: the client waits until it gives up
             }
             super.sessionCreated(io);
         }

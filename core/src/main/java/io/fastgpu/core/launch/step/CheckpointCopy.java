@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -51,15 +52,20 @@ final class CheckpointCopy {
         }
     }
 
-    /** Sends the controller's copy to {@code dir} on each of {@code tasks}; nothing when there is no copy yet. */
-    static synchronized void push(List<TaskRuntime> tasks, String dir, Path copy) {
-        String name = dir.substring(dir.lastIndexOf('/') + 1);
+    /**
+     * Sends the controller's copy to each of {@code tasks}, into its checkpoint folder {@code dirOf(task)} (all of
+     * the same name); nothing when there is no copy yet.
+     */
+    static synchronized void push(List<TaskRuntime> tasks, Function<TaskRuntime, String> dirOf, Path copy) {
+        if (tasks.isEmpty()) return;
+        String first = dirOf.apply(tasks.get(0));
+        String name = first.substring(first.lastIndexOf('/') + 1);
         Path folder = copy.resolve(name);
-        if (tasks.isEmpty() || !Files.isDirectory(folder) || isEmpty(folder)) return;
+        if (!Files.isDirectory(folder) || isEmpty(folder)) return;
         FileSelection.Selection sel = FileSelection.select(copy, name);
-        String parent = dir.substring(0, dir.lastIndexOf('/'));
         Parallel.all("bring the checkpoint", tasks, TaskRuntime::name, t -> {
-            t.upload(sel, parent + "/", false);
+            String dir = dirOf.apply(t);
+            t.upload(sel, dir.substring(0, dir.lastIndexOf('/')) + "/", false);
             return null;
         });
     }
@@ -69,11 +75,20 @@ final class CheckpointCopy {
      * name), leaving out {@code latest}; empty when there is none.
      */
     static String newest(TaskRuntime task, String dir) {
-        var r = task.runRaw("cd " + ShellQuote.quote(dir) + " 2>/dev/null && ls -1t | grep -v -e '^latest' -e '^\\.' | head -n 1");
-        String file = r.stdout().strip();
-        if (file.isEmpty()) return "";
-        Matcher m = NUMBERED.matcher(file);
-        return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT) + " " + Long.parseLong(m.group(2)) : file;
+        // Newest first; a copied file keeps only whole seconds, so among numbered ones the highest number wins.
+        var r = task.runRaw("cd " + ShellQuote.quote(dir) + " 2>/dev/null && ls -1t | grep -v -e '^latest' -e '^\\.'");
+        List<String> files = r.stdout().lines().map(String::strip).filter(f -> !f.isEmpty()).toList();
+        if (files.isEmpty()) return "";
+        String best = null;
+        long highest = -1;
+        for (String f : files) {
+            Matcher m = NUMBERED.matcher(f);
+            if (m.find() && m.group(2).length() < 18 && Long.parseLong(m.group(2)) > highest) {
+                highest = Long.parseLong(m.group(2));
+                best = m.group(1).toLowerCase(java.util.Locale.ROOT) + " " + highest;
+            }
+        }
+        return best != null ? best : files.get(0);
     }
 
     private static boolean isEmpty(Path folder) {

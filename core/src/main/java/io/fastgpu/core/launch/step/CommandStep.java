@@ -62,7 +62,7 @@ public final class CommandStep implements LaunchStep {
             Parallel.all(step.name(), targets, TaskRuntime::name, t -> {
                 try {
                     Map<String, String> taskEnv = new LinkedHashMap<>(env);
-                    taskEnv.put(MetricsFiles.ENV, MetricsFiles.path(j.logdir(), t.index(), 0, step.name()));
+                    taskEnv.put(MetricsFiles.ENV, MetricsFiles.path(t.logdir(), t.index(), 0, step.name()));
                     return t.run(step.command(), opts.withEnv(taskEnv));
                 } catch (RuntimeException e) {
                     // The others would wait for this one forever (a collective, a barrier): end them.

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -142,6 +143,14 @@ public final class RecoveringStep implements LaunchStep {
             stoppedMs = System.currentTimeMillis() - loss.atMs();
             machineMs = 0;
             filesMs = 0;
+            if (loss.task() == 0 && loss.cause().equals("preempted") && !shared(s, j)) {
+                // Announced: the machine still answers until the cloud takes it, and its training saved on SIGTERM.
+                try {
+                    CheckpointCopy.pull(j.taskRuntimes().get(0), checkpointDir(j.taskRuntimes().get(0)), controller.checkpointCopy());
+                } catch (RuntimeException e) {
+                    // already gone: the last copy stands
+                }
+            }
             if (loss.task() >= 0) replace(s, j, loss);
             pending = loss;
         }
@@ -154,7 +163,6 @@ public final class RecoveringStep implements LaunchStep {
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
         env.put(ProcessMarker.STEP, marker);
         env.put("FASTGPU_RESTART_COUNT", String.valueOf(restarts));
-        env.put("FASTGPU_CHECKPOINT_DIR", checkpointDir(j));
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         String command = wrap(step.command(), recovery.on().contains(Recovery.Trigger.PREEMPTION));
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
@@ -177,7 +185,8 @@ public final class RecoveringStep implements LaunchStep {
                     try {
                         Map<String, String> taskEnv = new LinkedHashMap<>(env);
                         taskEnv.put(io.fastgpu.core.runtime.MetricsFiles.ENV,
-                                io.fastgpu.core.runtime.MetricsFiles.path(j.logdir(), index, restarts, step.name()));
+                                io.fastgpu.core.runtime.MetricsFiles.path(t.logdir(), index, restarts, step.name()));
+                        taskEnv.put("FASTGPU_CHECKPOINT_DIR", checkpointDir(t));
                         t.run(command, opts.withEnv(taskEnv));
                     } catch (RuntimeException e) {
                         if (firstFailure.compareAndSet(null, e)) {
@@ -190,11 +199,19 @@ public final class RecoveringStep implements LaunchStep {
             }
             Future<?> watcher = pool.submit(() -> watch(s, j, targets, marker, seen, runs));
             Future<?> sync = pool.submit(() -> syncCheckpoints(s, j, runs));
-            for (Future<?> f : runs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    // recorded by the task itself
+            for (int i = 0; i < runs.size(); i++) {
+                while (true) {
+                    Loss lost = seen.get();
+                    // A machine that hangs never ends its command: its run is given up once it is counted lost.
+                    if (lost != null && lost.cause().equals("node-lost") && targets.get(i).index() == lost.task()) break;
+                    try {
+                        runs.get(i).get(WATCH.toMillis(), TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (ExecutionException e) {
+                        break; // recorded by the task itself
+                    } catch (TimeoutException e) {
+                        // still running
+                    }
                 }
             }
             watcher.cancel(true);
@@ -237,9 +254,20 @@ public final class RecoveringStep implements LaunchStep {
         Provider p = s.fg().provider(j.backend());
         boolean preemption = recovery.on().contains(Recovery.Trigger.PREEMPTION);
         boolean nodeLost = recovery.on().contains(Recovery.Trigger.NODE_LOST);
+        SilenceTimer silence = new SilenceTimer(j.taskRuntimes(), nodeGrace);
         try {
             while (!runs.stream().allMatch(Future::isDone)) {
                 Thread.sleep(WATCH.toMillis());
+                if (nodeLost) {
+                    // A machine that stops answering (a kernel stuck, a network cut) while the cloud lists it running.
+                    TaskRuntime silent = silence.check();
+                    if (silent != null && seen.compareAndSet(null, new Loss(silent.index(), "node-lost", System.currentTimeMillis()))) {
+                        s.fg().events().on(new Event.Notice(Event.Level.WARN, silent.name() + " has not answered for "
+                                + nodeGrace.toSeconds() + " s: it counts as lost"));
+                        endOthers(targets, silent, marker);
+                        return;
+                    }
+                }
                 if (controller.cancelled()) {
                     for (TaskRuntime t : targets) {
                         try {
@@ -284,6 +312,7 @@ public final class RecoveringStep implements LaunchStep {
             listed = null;
         }
         long at = a.seen() != null ? a.seen().atMs() : now;
+        if (a.seen() != null && a.seen().cause().equals("node-lost")) return a.seen(); // the silence timer's verdict
         if (preemption && listed != null) {
             for (TaskRuntime t : j.taskRuntimes()) {
                 Instance i = listed.get(t.instance().id());
@@ -326,12 +355,11 @@ public final class RecoveringStep implements LaunchStep {
     }
 
     private static boolean answers(TaskRuntime t) {
-        try {
-            return t.runRaw("true").exitCode() == 0;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return SilenceTimer.answers(t, PROBE_TIMEOUT);
     }
+
+    /** How long one "are you there" may take before it counts as no answer. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Whether the machine-side watcher acted on a spot termination notice in the attempt that just ended. */
     private static boolean noticed(TaskRuntime t) {
@@ -425,9 +453,10 @@ public final class RecoveringStep implements LaunchStep {
 
     // ---- checkpoints ----
 
-    private String checkpointDir(JobRuntime j) {
+    /** The checkpoint folder on {@code t}'s machine, in its run folder. */
+    private String checkpointDir(TaskRuntime t) {
         String d = recovery.checkpointDir().isBlank() ? "checkpoint" : recovery.checkpointDir();
-        return j.logdir() + "/" + d;
+        return t.logdir() + "/" + d;
     }
 
     /** Whether every task sees the same run folder (one machine's disk, or a shared NAS). */
@@ -442,26 +471,30 @@ public final class RecoveringStep implements LaunchStep {
      * training resumes from ({@code epoch 7}), or empty.
      */
     private String checkpoints(LaunchState s, JobRuntime j, Loss pending) {
-        String dir = checkpointDir(j);
-        for (TaskRuntime t : j.taskRuntimes()) t.runRaw("mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(dir));
+        for (TaskRuntime t : j.taskRuntimes()) t.runRaw("mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(checkpointDir(t)));
+        TaskRuntime task0 = j.taskRuntimes().get(0);
         if (!shared(s, j)) {
             boolean task0Lost = pending != null && pending.task() == 0;
-            if (!task0Lost) CheckpointCopy.pull(j.taskRuntimes().get(0), dir, controller.checkpointCopy());
+            if (!task0Lost) CheckpointCopy.pull(task0, checkpointDir(task0), controller.checkpointCopy());
             List<TaskRuntime> to = j.taskRuntimes().stream().filter(t -> task0Lost || t.index() != 0).toList();
-            CheckpointCopy.push(to, dir, controller.checkpointCopy());
+            CheckpointCopy.push(to, this::checkpointDir, controller.checkpointCopy());
         }
-        return CheckpointCopy.newest(j.taskRuntimes().get(0), dir);
+        return CheckpointCopy.newest(task0, checkpointDir(task0));
     }
+
+    /** How often the controller's copy of task0's checkpoints is brought up to date while the step runs. */
+    private static final long SYNC_EVERY_MS = 500;
 
     /** Keeps the controller's copy of task0's checkpoints up to date while the step runs. */
     private void syncCheckpoints(LaunchState s, JobRuntime j, List<Future<?>> runs) {
         if (shared(s, j)) return;
-        String dir = checkpointDir(j);
+        TaskRuntime task0 = j.taskRuntimes().get(0);
+        String dir = checkpointDir(task0);
         try {
             while (!runs.stream().allMatch(Future::isDone)) {
-                Thread.sleep(1000);
+                Thread.sleep(SYNC_EVERY_MS);
                 try {
-                    CheckpointCopy.pull(j.taskRuntimes().get(0), dir, controller.checkpointCopy());
+                    CheckpointCopy.pull(task0, dir, controller.checkpointCopy());
                 } catch (RuntimeException e) {
                     // task0 may be the one being lost: the last copy stands
                 }
