@@ -89,6 +89,8 @@ for _ in $(seq 120); do [ -s "$tione/env" ] && break; sleep 0.5; done
   ./fastgpu launch examples/tione-classify --yes --out "$tione/out" | tee "$tione/launch.out"
   grep -q '\[worker-1\] node 1 of 2' "$tione/launch.out" || { echo "no log line from the second node" >&2; exit 1; }
   test -s "$tione/out/model/model.txt" || { echo "the TI-ONE task's model did not come back" >&2; exit 1; }
+  ./fastgpu logs tione-classify | grep -q 'Acc@1' || { echo "'fastgpu logs' lacks the task's output" >&2; exit 1; }
+  ./fastgpu metrics tione-classify --json | grep -q '"acc1"' || { echo "'fastgpu metrics' lacks the pushed acc1" >&2; exit 1; }
   ./fastgpu ls --stop | grep -q 'tione-classify .*TI.GN10.2XLARGE40.POST' || { echo "the task is not listed" >&2; exit 1; }
   ./fastgpu kill tione-classify --yes
 )

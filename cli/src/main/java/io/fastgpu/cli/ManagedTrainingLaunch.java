@@ -2,6 +2,7 @@ package io.fastgpu.cli;
 
 import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.launch.ManagedTraining;
+import io.fastgpu.core.launch.TrainingTaskLaunch;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code fastgpu launch} on a managed training backend (TI-ONE): the plan and its cost question, then the
  * backend's upload, task, live logs and download. Ctrl-C (or SIGTERM) stops what is under way: an upload
- * creates no task, a created task is stopped before the process exits.
+ * creates no task, a created task is stopped before the process exits. The launch is recorded as a run, as any
+ * launch is ({@code fastgpu logs RUN}, {@code fastgpu metrics RUN}, the dashboard, {@code register:}).
  */
 final class ManagedTrainingLaunch {
     private static final long STOP_GRACE_SECONDS = 90;
@@ -41,9 +43,9 @@ final class ManagedTrainingLaunch {
             }
         }, "fastgpu-managed-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        ManagedTraining.Outcome o;
+        TrainingTaskLaunch.Result r;
         try {
-            o = managed.run(plan, outDir, line -> {
+            r = new TrainingTaskLaunch(ctx.fastGpu(), managed).launch(plan, outDir, line -> {
                 ctx.out().println(line);
                 ctx.out().flush();
             }, interrupted);
@@ -56,18 +58,21 @@ final class ManagedTrainingLaunch {
                 // already shutting down: the hook is running and sees 'done'
             }
         }
+        ctx.renderer().finish();
         Style s = ctx.style();
-        if (o.ok()) {
-            ctx.out().println("Training task " + o.taskId() + " succeeded. Downloads are in " + o.outDir());
+        ManagedTraining.Outcome o = r.outcome();
+        String logs = "'fastgpu logs " + r.runName() + "' shows its output again";
+        if (r.ok()) {
+            ctx.out().println("Training task " + o.taskId() + " succeeded. Downloads are in " + o.outDir() + "; " + logs + ".");
             ctx.out().flush();
             return 0;
         }
         if (interrupted.get()) {
-            ctx.err().println(s.red("interrupted: ") + o.failure());
+            ctx.err().println(s.red("interrupted: ") + r.failure() + "; " + logs);
             ctx.err().flush();
             return 130;
         }
-        ctx.err().println(s.red("error: ") + o.failure());
+        ctx.err().println(s.red("error: ") + r.failure());
         if (!o.lastLines().isEmpty()) {
             ctx.err().println("last lines of its output:");
             o.lastLines().forEach(l -> ctx.err().println("  " + l));

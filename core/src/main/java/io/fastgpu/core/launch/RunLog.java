@@ -56,7 +56,15 @@ final class RunLog implements EventListener, AutoCloseable {
         } else {
             line = null;
         }
-        if (line == null) return;
+        if (line != null) write(line);
+    }
+
+    /** Keeps one line as it is: a managed training task's output, which names its node itself. */
+    synchronized void line(String text) {
+        if (out != null) write(text);
+    }
+
+    private void write(String line) {
         try {
             out.write(line);
             out.newLine();

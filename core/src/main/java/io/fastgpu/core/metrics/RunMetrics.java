@@ -67,6 +67,12 @@ public final class RunMetrics {
         Provider provider;
         try {
             provider = fg.provider(run.backend());
+            var training = provider.capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
+            if (training.isPresent()) { // a managed task: what its script pushed to the platform
+                var task = TaskMetrics.taskOf(fg.state(), run.id());
+                if (task.isPresent()) added = TaskMetrics.collect(fg.state(), training.get(), run.id(), task.get());
+                return new Collected(added, notReached, problems.summary());
+            }
             machines = provider.list().stream().filter(i -> TaskNames.jobOf(i.name()).filter(run.job()::equals).isPresent())
                     .sorted(Comparator.comparing(Instance::name)).toList();
         } catch (FastGpuException e) {

@@ -83,8 +83,15 @@ public final class ModelRegistry {
      * finished only after its last step (this one).
      */
     public ModelRecord registerFromRun(Request r, RunRecord run) {
+        return registerFromRun(r, run, r.downloadRoot().resolve(logdirName(run)));
+    }
+
+    /**
+     * {@link #registerFromRun(Request, RunRecord)} for a launch that downloaded into {@code downloads} itself (a managed
+     * training task's launch); a path not there comes from the task's output.
+     */
+    public ModelRecord registerFromRun(Request r, RunRecord run, Path downloads) {
         refuseExisting(r.model());
-        Path downloads = r.downloadRoot().resolve(logdirName(run));
         String path = r.path() != null && !r.path().isBlank() ? r.path().strip() : onlyDownload(run, downloads);
         Path local = downloads.resolve(DownloadLayout.localPath(path));
         if (Files.isRegularFile(local)) {
@@ -178,6 +185,8 @@ public final class ModelRegistry {
     private ModelRecord fromTask0(Request r, RunRecord run, String path, Path local) {
         String task0 = TaskNames.of(0, run.job());
         Provider provider = fg.provider(run.backend());
+        var training = provider.capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
+        if (training.isPresent()) return fromTrainingTask(r, run, path, training.get());
         Optional<Instance> inst = provider.list().stream().filter(i -> i.name().equals(task0)).findFirst();
         String notHere = "'" + path + "' of run " + run.id() + " (" + run.runName() + ") is not in " + local.getParent();
         if (inst.isEmpty()) throw new NotFoundException(notHere + ", and " + task0 + " no longer exists; pass the path of a file the run downloaded");
@@ -200,6 +209,26 @@ public final class ModelRegistry {
             }
         } catch (IOException e) {
             throw new FastGpuException("cannot copy " + task0 + ":" + path + " into the model store " + store.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A managed training run's output file, fetched from its task's output (its nodes have no shell to copy from). */
+    private ModelRecord fromTrainingTask(Request r, RunRecord run, String path, io.fastgpu.core.launch.ManagedTraining training) {
+        String task = io.fastgpu.core.metrics.TaskMetrics.taskOf(fg.state(), run.id()).orElseThrow(() -> new NotFoundException(
+                "run " + run.id() + " (" + run.runName() + ") created no training task; nothing to register"));
+        try {
+            Files.createDirectories(store.root().resolve("tmp"));
+            Path tmp = Files.createTempDirectory(store.root().resolve("tmp"), "task-");
+            try {
+                Path copy = tmp.resolve(Path.of(DownloadLayout.localPath(path)).getFileName().toString());
+                training.fetchOutput(task, path, copy);
+                return add(r, run, copy, "training task " + task + ":" + path);
+            } finally {
+                deleteTree(tmp);
+            }
+        } catch (IOException e) {
+            throw new FastGpuException("cannot copy " + path + " of training task " + task + " into the model store " + store.root()
+                    + ": " + e.getMessage(), e);
         }
     }
 

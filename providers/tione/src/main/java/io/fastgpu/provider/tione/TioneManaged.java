@@ -121,24 +121,29 @@ final class TioneManaged implements ManagedTraining {
     }
 
     @Override
-    public Outcome run(Plan plan, Path outDir, Consumer<String> out, AtomicBoolean interrupted) {
+    public Outcome run(Plan plan, Path outDir, Consumer<String> out, AtomicBoolean interrupted, Tracker tracker) {
         JobFile job = plan.job();
         Request r = check(job);
         String bucket = settings.requireBucket();
+        tracker.phase("upload");
         if (!upload(job, bucket, out, interrupted)) {
-            return new Outcome("", "NOT_CREATED", "interrupted during the upload; no task was created", List.of(), null);
+            return new Outcome("", "NOT_CREATED", "interrupted during the upload; no task was created", List.of(), null, 130);
         }
+        tracker.phase("submit");
         String taskId = create(job, r, bucket);
         out.accept("[tione] created training task " + taskId + " (" + r.nodes() + " x " + r.spec() + ")");
+        tracker.created(taskId, "cos://" + bucket + "/" + outputPrefix(job) + taskId);
         try {
-            return follow(job, taskId, bucket, outDir, out, interrupted);
+            tracker.phase("train");
+            return follow(job, taskId, bucket, outDir, out, interrupted, tracker);
         } catch (RuntimeException e) {
             stopQuietly(taskId, out);
             throw e;
         }
     }
 
-    private Outcome follow(JobFile job, String taskId, String bucket, Path outDir, Consumer<String> out, AtomicBoolean interrupted) {
+    private Outcome follow(JobFile job, String taskId, String bucket, Path outDir, Consumer<String> out, AtomicBoolean interrupted,
+                           Tracker tracker) {
         Deque<String> last = new ArrayDeque<>();
         String context = "";
         String shown = "";
@@ -146,7 +151,7 @@ final class TioneManaged implements ManagedTraining {
             if (interrupted.get()) {
                 String status = stopAndWait(taskId, out);
                 return new Outcome(taskId, status, "training task " + taskId + " was stopped (" + status + ")",
-                        List.copyOf(last), null);
+                        List.copyOf(last), null, 130);
             }
             JsonNode detail = clients.api().call("DescribeTrainingTask", Map.of("Id", taskId)).path("TrainingTaskDetail");
             String status = detail.path("Status").asText();
@@ -158,18 +163,59 @@ final class TioneManaged implements ManagedTraining {
             switch (status) {
                 case "SUCCEED" -> {
                     drainLogs(taskId, context, out, last);
+                    tracker.phase("download");
                     Path where = download(job, bucket, taskId, outDir, out);
                     return new Outcome(taskId, status, "", List.of(), where);
                 }
                 case "FAILED", "STOPPED" -> {
                     drainLogs(taskId, context, out, last);
+                    String reason = detail.path("FailureReason").asText("");
                     return new Outcome(taskId, status, "training task " + taskId + " " + status
-                            + (detail.path("FailureReason").asText("").isEmpty() ? "" : ": " + detail.path("FailureReason").asText()),
-                            List.copyOf(last), null);
+                            + (reason.isEmpty() ? "" : ": " + reason), List.copyOf(last), null, exitCode(status, reason));
                 }
                 default -> sleep(POLL);
             }
         }
+    }
+
+    /** The start command's exit code as the failure reason says it ("... exited with code 3 ..."), else 1 (130 when stopped). */
+    static int exitCode(String status, String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)exit(?:ed)?(?: with)?(?: code| status)?[ :=]+(\\d{1,3})\\b")
+                .matcher(reason);
+        if (m.find()) {
+            int code = Integer.parseInt(m.group(1));
+            if (code > 0 && code < 256) return code;
+        }
+        return status.equals("STOPPED") ? 130 : 1;
+    }
+
+    @Override
+    public List<MetricValue> metrics(String taskId) {
+        settings.requireCredentials();
+        List<MetricValue> values = new ArrayList<>();
+        for (JsonNode d : clients.api().call("DescribeTrainingMetrics", Map.of("TaskId", taskId)).path("Data")) {
+            double v = d.path("Value").asDouble(Double.NaN);
+            if (!Double.isFinite(v)) continue;
+            values.add(new MetricValue(d.path("MetricName").asText(), v, d.path("Epoch").asLong(), d.path("Step").asLong(),
+                    java.time.Instant.ofEpochSecond(d.path("Timestamp").asLong())));
+        }
+        return values;
+    }
+
+    @Override
+    public void fetchOutput(String taskId, String path, Path dest) {
+        settings.requireCredentials();
+        JsonNode output = clients.api().call("DescribeTrainingTask", Map.of("Id", taskId)).path("TrainingTaskDetail").path("Output");
+        String bucket = output.path("Bucket").asText();
+        String base = output.path("Paths").path(0).asText("").replaceFirst("^/", "");
+        base = (base.isEmpty() || base.endsWith("/") ? base : base + "/") + taskId + "/";
+        String key = base + path.replaceFirst("^\\./", "");
+        boolean there = clients.cos().list(bucket, key).stream().anyMatch(o -> o.key().equals(key));
+        if (!there) {
+            throw new io.fastgpu.api.NotFoundException("'" + path + "' is not in the output of training task " + taskId
+                    + " (cos://" + bucket + "/" + base + "); the training script writes its output to $FASTGPU_OUTPUT");
+        }
+        clients.cos().get(bucket, key, dest);
     }
 
     /** Prints the log lines after {@code context}; answers the new context. */
