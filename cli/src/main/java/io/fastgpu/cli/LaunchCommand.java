@@ -83,7 +83,7 @@ final class LaunchCommand implements Callable<Integer> {
             throw new io.fastgpu.api.InvalidSpecException(job.file() + ": " + e.getMessage()); // a job file error: nothing was started
         }
         var training = provider.capabilities().facet(io.fastgpu.core.launch.ManagedTraining.class);
-        if (training.isPresent()) return new ManagedTrainingLaunch(ctx).run(training.get(), job, outDir, yes, dryRun);
+        if (training.isPresent()) return new ManagedTrainingLaunch(ctx).run(provider, training.get(), job, outDir, yes, dryRun, overBudget);
         if (job.managed()) ManagedLaunch.check(job);
         Launcher launcher = new Launcher(ctx.fastGpu());
         LaunchPlan plan = launcher.plan(job, keep, outDir);

@@ -21,12 +21,19 @@ final class ManagedTrainingLaunch {
 
     ManagedTrainingLaunch(CliContext ctx) { this.ctx = ctx; }
 
-    int run(ManagedTraining managed, JobFile job, Path outDir, boolean yes, boolean dryRun) {
+    int run(io.fastgpu.core.spi.Provider provider, ManagedTraining managed, JobFile job, Path outDir, boolean yes, boolean dryRun,
+            boolean overBudget) {
         ManagedTraining.Plan plan = managed.plan(job);
         if (dryRun) {
             plan.describe().forEach(ctx.out()::println);
             ctx.out().println("Dry run: nothing was uploaded, created or changed.");
             return 0;
+        }
+        if (!overBudget) {
+            // The task's nodes at the platform's price, for its max_duration (else an hour), against the monthly budget.
+            double hourly = provider.capabilities().facet(io.fastgpu.core.spi.facet.Pricing.class)
+                    .map(p -> p.hourlyPrice(job.resources(), job.machines())).orElse(0.0);
+            io.fastgpu.core.cost.MonthlyBudget.check(ctx.fastGpu(), hourly, job.costGuard().maxDuration(), "training task of job " + job.name());
         }
         if (!yes && !ctx.confirm(plan.costQuestion(), false)) {
             ctx.err().println("not confirmed: nothing was created; pass --yes to agree to the cost");

@@ -137,6 +137,22 @@ class TioneRunRecordTest {
     }
 
     @Test
+    void aTaskPastTheMonthlyBudgetIsRefusedBeforeAnythingIsSubmittedUnlessOverBudget() throws Exception {
+        Cli cli = cli("pricey");
+        java.nio.file.Files.createDirectories(cli.home());
+        java.nio.file.Files.writeString(cli.home().resolve("config.yaml"), "budget: {monthly: 5}\n");
+        cli.write("pricey/train.py", "print('trained', flush=True)\n");
+        cli.job("pricey", "name: pricey\n" + JOB_HEAD + "steps: [{name: train, run: python3 train.py}]\n");
+        Cli.Result refused = cli.run("launch", "pricey", "--yes").expectExit(1);
+        assertThat(refused.err().strip().lines()).hasSize(1);
+        assertThat(refused.err()).contains("monthly budget 5.00 would be passed", "training task of job pricey", "--over-budget");
+        try (StateStore state = StateStore.open(cli.home())) {
+            assertThat(state.latestRun("pricey")).as("nothing submitted, no run").isEmpty();
+        }
+        cli.run("launch", "pricey", "--yes", "--over-budget").expectExit(0);
+    }
+
+    @Test
     void aFailedTaskIsAFailedRunWithItsExitCodeAndItsLogs() throws Exception {
         Cli cli = cli("bad");
         cli.write("bad/train.py", "print('about to fail', flush=True)\nraise SystemExit(3)\n");
