@@ -93,6 +93,12 @@ for _ in $(seq 120); do [ -s "$tione/env" ] && break; sleep 0.5; done
   ./fastgpu metrics tione-classify --json | grep -q '"acc1"' || { echo "'fastgpu metrics' lacks the pushed acc1" >&2; exit 1; }
   ./fastgpu ls --stop | grep -q 'tione-classify .*TI.GN10.2XLARGE40.POST' || { echo "the task is not listed" >&2; exit 1; }
   ./fastgpu kill tione-classify --yes
+  echo "== the same tutorial as a single-file Java program against the API"
+  java -cp cli/target/fastgpu.jar examples/tione-classify/TioneClassify.java | tee "$tione/java.out"
+  grep -q '^model ' "$tione/java.out" || { echo "the Java example registered no model" >&2; exit 1; }
+  id=$(sed -n 's/^run [^ ]* (\([0-9]*\))$/\1/p' "$tione/java.out")
+  [ -n "$id" ] && ./fastgpu logs "$id" | grep -q 'Acc@1' || { echo "the Java example's run is not recorded" >&2; exit 1; }
+  rm -rf fastgpu-out/tione-classify # what the Java example downloaded
 )
 kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; emu_pid=
 if [ "$hosts_up" = 1 ]; then

@@ -7,6 +7,7 @@
 import io.fastgpu.core.job.JobFile;
 import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.launch.ManagedTraining;
+import io.fastgpu.core.launch.TrainingTaskLaunch;
 import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.provider.tione.TioneTools;
 
@@ -30,13 +31,16 @@ public class TioneClassify {
             JobFile job = JobFileParser.parse(dir.resolve("job.yaml"));
             ManagedTraining.Plan plan = training.plan(job);
             System.out.println(plan.costQuestion() + " yes");
-            ManagedTraining.Outcome o = training.run(plan, Path.of("fastgpu-out/tione-classify").toAbsolutePath(),
-                    System.out::println, interrupted);
-            if (!o.ok()) {
-                System.err.println(o.failure());
+            // Recorded as a run, as 'fastgpu launch' records it: 'fastgpu logs', 'metrics' and 'runs' see it.
+            TrainingTaskLaunch.Result r = new TrainingTaskLaunch(fastgpu, training)
+                    .launch(plan, Path.of("fastgpu-out/tione-classify").toAbsolutePath(), System.out::println, interrupted);
+            ManagedTraining.Outcome o = r.outcome();
+            if (!r.ok()) {
+                System.err.println(r.failure());
                 o.lastLines().forEach(l -> System.err.println("  " + l));
                 System.exit(1);
             }
+            System.out.println("run " + r.runName() + " (" + r.runId() + ")");
             // 4. the metrics it pushed, and the model (create_model_by_task)
             tools.metrics(o.taskId()).forEach(m -> System.out.println("metric " + m));
             System.out.println("model " + tools.registerModel(o.taskId(), "classify-model", "torch1.9.0-py38-cu111"));

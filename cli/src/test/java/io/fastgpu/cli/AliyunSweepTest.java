@@ -6,6 +6,7 @@ import io.fastgpu.emulator.aliyun.InstanceView;
 import io.fastgpu.provider.aliyun.wire.CloudApi;
 import io.fastgpu.provider.aliyun.wire.Endpoint;
 import io.fastgpu.provider.aliyun.wire.SecurityGroupCalls;
+import io.fastgpu.provider.aliyun.wire.NasCalls;
 import io.fastgpu.provider.aliyun.wire.SweepCalls;
 import io.fastgpu.provider.aliyun.wire.VpcCalls;
 import org.junit.jupiter.api.AfterEach;
@@ -81,33 +82,59 @@ class AliyunSweepTest {
         awaitAvailable(vpcs, emptyVpc);
         String emptySwitch = vpcs.createVSwitch(emptyVpc, "cn-hangzhou-h", "10.0.0.0/24", "empty-vsw");
         tags.tagNetwork("VSWITCH", emptySwitch, ours);
+        // FastGPU's NAS of a zone (known by its description): one mounted only in the empty VPC is a leftover, one
+        // mounted where a kept machine is stays.
+        NasCalls nas = new NasCalls(api);
+        String leftNas = nas.createFileSystem("cn-hangzhou-h", "fastgpu-nas-cn-hangzhou-h");
+        mount(nas, leftNas, emptyVpc, emptySwitch);
+        String keptNas = nas.createFileSystem("cn-hangzhou-i", "fastgpu-nas-cn-hangzhou-i");
+        String keptSwitch = tags.vSwitches().stream().filter(r -> r.uses().contains(fastgpuVpc)).findFirst().orElseThrow().id();
+        mount(nas, keptNas, fastgpuVpc, keptSwitch);
         // Not ours: never listed, never touched.
+        String foreignNas = nas.createFileSystem("cn-hangzhou-h", "team datasets");
         String foreignGroup = groups.create(fastgpuVpc, "someone-elses", "no tags", Map.of());
         String foreignVpc = vpcs.create("someone-elses-vpc", "10.1.0.0/16", "no tags");
         String lostId = cloud.api().instances().stream().filter(v -> v.instanceName().equals("task0.lost"))
                 .findFirst().orElseThrow().instanceId();
 
         Cli.Result listed = cli.run("sweep").expectExit(0);
-        assertThat(listed.out()).contains(lostId, "fastgpu-elsewhere", orphanGroup, emptyVpc, emptySwitch)
-                .doesNotContain(foreignGroup, foreignVpc, fastgpuVpc)
-                .contains("5 leftover(s) of yours that no known job accounts for, about 0.80 per hour; 2 resource(s) without"
+        assertThat(listed.out()).contains(lostId, "fastgpu-elsewhere", orphanGroup, emptyVpc, emptySwitch, leftNas)
+                .contains("its files go with it")
+                .doesNotContain(foreignGroup, foreignVpc, fastgpuVpc, keptNas, foreignNas)
+                .contains("6 leftover(s) of yours that no known job accounts for, about 0.80 per hour; 3 resource(s) without"
                         + " your FastGPU tags skipped (never touched).");
         assertThat(cloud.api().instances()).hasSize(2);
 
-        assertThat(cli.runWithInput("n\n", "sweep", "--release").expectExit(1).err()).contains("Release these 5 resource(s)? (y/N)");
+        assertThat(cli.runWithInput("n\n", "sweep", "--release").expectExit(1).err()).contains("Release these 6 resource(s)? (y/N)");
         Cli.Result released = cli.runWithInput("y\n", "sweep", "--release").expectExit(0);
         List<String> order = released.outLines().stream().filter(l -> l.startsWith("released ")).toList();
-        assertThat(order).hasSize(5);
+        assertThat(order).hasSize(6);
         assertThat(order.get(0)).startsWith("released instance " + lostId);
         assertThat(order.get(1)).startsWith("released keypair fastgpu-elsewhere");
         assertThat(order.get(2)).startsWith("released securitygroup " + orphanGroup);
-        assertThat(order.get(3)).startsWith("released vswitch " + emptySwitch);
-        assertThat(order.get(4)).startsWith("released vpc " + emptyVpc);
+        assertThat(order.get(3)).startsWith("released nas " + leftNas); // its mount target first, then the vSwitch it held
+        assertThat(order.get(4)).startsWith("released vswitch " + emptySwitch);
+        assertThat(order.get(5)).startsWith("released vpc " + emptyVpc);
+        assertThat(nas.fileSystems()).extracting(NasCalls.FileSystem::id).contains(keptNas, foreignNas).doesNotContain(leftNas);
         assertThat(cloud.api().instances()).extracting(InstanceView::instanceName).containsExactly("task0.kept");
         assertThat(tags.securityGroups()).extracting(SweepCalls.Resource::id).contains(foreignGroup).doesNotContain(orphanGroup);
         assertThat(tags.vpcs()).extracting(SweepCalls.Resource::id).contains(foreignVpc, fastgpuVpc).doesNotContain(emptyVpc);
         assertThat(cli.run("sweep").expectExit(0).out()).contains("0 leftover(s)");
         cli.run("kill", "--yes", "task0.kept").expectExit(0);
+    }
+
+    /** A mount target of {@code fs} in {@code vpc}, once the file system (then the target) is ready. */
+    private static void mount(NasCalls nas, String fs, String vpc, String vSwitch) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                nas.createMountTarget(fs, vpc, vSwitch);
+                return;
+            } catch (io.fastgpu.provider.aliyun.wire.CloudError e) {
+                if (!e.code().startsWith("OperationDenied") && !e.code().startsWith("Incorrect") || System.nanoTime() > deadline) throw e;
+                CloudApi.sleep(100);
+            }
+        }
     }
 
     private static void awaitAvailable(VpcCalls vpcs, String id) {

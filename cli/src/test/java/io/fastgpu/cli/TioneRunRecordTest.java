@@ -153,6 +153,22 @@ class TioneRunRecordTest {
     }
 
     @Test
+    void theStepsShareOneShellAndAStepsExitCodeIsTheTasks() throws Exception {
+        Cli cli = cli("shell");
+        cli.write("shell/train.py", "print('unused')\n");
+        cli.job("shell", "name: shell\n" + JOB_HEAD + """
+                steps:
+                  - {name: prepare, run: 'mkdir -p sub && cd sub && export X=41'}
+                  - {name: train, run: 'echo "in $(basename "$PWD") X=$((X + 1))"; exit 4'}
+                """);
+        Cli.Result launch = cli.run("launch", "shell", "--yes").expectExit(1);
+        assertThat(cli.run("logs", "shell").expectExit(0).out()).as(launch.toString()).contains("in sub X=42");
+        try (StateStore state = StateStore.open(cli.home())) {
+            assertThat(state.latestRun("shell").orElseThrow().exitCode()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aFailedTaskIsAFailedRunWithItsExitCodeAndItsLogs() throws Exception {
         Cli cli = cli("bad");
         cli.write("bad/train.py", "print('about to fail', flush=True)\nraise SystemExit(3)\n");

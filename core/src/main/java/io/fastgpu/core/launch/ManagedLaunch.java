@@ -209,6 +209,12 @@ public final class ManagedLaunch {
             @Override public int restarts() { return state.get().restarts(); }
 
             @Override
+            public void restarting(int restarts) {
+                state.updateAndGet(s -> s.withRestarts(Math.max(s.restarts(), restarts)));
+                run.save(state.get());
+            }
+
+            @Override
             public void recovered(RecoveryRecord r) {
                 state.updateAndGet(s -> s.withRestart(r));
                 run.save(state.get());

@@ -74,7 +74,8 @@ public abstract class ProcessEndingSuite {
 
         task.stop();
 
-        assertThat(Processes.withCommandLine("sleep 314")).as("processes left after stop").isEmpty();
+        List<Long> left = Processes.withCommandLine("sleep 314");
+        assertThat(left).as(() -> "processes left after stop:" + Processes.describe(left)).isEmpty();
         run.get(30, TimeUnit.SECONDS);
     }
 

@@ -46,6 +46,9 @@ public final class RecoveringStep implements LaunchStep {
         /** Restarts so far (carried over from an earlier controller). */
         int restarts();
 
+        /** A restart begins: its number is recorded at once, so that a controller that takes over counts on from it. */
+        void restarting(int restarts);
+
         /** A recovery done: recorded and shown. */
         void recovered(RecoveryRecord record);
 
@@ -136,6 +139,7 @@ public final class RecoveringStep implements LaunchStep {
                         + ") reached: the run ends failed");
             }
             restarts++;
+            controller.restarting(restarts);
             controller.status(ManagedState.RECOVERING, what);
             s.fg().events().on(new Event.Notice(Event.Level.WARN, what + ": restart " + restarts + " of at most "
                     + recovery.maxRestarts() + (loss.task() < 0 ? " (the same machines)" : "; replacing task" + loss.task()
@@ -413,6 +417,7 @@ public final class RecoveringStep implements LaunchStep {
                             + recovery.maxRestarts() + ") reached: the run ends failed");
                 }
                 restarts++;
+                controller.restarting(restarts);
                 stopSurvivors(s, p, j, lost);
                 String why = "no machine for task" + loss.task() + " (" + e.getMessage() + "); the other tasks are stopped"
                         + " (not released); trying again in " + backoff / 1000 + " s (restart " + restarts + " of at most "

@@ -8,6 +8,7 @@ import io.fastgpu.core.spi.facet.Pricing;
 import io.fastgpu.provider.aliyun.wire.CloudApi;
 import io.fastgpu.provider.aliyun.wire.CloudError;
 import io.fastgpu.provider.aliyun.wire.InstanceCalls;
+import io.fastgpu.provider.aliyun.wire.NasCalls;
 import io.fastgpu.provider.aliyun.wire.SweepCalls;
 import io.fastgpu.provider.aliyun.wire.SweepCalls.Resource;
 
@@ -24,7 +25,7 @@ import java.util.Set;
  * when no instance that stays (of any owner) uses it and nothing that stays lies in it.
  */
 final class AliyunSweep implements LeftoverSweep {
-    private static final List<String> ORDER = List.of("instance", "keypair", "securitygroup", "vswitch", "vpc");
+    private static final List<String> ORDER = List.of("instance", "keypair", "securitygroup", "nas", "vswitch", "vpc");
     private static final Duration DEPENDENTS_GONE = Duration.ofMinutes(2);
 
     private final CloudAccess cloud;
@@ -73,6 +74,23 @@ final class AliyunSweep implements LeftoverSweep {
                 used.addAll(r.uses());
             }
         }
+        // FastGPU's NAS file systems (known by their description: no tags on NAS here): a leftover when none of its
+        // mount targets lies in a VPC that stays. Releasing one deletes its files, which the question says.
+        NasCalls nas = new NasCalls(cloud.api());
+        String nasPrefix = cloud.settings().prefix() + "-nas-";
+        for (NasCalls.FileSystem fs : nas.fileSystems()) {
+            if (!fs.description().startsWith(nasPrefix)) {
+                skipped++;
+                continue;
+            }
+            List<NasCalls.MountTarget> targets = nas.mountTargets(fs.id(), "");
+            if (targets.stream().noneMatch(t -> used.contains(t.vpcId()))) {
+                found.add(new Leftover("nas", fs.id(), fs.description(), targets.size() + " mount target(s); its files go with it", 0,
+                        ORDER.indexOf("nas")));
+            } else {
+                targets.forEach(t -> used.add(t.vpcId()));
+            }
+        }
         for (Resource r : network) {
             if (ours(r.tags(), owner) && !used.contains(r.id())) {
                 found.add(new Leftover(r.kind(), r.id(), r.name(), r.status(), 0, ORDER.indexOf(r.kind())));
@@ -96,12 +114,19 @@ final class AliyunSweep implements LeftoverSweep {
                     case "securitygroup" -> calls.deleteSecurityGroup(l.id());
                     case "vswitch" -> calls.deleteVSwitch(l.id());
                     case "vpc" -> calls.deleteVpc(l.id());
+                    case "nas" -> {
+                        NasCalls nas = new NasCalls(api);
+                        for (NasCalls.MountTarget t : nas.mountTargets(l.id(), "")) nas.deleteMountTarget(l.id(), t.domain());
+                        nas.deleteFileSystem(l.id()); // refused until its mount targets are gone: tried again below
+                    }
                     default -> throw new FastGpuException("cannot release a " + l.kind());
                 }
                 return;
             } catch (CloudError e) {
                 // Released instances take a moment to leave their group and vSwitch, as the cloud says.
-                if (!(e.is("DependencyViolation") || e.code().startsWith("DependencyViolation")) || System.nanoTime() > deadline) throw e;
+                boolean waitFor = e.is("DependencyViolation") || e.code().startsWith("DependencyViolation")
+                        || e.is("OperationDenied.HasMountTargets");
+                if (!waitFor || System.nanoTime() > deadline) throw e;
                 CloudApi.sleep(CloudApi.backoff(round).toMillis());
             }
         }

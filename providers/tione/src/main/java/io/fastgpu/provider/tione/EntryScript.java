@@ -29,12 +29,15 @@ public final class EntryScript {
         job.env().forEach((k, v) -> b.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         b.append("fwd=\nif command -v python3 >/dev/null && [ -n \"${TI_TASK_ID:-}\" ]; then python3 ").append(METRICS)
                 .append(" & fwd=$!; fi\n");
-        b.append("finish() { touch \"$FASTGPU_METRICS_FILE.done\"; [ -n \"$fwd\" ] && wait \"$fwd\"; exit \"$1\"; }\n");
+        b.append("finish() { trap - EXIT; touch \"$FASTGPU_METRICS_FILE.done\"; [ -n \"$fwd\" ] && wait \"$fwd\"; exit \"$1\"; }\n");
+        // A step's own 'exit N' ends the script: the metrics are still forwarded, and N is the task's exit code.
+        b.append("trap 'finish $?' EXIT\n");
         if (job.setup() != null && !job.setup().isBlank()) {
             b.append("echo '[fastgpu] setup'\nbash -c ").append(ShellQuote.quote(job.setup())).append(" || finish $?\n");
         }
+        // The steps share one shell, as on every other backend: a 'cd' or an 'export' in one holds in the next.
         for (JobFile.Step s : job.steps()) {
-            String run = "echo " + ShellQuote.quote("[fastgpu] step " + s.name()) + "\nbash -c "
+            String run = "echo " + ShellQuote.quote("[fastgpu] step " + s.name()) + "\neval "
                     + ShellQuote.quote(s.command()) + " || finish $?\n";
             if (s.onAll()) {
                 b.append(run);

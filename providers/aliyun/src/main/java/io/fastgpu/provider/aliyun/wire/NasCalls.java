@@ -2,6 +2,8 @@ package io.fastgpu.provider.aliyun.wire;
 
 import com.aliyun.nas20170626.models.CreateFileSystemRequest;
 import com.aliyun.nas20170626.models.CreateMountTargetRequest;
+import com.aliyun.nas20170626.models.DeleteFileSystemRequest;
+import com.aliyun.nas20170626.models.DeleteMountTargetRequest;
 import com.aliyun.nas20170626.models.DescribeFileSystemsRequest;
 import com.aliyun.nas20170626.models.DescribeMountTargetsRequest;
 
@@ -49,6 +51,17 @@ public final class NasCalls {
             result.add(new MountTarget(t.getMountTargetDomain(), InstanceCalls.nz(t.getVpcId()), InstanceCalls.nz(t.getStatus())));
         }
         return result;
+    }
+
+    /** Deletes a mount target (the file system keeps its data). */
+    public void deleteMountTarget(String fileSystemId, String domain) {
+        api.call("DeleteMountTarget", () -> api.nas().deleteMountTarget(new DeleteMountTargetRequest()
+                .setFileSystemId(fileSystemId).setMountTargetDomain(domain)));
+    }
+
+    /** Deletes a file system and its data; refused while it has mount targets. */
+    public void deleteFileSystem(String fileSystemId) {
+        api.call("DeleteFileSystem", () -> api.nas().deleteFileSystem(new DeleteFileSystemRequest().setFileSystemId(fileSystemId)));
     }
 
     /** A mount target in a VPC, open to the VPC's default access group; returns its domain. */
