@@ -5,8 +5,7 @@ import io.fastgpu.api.Event;
 import io.fastgpu.api.EventListener;
 import io.fastgpu.core.launch.step.AfterStep;
 import io.fastgpu.core.launch.step.LaunchState;
-import io.fastgpu.core.runtime.ProcessMarker;
-import io.fastgpu.core.runtime.TaskRuntime;
+import io.fastgpu.core.runtime.StepEnding;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -81,7 +80,7 @@ final class InterruptGuard implements AutoCloseable {
             if (after == JobFile.After.KEEP) {
                 String marker = state.runningMarker();
                 if (marker != null && state.runtime() != null) {
-                    for (TaskRuntime t : state.runtime().taskRuntimes()) t.endMarked(ProcessMarker.STEP, marker);
+                    StepEnding.end(state.runtime().taskRuntimes(), marker);
                 }
             } else {
                 AfterStep.apply(state, after);

@@ -16,8 +16,7 @@ import io.fastgpu.core.managed.ManagedSpec;
 import io.fastgpu.core.managed.ManagedState;
 import io.fastgpu.core.managed.RecoveryRecord;
 import io.fastgpu.core.runtime.FastGpu;
-import io.fastgpu.core.runtime.ProcessMarker;
-import io.fastgpu.core.runtime.TaskRuntime;
+import io.fastgpu.core.runtime.StepEnding;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -265,7 +264,7 @@ public final class ManagedLaunch {
             try {
                 String marker = ls.runningMarker();
                 if (marker != null && ls.runtime() != null) {
-                    for (TaskRuntime task : ls.runtime().taskRuntimes()) task.endMarked(ProcessMarker.STEP, marker);
+                    StepEnding.end(ls.runtime().taskRuntimes(), marker);
                 }
                 if (after != JobFile.After.KEEP) AfterStep.apply(ls, after);
             } catch (RuntimeException e) {

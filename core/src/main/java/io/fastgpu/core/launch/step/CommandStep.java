@@ -9,6 +9,7 @@ import io.fastgpu.core.job.StepFailedException;
 import io.fastgpu.core.runtime.JobRuntime;
 import io.fastgpu.core.runtime.MetricsFiles;
 import io.fastgpu.core.runtime.ProcessMarker;
+import io.fastgpu.core.runtime.StepEnding;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.util.Parallel;
 
@@ -66,7 +67,7 @@ public final class CommandStep implements LaunchStep {
                     return t.run(step.command(), opts.withEnv(taskEnv));
                 } catch (RuntimeException e) {
                     // The others would wait for this one forever (a collective, a barrier): end them.
-                    targets.stream().filter(o -> o != t).forEach(o -> o.endMarked(ProcessMarker.STEP, marker));
+                    StepEnding.end(targets.stream().filter(o -> o != t).toList(), marker);
                     throw e;
                 }
             });

@@ -13,6 +13,7 @@ import io.fastgpu.core.managed.ManagedState;
 import io.fastgpu.core.managed.RecoveryRecord;
 import io.fastgpu.core.runtime.JobRuntime;
 import io.fastgpu.core.runtime.ProcessMarker;
+import io.fastgpu.core.runtime.StepEnding;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.spi.Provider;
 
@@ -196,7 +197,7 @@ public final class RecoveringStep implements LaunchStep {
                         if (firstFailure.compareAndSet(null, e)) {
                             firstFailed.set(index);
                             // The others would wait for this one forever (a collective): end them.
-                            endOthers(targets, t, marker);
+                            endOthers(targets, t, marker, seen.get());
                         }
                     }
                 }));
@@ -238,15 +239,12 @@ public final class RecoveringStep implements LaunchStep {
         return e;
     }
 
-    private static void endOthers(List<TaskRuntime> targets, TaskRuntime except, String marker) {
-        for (TaskRuntime o : targets) {
-            if (o == except) continue;
-            try {
-                o.endMarked(ProcessMarker.STEP, marker);
-            } catch (RuntimeException ignored) {
-                // that one may be lost as well
-            }
-        }
+    /**
+     * Ends the step on the targets but {@code except} and the task counted lost (which would not answer), side by
+     * side and for a bounded time: one more machine that hangs holds the attempt up by {@link StepEnding#WAIT} at most.
+     */
+    private static void endOthers(List<TaskRuntime> targets, TaskRuntime except, String marker, Loss lost) {
+        StepEnding.end(targets.stream().filter(o -> o != except && (lost == null || o.index() != lost.task())).toList(), marker);
     }
 
     /**
@@ -268,18 +266,12 @@ public final class RecoveringStep implements LaunchStep {
                     if (silent != null && seen.compareAndSet(null, new Loss(silent.index(), "node-lost", System.currentTimeMillis()))) {
                         s.fg().events().on(new Event.Notice(Event.Level.WARN, silent.name() + " has not answered for "
                                 + nodeGrace.toSeconds() + " s: it counts as lost"));
-                        endOthers(targets, silent, marker);
+                        endOthers(targets, silent, marker, seen.get());
                         return;
                     }
                 }
                 if (controller.cancelled()) {
-                    for (TaskRuntime t : targets) {
-                        try {
-                            t.endMarked(ProcessMarker.STEP, marker);
-                        } catch (RuntimeException ignored) {
-                            // ended by 'after' anyway
-                        }
-                    }
+                    StepEnding.end(targets, marker); // what does not answer is ended by 'after' anyway
                     return;
                 }
                 if (!preemption && !nodeLost) continue;
@@ -293,7 +285,7 @@ public final class RecoveringStep implements LaunchStep {
                     Instance i = now.get(t.instance().id());
                     boolean gone = i == null || i.state() == InstanceState.TERMINATED;
                     if (gone && seen.compareAndSet(null, new Loss(t.index(), "reclaimed", System.currentTimeMillis()))) {
-                        endOthers(targets, t, marker);
+                        endOthers(targets, t, marker, seen.get());
                         return;
                     }
                 }
