@@ -116,6 +116,7 @@ final class InstanceCreator {
         String dataDisk = r.options().getOrDefault(AliyunProvider.DATA_DISK_GB, "").strip(); // checked by the planner
         String spotLimit = r.options().getOrDefault(AliyunProvider.SPOT_PRICE_LIMIT, "").strip();
         return new RunSpec(r.name(), where.zone(), m.instanceType(), m.imageId(), where.securityGroupId(), where.vSwitchId(), keyPair,
-                Math.max(20, r.resources().diskGb()), dataDisk.isEmpty() ? 0 : Integer.parseInt(dataDisk), r.resources().spot(), spotLimit, tags);
+                Math.max(20, r.resources().diskGb()), dataDisk.isEmpty() ? 0 : Integer.parseInt(dataDisk), r.resources().spot(), spotLimit, tags,
+                cloud.settings().instanceRole());
     }
 }
