@@ -110,22 +110,19 @@ class AliyunSelfReleaseTest {
     }
 
     @Test
-    void withoutARoleTheMachineStopsItselfAndTheLaunchSaysSoOnce() throws Exception {
+    void withoutARoleTheMachineStopsItselfAndLaunchAndAutostopSaySoOnce() throws Exception {
         cli = cli("bob", Map.of());
         String job = cli.job("norole", """
                 name: norole
                 backend: aliyun
                 resources: {instance_type: ecs.g7.xlarge}
-                autostop: {idle: 2s, down: true}
+                autostop: {idle: 1m, down: true}
                 steps:
                   - {name: hello, run: echo hi}
                 after: keep
                 """);
-        Cli.Result r = cli.run("launch", job, "--yes").expectExit(0);
-        String said = r.out() + r.err();
-        assertThat(said.split(CAVEAT, -1)).as(said).hasSize(2);
-        assertThat(said.lines().filter(l -> l.contains(CAVEAT)).findFirst().orElseThrow())
-                .contains("FASTGPU_ALIYUN_INSTANCE_ROLE");
+        assertSaidOnce(cli.run("launch", job, "--yes").expectExit(0));
+        assertSaidOnce(cli.run("autostop", "task0.norole", "2s", "--down").expectExit(0));
         String id = cloud.api().instances().get(0).instanceId();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (!statuses().equals(List.of("Stopped"))) {
@@ -134,6 +131,14 @@ class AliyunSelfReleaseTest {
         }
         assertThat(Files.readString(cloud.machines().home(id).resolve(".fastgpu/watchdog/watchdog.log")))
                 .contains("stopping the machine (down=true)").contains("no instance role");
+    }
+
+    /** The command warned once, in one line that says how to let the machine release itself. */
+    private static void assertSaidOnce(Cli.Result r) {
+        String said = r.out() + r.err();
+        assertThat(said.split(CAVEAT, -1)).as(said).hasSize(2);
+        assertThat(said.lines().filter(l -> l.contains(CAVEAT)).findFirst().orElseThrow())
+                .contains("FASTGPU_ALIYUN_INSTANCE_ROLE");
     }
 
     private List<String> statuses() {
