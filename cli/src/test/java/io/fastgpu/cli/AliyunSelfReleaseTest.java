@@ -90,6 +90,7 @@ class AliyunSelfReleaseTest {
         assertThat(child.output()).doesNotContain(CAVEAT);
         String id = cloud.api().instances().get(0).instanceId();
         Path log = cloud.machines().home(id).resolve(".fastgpu/watchdog/watchdog.log");
+        long deletesBefore = deleteInstanceCalls();
         child.kill();
         long killed = System.nanoTime();
         assertThat(fastgpuProcessesOnThisSide()).isEmpty();
@@ -102,8 +103,9 @@ class AliyunSelfReleaseTest {
             }
             Thread.sleep(100);
         }
-        assertThat(lastLog).as("the watchdog's log, as last seen").doesNotContain("could not release");
-        assertThat(cloud.api().callCounts().get("DeleteInstance").calls()).as("the machine's own call").isEqualTo(1);
+        assertThat(lastLog).as("the watchdog's log, as last seen").doesNotContain("could not release")
+                .doesNotContain("STS.").doesNotContain("SecurityToken");
+        assertThat(deleteInstanceCalls()).as("the machine's own call").isEqualTo(deletesBefore + 1);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed)).as("released after the idle period")
                 .isBetween(2L, 40L);
         assertThat(fastgpuProcessesOnThisSide()).isEmpty();
@@ -133,12 +135,44 @@ class AliyunSelfReleaseTest {
                 .contains("stopping the machine (down=true)").contains("no instance role");
     }
 
+    @Test
+    void aMachineBoughtWithoutTheRoleFallsBackToStoppingAndLogsWhy() throws Exception {
+        cli = cli("carol", Map.of());
+        String job = cli.job("late", """
+                name: late
+                backend: aliyun
+                resources: {instance_type: ecs.g7.xlarge}
+                autostop: off
+                steps:
+                  - {name: hello, run: echo hi}
+                after: keep
+                """);
+        cli.run("launch", job, "--yes").expectExit(0);
+        cli.env(Map.of("FASTGPU_ALIYUN_INSTANCE_ROLE", ROLE)); // set only after the machine was bought without it
+        Cli.Result r = cli.run("autostop", "task0.late", "2s", "--down").expectExit(0);
+        assertThat(r.out() + r.err()).doesNotContain(CAVEAT);
+        String id = cloud.api().instances().get(0).instanceId();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (!statuses().equals(List.of("Stopped"))) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not stopped: " + statuses());
+            Thread.sleep(200);
+        }
+        assertThat(Files.readString(cloud.machines().home(id).resolve(".fastgpu/watchdog/watchdog.log")))
+                .contains("could not release instance " + id + " through instance role " + ROLE)
+                .contains("HTTP 404").contains("shutting it down instead");
+    }
+
     /** The command warned once, in one line that says how to let the machine release itself. */
     private static void assertSaidOnce(Cli.Result r) {
         String said = r.out() + r.err();
         assertThat(said.split(CAVEAT, -1)).as(said).hasSize(2);
         assertThat(said.lines().filter(l -> l.contains(CAVEAT)).findFirst().orElseThrow())
                 .contains("FASTGPU_ALIYUN_INSTANCE_ROLE");
+    }
+
+    private long deleteInstanceCalls() {
+        var count = cloud.api().callCounts().get("DeleteInstance");
+        return count == null ? 0 : count.calls();
     }
 
     private List<String> statuses() {
