@@ -162,6 +162,22 @@ class AliyunSelfReleaseTest {
                 .contains("HTTP 404").contains("shutting it down instead");
     }
 
+    @Test
+    void aRoleTheAccountLacksIsSaidInOneLineAndNothingIsLeftBought() {
+        cli = cli("dave", Map.of("FASTGPU_ALIYUN_INSTANCE_ROLE", "NoSuchRole"));
+        String job = cli.job("norole", """
+                name: missing
+                backend: aliyun
+                resources: {instance_type: ecs.g7.xlarge}
+                steps: [{name: hi, run: echo hi}]
+                """);
+        Cli.Result r = cli.run("launch", job, "--yes");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.startsWith("error:")).toList()).as(r.toString()).singleElement()
+                .asString().contains("FASTGPU_ALIYUN_INSTANCE_ROLE").contains("InvalidRamRole.NotFound");
+        assertThat(cloud.api().instances()).isEmpty();
+    }
+
     /** The command warned once, in one line that says how to let the machine release itself. */
     private static void assertSaidOnce(Cli.Result r) {
         String said = r.out() + r.err();
