@@ -4,7 +4,10 @@ import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.runtime.TaskRuntime;
 import io.fastgpu.core.util.ShellQuote;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,5 +33,17 @@ final class MpiTrust {
         }
         String ips = tasks.stream().map(TaskRuntime::ip).collect(Collectors.joining(" "));
         t0.runRaw("ssh-keyscan -T 5 " + ips + " >> ~/.ssh/known_hosts 2>/dev/null; sort -u -o ~/.ssh/known_hosts ~/.ssh/known_hosts");
+    }
+
+    /**
+     * What mpirun's ranks need to take their own task's values (see {@code DistributedLaunch}): every task's home
+     * and log folder, one line per task, and the names of the job's env, which travel with the ranks.
+     */
+    static Map<String, String> rankEnv(List<TaskRuntime> tasks, Set<String> jobEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FASTGPU_MPI_HOMES", tasks.stream().map(TaskRuntime::home).collect(Collectors.joining("\n")));
+        env.put("FASTGPU_MPI_LOGDIRS", tasks.stream().map(TaskRuntime::logdir).collect(Collectors.joining("\n")));
+        env.put("FASTGPU_MPI_ENV", String.join(" ", jobEnv));
+        return env;
     }
 }
