@@ -141,6 +141,11 @@ if scripts/slurm.sh up 3; then
   slurm_launch examples/cnn-benchmark --machines 3
   grep -q "^3  *3 " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no 3-node row in the efficiency table" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
+  echo "== end to end on Slurm: mpirun (Slurm's own launch, mpi4py allreduce) on 3 nodes"
+  slurm_launch examples/mpi-allreduce --machines 3 2>&1 | tee "$home/mpi.out"
+  for r in 0 1 2; do grep -q "rank $r of 3 on .*: allreduce sum 3" "$home/mpi.out" || { echo "rank $r did not take part" >&2; exit 1; }; done
+  grep -q 'allreduce ok: 3 ranks, sum 3' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
+  FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
   left=$(squeue -h | wc -l)
   [ "$left" = 0 ] || { echo "$left Slurm job(s) left in the queue after kill:" >&2; squeue >&2; exit 1; }
   scripts/slurm.sh down

@@ -56,8 +56,7 @@ public final class CommandStep implements LaunchStep {
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
         env.put(ProcessMarker.STEP, marker);
         if (step.launcher() == DistributedLaunch.Kind.MPIRUN) {
-            MpiTrust.ensure(j.taskRuntimes());
-            env.putAll(MpiTrust.rankEnv(j.taskRuntimes(), s.job().env().keySet()));
+            env.putAll(MpiTrust.prepare(j.taskRuntimes(), s.job().env().keySet()));
         }
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));

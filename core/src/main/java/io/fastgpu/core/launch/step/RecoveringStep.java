@@ -169,8 +169,7 @@ public final class RecoveringStep implements LaunchStep {
         env.put(ProcessMarker.STEP, marker);
         env.put("FASTGPU_RESTART_COUNT", String.valueOf(restarts));
         if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) {
-            MpiTrust.ensure(j.taskRuntimes());
-            env.putAll(MpiTrust.rankEnv(j.taskRuntimes(), s.job().env().keySet()));
+            env.putAll(MpiTrust.prepare(j.taskRuntimes(), s.job().env().keySet()));
         }
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         String command = NoticeWrapper.wrap(step.command(), recovery.on().contains(Recovery.Trigger.PREEMPTION), preemptGrace);

@@ -38,8 +38,8 @@ class MpirunLauncherTest {
                 c = MPI.COMM_WORLD
                 total = c.allreduce(c.Get_rank(), op=MPI.SUM)
                 e = os.environ
-                print(f"rank {c.Get_rank()}/{c.Get_size()} sum {total} node {e['FASTGPU_NODE_RANK']} RANK {e['RANK']}"
-                      f" {e['GREETING']} {os.path.basename(os.getcwd())} {socket.gethostname()}", flush=True)
+                os.write(1, (f"rank {c.Get_rank()}/{c.Get_size()} sum {total} node {e['FASTGPU_NODE_RANK']} RANK {e['RANK']}"
+                             f" {e['GREETING']} {os.path.basename(os.getcwd())} {socket.gethostname()}\\n").encode())
                 """);
         Files.writeString(work.resolve("job.yaml"), """
                 name: mpi
