@@ -53,15 +53,16 @@ public final class DistributedLaunch {
      * allocation ({@code FASTGPU_MPI_SLURM_NODES}, the tasks' nodes), Slurm starts OpenMPI's daemons on the
      * job's nodes ({@code srun --overlap}, beside the steps that hold the tasks); otherwise over the hostfile,
      * ssh without a terminal as the way in (never a prompt), on the network of the master address. FastGPU's
-     * variables, PATH, PYTHONPATH and the job's env (named in {@code FASTGPU_MPI_ENV}) travel with {@code -x};
-     * each rank then takes its own task's values: the task's home, log folder and metrics file
-     * ({@code FASTGPU_MPI_HOMES} and {@code FASTGPU_MPI_LOGDIRS}, one line per task), its node rank, RANK,
-     * LOCAL_RANK and WORLD_SIZE, and starts in the folder mpirun started in, as that task has it.
+     * variables (but task0's instance id, which marks task0's own processes), PATH, PYTHONPATH and the job's
+     * env (named in {@code FASTGPU_MPI_ENV}) travel with {@code -x}; each rank then takes its own task's values:
+     * the task's home, log folder and metrics file ({@code FASTGPU_MPI_HOMES} and {@code FASTGPU_MPI_LOGDIRS},
+     * one line per task), its node rank, RANK, LOCAL_RANK and WORLD_SIZE, and starts in the folder mpirun
+     * started in, as that task has it.
      */
     private static String mpirun(String command, String perNode) {
         return "(\n__fg_g=" + perNode + "\n"
                 + "__fg_x=(); for __fg_v in $(compgen -e | grep -E '^(FASTGPU_[A-Za-z0-9_]*|PATH|PYTHONPATH|LD_LIBRARY_PATH"
-                + "|NODE_NUM|GPU_NUM_PER_NODE|CHIEF_IP)$') $(printf '%s\\n' ${FASTGPU_MPI_ENV:-}"
+                + "|NODE_NUM|GPU_NUM_PER_NODE|CHIEF_IP)$' | grep -vx FASTGPU_INSTANCE_ID) $(printf '%s\\n' ${FASTGPU_MPI_ENV:-}"
                 + " | grep -E '^[A-Za-z_][A-Za-z0-9_]*$'); do __fg_x+=(-x \"$__fg_v\"); done\n"
                 + "if [ -n \"${FASTGPU_MPI_SLURM_NODES:-}\" ] && [ -n \"${SLURM_JOB_ID:-}\" ]; then\n"
                 // The step's own SLURM_* describe one node: OpenMPI reads the allocation from these.
