@@ -65,7 +65,7 @@ final class CostCommand implements Callable<Integer> {
         }
         var o = ctx.out();
         o.println(ctx.style().bold("Spend " + (ym == null ? "of everything recorded" : "in " + ym)
-                + " (running hours x hourly price, from the state store)"));
+                + " (running hours x hourly price, and stopped machines' disks; from the state store)"));
         List<String[]> rows = new ArrayList<>();
         for (var b : r.backends()) rows.add(new String[]{b.backend(), hours(b.runningHours()), b.free() ? "free" : CostLimits.money(b.spend())});
         o.print(Table.render(new String[]{"Backend", "Hours", "Spend"}, rows));
@@ -136,7 +136,8 @@ final class CostCommand implements Callable<Integer> {
         for (var i : r.instances()) {
             instances.add(Json.object("backend", i.backend(), "id", i.id(), "name", i.name(), "job", i.job(),
                     "instance_type", i.instanceType(), "hourly_price", i.hourlyPrice() < 0 ? null : round(i.hourlyPrice()),
-                    "running_hours", round(i.runningHours()), "stopped_hours", round(i.stoppedHours()), "spend", round(i.spend())));
+                    "running_hours", round(i.runningHours()), "stopped_hours", round(i.stoppedHours()), "disk_gb", i.diskGb(),
+                    "disk_spend", round(i.diskSpend()), "spend", round(i.spend())));
         }
         Map<String, Object> budget = config.monthlyBudget().isPresent()
                 ? Json.object("monthly", config.monthlyBudget().getAsDouble(), "left", thisMonth

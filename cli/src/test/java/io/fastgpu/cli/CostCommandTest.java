@@ -43,6 +43,8 @@ class CostCommandTest {
     static final String SECRET = "cost-test-secret-" + System.nanoTime();
     /** ecs.g7.xlarge in the emulator's price list. */
     static final double HOURLY = 0.80;
+    /** The bundled price table's price of a GiB of disk for an hour. */
+    static final double DISK_GB_HOUR = 0.0014;
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir static Path tmp;
     EmulatedCloud cloud;
@@ -85,6 +87,10 @@ class CostCommandTest {
         return JSON.readTree(r.expectExit(0).out());
     }
 
+    private static double runningSpend(JsonNode instance) {
+        return instance.get("spend").asDouble() - instance.get("disk_spend").asDouble();
+    }
+
     private static JsonNode row(JsonNode array, String field, String value) {
         for (JsonNode n : array) if (n.path(field).asText().equals(value)) return n;
         throw new AssertionError("no " + field + " " + value + " in " + array);
@@ -116,14 +122,20 @@ class CostCommandTest {
         assertThat(hours).as("the machine ran for the step at least, and no longer than the launch")
                 .isBetween(4 / 3600.0, launchHours);
         assertThat(machine.get("hourly_price").asDouble()).isEqualTo(HOURLY);
-        assertThat(machine.get("spend").asDouble()).isCloseTo(hours * HOURLY, within(1e-5));
+        // Stopped after its step: its disks (the system disk FastGPU bought) are charged at the table's price per GiB-hour.
+        assertThat(machine.get("disk_gb").asInt()).isEqualTo(100);
+        assertThat(machine.get("disk_spend").asDouble()).isCloseTo(machine.get("stopped_hours").asDouble() * 100 * DISK_GB_HOUR, within(1e-5))
+                .isPositive();
+        assertThat(machine.get("spend").asDouble()).isCloseTo(hours * HOURLY + machine.get("disk_spend").asDouble(), within(1e-5));
         double spend = machine.get("spend").asDouble();
         assertThat(spend).isPositive();
         assertThat(row(report.get("backends"), "backend", "aliyun").get("spend").asDouble()).isCloseTo(spend, within(1e-5));
         assertThat(row(report.get("jobs"), "job", "priced").get("spend").asDouble()).isCloseTo(spend, within(1e-5));
         JsonNode run = row(report.get("runs"), "job", "priced");
         assertThat(run.get("status").asText()).isEqualTo("succeeded");
-        assertThat(run.get("spend").asDouble()).as("the run is charged its machine's hours").isCloseTo(spend, within(1e-5));
+        // The run is charged its machine's running hours; the disks of the machine stopped after it count to the job only.
+        assertThat(run.get("spend").asDouble()).as("the run is charged its machine's hours")
+                .isCloseTo(spend - machine.get("disk_spend").asDouble(), within(1e-5));
         assertThat(report.get("total").asDouble()).isCloseTo(spend, within(1e-5));
         JsonNode localBackend = row(report.get("backends"), "backend", "local");
         assertThat(localBackend.get("free").asBoolean()).isTrue();
@@ -132,13 +144,14 @@ class CostCommandTest {
 
         Cli.Result table = c.run("cost").expectExit(0);
         assertThat(table.out()).contains("Backend", "aliyun", "local", "free", "priced", "task0.priced", "Total: ")
-                .contains("stopped disks on aliyun").contains("has no disk price");
+                .doesNotContain("stopped disks on aliyun");
 
         // 'ls' counts the same price, and the same hours for a running machine.
         c.run("start", "task0.priced").expectExit(0);
-        double first = row(json(c.run("cost", "--json")).get("instances"), "name", "task0.priced").get("spend").asDouble();
+        // 'ls' counts running hours only: the machine's spend less what its disks cost while it stood stopped.
+        double first = runningSpend(row(json(c.run("cost", "--json")).get("instances"), "name", "task0.priced"));
         String ls = c.run("ls").expectExit(0).out();
-        double last = row(json(c.run("cost", "--json")).get("instances"), "name", "task0.priced").get("spend").asDouble();
+        double last = runningSpend(row(json(c.run("cost", "--json")).get("instances"), "name", "task0.priced"));
         var m = java.util.regex.Pattern.compile("Running cost: about 0\\.80 per hour; about ([0-9.]+) so far").matcher(ls);
         assertThat(m.find()).as(ls).isTrue();
         assertThat(Double.parseDouble(m.group(1))).as("ls's spend so far, between two reports of 'cost' (two digits shown)")

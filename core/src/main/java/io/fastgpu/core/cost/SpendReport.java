@@ -24,8 +24,9 @@ import java.util.TreeMap;
  *
  * <p>A run is charged its job's machine hours from the end of the job's previous run (so the machines' creation and
  * boot count to the run that asked for them) to its own end; hours after a job's last run (machines kept running) count
- * to the job only. Stopped machines are counted as hours; their disks are priced only where the price table has a disk
- * price (no backend's has one yet, and the report says so).
+ * to the job only. A stopped machine costs its disks: its GiB of disk ({@code fastgpu:disk_gb}) times the price table's
+ * price of a GiB-hour, counted to its job and backend; where either is not known, its stopped hours are not priced and
+ * the report says so.
  *
  * @param from      the period's start
  * @param to        the period's end (now, or the end of a past month)
@@ -39,9 +40,12 @@ import java.util.TreeMap;
 public record SpendReport(Instant from, Instant to, List<InstanceSpend> instances, List<JobSpend> jobs, List<RunSpend> runs,
                           List<BackendSpend> backends, double total, List<String> notes) {
 
-    /** One machine: its hourly price (0 free, -1 unknown), hours running and stopped in the period, and spend. */
+    /**
+     * One machine: its hourly price (0 free, -1 unknown), hours running and stopped in the period, its GiB of disk (0
+     * unknown), what its disks cost while it stood stopped, and its spend (running hours at the hourly price, and that).
+     */
     public record InstanceSpend(String backend, String id, String name, String job, String instanceType, double hourlyPrice,
-                                double runningHours, double stoppedHours, double spend) { }
+                                double runningHours, double stoppedHours, int diskGb, double diskSpend, double spend) { }
 
     /** One job on one backend. */
     public record JobSpend(String backend, String job, double runningHours, double spend) { }
@@ -76,6 +80,8 @@ public record SpendReport(Instant from, Instant to, List<InstanceSpend> instance
                 }
             });
         }
+        Map<String, Double> diskPrice = new HashMap<>();
+        Map<String, double[]> unpricedStopped = new TreeMap<>();
         Map<String, InstanceSpend> perInstance = new LinkedHashMap<>();
         Map<String, List<UsageSpan>> runningByJob = new LinkedHashMap<>();
         for (UsageSpan s : spans) {
@@ -89,9 +95,16 @@ public record SpendReport(Instant from, Instant to, List<InstanceSpend> instance
             InstanceSpend old = perInstance.get(s.backend() + "\n" + s.instanceId());
             double r = (old == null ? 0 : old.runningHours()) + (running ? hours : 0);
             double st = (old == null ? 0 : old.stoppedHours()) + (running ? 0 : hours);
-            double spend = (old == null ? 0 : old.spend()) + (running && price > 0 ? hours * price : 0);
+            double disks = 0;
+            if (!running && hours > 0 && !freeBackend.getOrDefault(s.backend(), false)) {
+                double perGbHour = diskPrice.computeIfAbsent(s.backend(), b -> diskGbHourPrice(fg, b));
+                if (perGbHour >= 0 && s.diskGb() > 0) disks = hours * s.diskGb() * perGbHour;
+                else unpricedStopped.computeIfAbsent(s.backend(), b -> new double[1])[0] += hours;
+            }
+            double spend = (old == null ? 0 : old.spend()) + (running && price > 0 ? hours * price : 0) + disks;
             perInstance.put(s.backend() + "\n" + s.instanceId(), new InstanceSpend(s.backend(), s.instanceId(),
-                    old == null ? s.name() : old.name(), s.job(), s.instanceType(), price, r, st, spend));
+                    old == null ? s.name() : old.name(), s.job(), s.instanceType(), price, r, st,
+                    Math.max(s.diskGb(), old == null ? 0 : old.diskGb()), (old == null ? 0 : old.diskSpend()) + disks, spend));
         }
         unknown.forEach((what, h) -> notes.add(String.format(Locale.ROOT, "no price for %s: its %.2f instance-hours are not counted",
                 what, h[0])));
@@ -108,23 +121,31 @@ public record SpendReport(Instant from, Instant to, List<InstanceSpend> instance
                             a.stoppedHours() + b.stoppedHours(), a.spend() + b.spend()));
             total += i.spend();
         }
-        for (BackendSpend b : perBackend.values()) {
-            if (!b.free() && b.stoppedHours() > 0) {
-                String source = "";
-                try {
-                    source = fg.provider(b.backend()).capabilities().facet(Pricing.class).map(p -> " (" + p.priceSource() + ")").orElse("");
-                } catch (FastGpuException e) {
-                    // the backend is gone from this installation: the note goes without its source
-                }
-                notes.add(String.format(Locale.ROOT, "stopped disks on %s: %.2f instance-hours stopped are not counted,"
-                        + " the price table%s has no disk price", b.backend(), b.stoppedHours(), source));
+        unpricedStopped.forEach((backend, h) -> {
+            String source = "";
+            try {
+                source = fg.provider(backend).capabilities().facet(Pricing.class).map(p -> " (" + p.priceSource() + ")").orElse("");
+            } catch (FastGpuException e) {
+                // the backend is gone from this installation: the note goes without its source
             }
-        }
+            notes.add(String.format(Locale.ROOT, "stopped disks on %s: %.2f instance-hours stopped are not counted:"
+                    + " %s", backend, h[0], diskPrice.getOrDefault(backend, -1.0) < 0
+                    ? "the price table" + source + " has no disk price" : "the machines' disk sizes are not known"));
+        });
         List<RunSpend> runs = runs(store, runningByJob, priceOf, from, to);
         List<InstanceSpend> instances = new ArrayList<>(perInstance.values());
         instances.sort(Comparator.comparing(InstanceSpend::backend).thenComparing(InstanceSpend::name).thenComparing(InstanceSpend::id));
         return new SpendReport(from, to, instances, List.copyOf(perJob.values()), runs, List.copyOf(perBackend.values()), total,
                 notes);
+    }
+
+    /** What a GiB of disk costs per hour on {@code backend}, or -1 when unknown. */
+    private static double diskGbHourPrice(FastGpu fg, String backend) {
+        try {
+            return fg.provider(backend).capabilities().facet(Pricing.class).map(Pricing::diskGbHourPrice).orElse(-1.0);
+        } catch (FastGpuException e) {
+            return -1;
+        }
     }
 
     /** Each run's share of its job's machine hours: from the end of the job's previous run to its own end. */

@@ -108,6 +108,8 @@ public final class Watchdog {
                 + "chmod 700 . && for f in watchdog.sh stop.sh settings; do [ -f $f.new ] && chmod 600 $f.new && mv -f $f.new $f; done\n"
                 + "pid=$(cat pid 2>/dev/null)\n"
                 + "if ! { [ -n \"$pid\" ] && grep -q -s -z -x 'FASTGPU_WATCHDOG=1' /proc/$pid/environ; }; then\n"
+                // what an earlier watchdog reported (that it fired, say) is not this one's
+                + "  rm -f status\n"
                 + "  FASTGPU_INSTANCE_ID=" + ShellQuote.quote(task.instance().id())
                 + " setsid nohup bash " + d + "/watchdog.sh > /dev/null 2>&1 < /dev/null &\n"
                 // up to 5 s for it to say it runs (its pid file), so that what asks next sees it running

@@ -12,6 +12,8 @@ public final class Tags {
     public static final String FLEET = "fastgpu:fleet";
     /** The shared file system mounted at the machine's run root. */
     public static final String NAS = "fastgpu:nas";
+    /** The GiB of disk the machine has (system and data disks), which a cloud charges for also while it is stopped. */
+    public static final String DISK_GB = "fastgpu:disk_gb";
 
     private Tags() { }
 

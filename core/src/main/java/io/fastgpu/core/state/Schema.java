@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 final class Schema {
     /** The schema this code reads and writes. */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
     /** "FGPU". */
     private static final int APPLICATION_ID = 0x46475055;
 
@@ -132,7 +132,13 @@ final class Schema {
                       state TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER)""");
             db.execute("CREATE INDEX IF NOT EXISTS instance_usage_by_instance ON instance_usage (backend, instance_id, until)");
         }
-        // A later schema version adds its changes here as "if (version < 6) { ... }".
+        if (version < 6) {
+            // Cost of stopped machines: each usage span remembers the machine's disk size (0: not known).
+            if (db.query("SELECT 1 FROM pragma_table_info('instance_usage') WHERE name = 'disk_gb'", rs -> true).isEmpty()) {
+                db.execute("ALTER TABLE instance_usage ADD COLUMN disk_gb INTEGER NOT NULL DEFAULT 0");
+            }
+        }
+        // A later schema version adds its changes here as "if (version < 7) { ... }".
         db.execute("PRAGMA application_id = " + APPLICATION_ID);
         db.execute("PRAGMA user_version = " + VERSION);
         return null;

@@ -16,9 +16,10 @@ import java.time.Instant;
  * @param state        {@link #RUNNING} or {@link #STOPPED}
  * @param since        when the span began
  * @param until        when it ended, or {@code null} while it lasts
+ * @param diskGb       the machine's GiB of disk ({@code fastgpu:disk_gb}), 0 when not known
  */
 public record UsageSpan(String backend, String instanceId, String name, String job, String instanceType, boolean spot,
-                        int nodes, String state, Instant since, Instant until) {
+                        int nodes, String state, Instant since, Instant until, int diskGb) {
     public static final String RUNNING = "running";
     public static final String STOPPED = "stopped";
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * span) and each state change FastGPU makes itself ({@link #record}: stop, start, kill, at the time it was made).
  */
 final class UsageTable {
-    private static final String COLUMNS = "backend, instance_id, name, job, instance_type, spot, nodes, state, since, until";
+    private static final String COLUMNS = "backend, instance_id, name, job, instance_type, spot, nodes, state, since, until, disk_gb";
 
     private final SqliteConnection db;
 
@@ -74,8 +74,9 @@ final class UsageTable {
             if (!open && state == null) return null;
             if (open) close(backend, id, Math.max(when, s.since().toEpochMilli()));
             if (state != null) {
-                db.update("INSERT INTO instance_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", backend, id,
-                        s.name(), s.job(), s.instanceType(), s.spot() ? 1 : 0, s.nodes(), state, Math.max(when, s.since().toEpochMilli()));
+                db.update("INSERT INTO instance_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", backend, id,
+                        s.name(), s.job(), s.instanceType(), s.spot() ? 1 : 0, s.nodes(), state, Math.max(when, s.since().toEpochMilli()),
+                        s.diskGb());
             }
             return null;
         });
@@ -100,14 +101,18 @@ final class UsageTable {
     }
 
     private void insert(String backend, Instance i, String state, long since) throws SQLException {
-        int nodes;
+        int nodes = Math.max(1, tagNumber(i, "fastgpu:nodes", 1));
+        db.update("INSERT INTO instance_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)", backend, i.id(),
+                i.name(), jobOf(i), i.instanceType(), i.tags().containsKey("aliyun:spot") ? 1 : 0, nodes, state, since,
+                Math.max(0, tagNumber(i, io.fastgpu.core.spi.Tags.DISK_GB, 0)));
+    }
+
+    private static int tagNumber(Instance i, String tag, int otherwise) {
         try {
-            nodes = Math.max(1, Integer.parseInt(i.tags().getOrDefault("fastgpu:nodes", "1")));
+            return Integer.parseInt(i.tags().getOrDefault(tag, String.valueOf(otherwise)).strip());
         } catch (NumberFormatException e) {
-            nodes = 1;
+            return otherwise;
         }
-        db.update("INSERT INTO instance_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", backend, i.id(),
-                i.name(), jobOf(i), i.instanceType(), i.tags().containsKey("aliyun:spot") ? 1 : 0, nodes, state, since);
     }
 
     private void close(String backend, String id, long at) throws SQLException {
@@ -125,6 +130,6 @@ final class UsageTable {
     private static UsageSpan span(java.sql.ResultSet rs) throws SQLException {
         return new UsageSpan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getInt(6) != 0, rs.getInt(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)),
-                SqliteConnection.instantOrNull(rs, 10));
+                SqliteConnection.instantOrNull(rs, 10), rs.getInt(11));
     }
 }

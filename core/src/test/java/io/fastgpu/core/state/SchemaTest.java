@@ -42,6 +42,32 @@ class SchemaTest {
         }
     }
 
+    /** A file of schema version 5 (usage spans without disk sizes) keeps its spans, of unknown disk, and records sizes after. */
+    @Test
+    void migratesAVersionFiveFileKeepingItsUsage() throws SQLException {
+        io.fastgpu.api.Instance before = new io.fastgpu.api.Instance("i-1", "task0.a", "aliyun", io.fastgpu.api.InstanceState.RUNNING,
+                "ecs.g7.xlarge", "", "", "", java.time.Instant.now(), java.util.Map.of("fastgpu:disk_gb", "120"));
+        try (StateStore store = StateStore.open(home)) {
+            store.upsertInstances("aliyun", java.util.List.of(before));
+        }
+        Path file = home.resolve("state.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE instance_usage DROP COLUMN disk_gb");
+            st.execute("PRAGMA user_version = 5");
+        }
+
+        try (StateStore store = StateStore.open(home)) {
+            assertThat(userVersion(file)).isEqualTo(Schema.VERSION);
+            java.time.Instant now = java.time.Instant.now().plusSeconds(1);
+            assertThat(store.usage(java.time.Instant.EPOCH, now)).singleElement()
+                    .satisfies(u -> assertThat(u.diskGb()).as("not known before").isZero());
+            store.upsertInstances("aliyun", java.util.List.of(before.withState(io.fastgpu.api.InstanceState.STOPPED)));
+            assertThat(store.usage(java.time.Instant.EPOCH, now.plusSeconds(1))).extracting(UsageSpan::state, UsageSpan::diskGb)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(UsageSpan.RUNNING, 0),
+                            org.assertj.core.groups.Tuple.tuple(UsageSpan.STOPPED, 120));
+        }
+    }
+
     @Test
     void aFileAlreadyAtThisVersionIsOnlyRead() throws SQLException {
         StateStore.open(home).close();

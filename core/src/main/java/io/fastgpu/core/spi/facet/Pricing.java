@@ -10,6 +10,12 @@ public interface Pricing {
     /** What the cost prompt says about who pays. */
     String costNotice();
 
+    /**
+     * What one GiB of a machine's disk costs per hour, or -1 when unknown: a cloud charges for disks also while the
+     * machine is stopped (its hourly price stands for everything while it runs).
+     */
+    default double diskGbHourPrice() { return -1; }
+
     /** Where the prices come from (a dated table), for listings. */
     String priceSource();
 }

@@ -29,6 +29,9 @@ final class AliyunPricing implements Pricing {
     }
 
     @Override
+    public double diskGbHourPrice() { return cloud.catalog().diskGbHourPrice(); }
+
+    @Override
     public String costNotice() { return "Costs of the resources (ECS/VPC/NAS) will be charged on your Aliyun account"; }
 
     @Override

@@ -28,11 +28,13 @@ final class Catalog {
     private final Map<String, Type> types;
     private final String asOf;
     private final String source;
+    private final double diskGbHourPrice;
 
-    private Catalog(Map<String, Type> types, String asOf, String source) {
+    private Catalog(Map<String, Type> types, String asOf, String source, double diskGbHourPrice) {
         this.types = types;
         this.asOf = asOf;
         this.source = source;
+        this.diskGbHourPrice = diskGbHourPrice;
     }
 
     static Catalog load(Path home) {
@@ -54,11 +56,19 @@ final class Catalog {
     static Catalog parse(String text, String source) {
         Map<String, Type> types = new LinkedHashMap<>();
         String asOf = "";
+        double disk = -1;
         int n = 0;
         for (String line : text.split("\n")) {
             n++;
             String l = line.strip();
             if (l.startsWith("# as_of:")) asOf = l.substring(8).strip();
+            if (l.startsWith("# disk_price_per_gb_hour:")) {
+                try {
+                    disk = Double.parseDouble(l.substring(l.indexOf(':') + 1).strip());
+                } catch (NumberFormatException e) {
+                    throw new InvalidSpecException(source + ":" + n + ": disk_price_per_gb_hour is not a number: " + e.getMessage());
+                }
+            }
             if (l.isEmpty() || l.startsWith("#")) continue;
             String[] f = l.split(",", -1);
             if (f.length != 7) {
@@ -72,7 +82,7 @@ final class Catalog {
                 throw new InvalidSpecException(source + ":" + n + ": not a number: " + e.getMessage());
             }
         }
-        return new Catalog(Collections.unmodifiableMap(types), asOf, source);
+        return new Catalog(Collections.unmodifiableMap(types), asOf, source, disk);
     }
 
     Optional<Type> type(String id) { return Optional.ofNullable(types.get(id)); }
@@ -88,6 +98,9 @@ final class Catalog {
     String asOf() { return asOf; }
 
     String source() { return source; }
+
+    /** What a GiB of disk costs per hour ({@code # disk_price_per_gb_hour:}), or -1 when the table does not say. */
+    double diskGbHourPrice() { return diskGbHourPrice; }
 
     /** {@code NVIDIA V100} / {@code Tesla V100-SXM2} → {@code V100}. */
     static String shortGpu(String spec) {

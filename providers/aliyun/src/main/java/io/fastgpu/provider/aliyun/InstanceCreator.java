@@ -115,7 +115,10 @@ final class InstanceCreator {
         if (!nasDomain.isEmpty()) tags.put(Tags.NAS, nasDomain);
         String dataDisk = r.options().getOrDefault(AliyunProvider.DATA_DISK_GB, "").strip(); // checked by the planner
         String spotLimit = r.options().getOrDefault(AliyunProvider.SPOT_PRICE_LIMIT, "").strip();
+        int systemGb = Math.max(20, r.resources().diskGb());
+        int dataGb = dataDisk.isEmpty() ? 0 : Integer.parseInt(dataDisk);
+        tags.put(Tags.DISK_GB, String.valueOf(systemGb + dataGb)); // what a stopped machine is still charged for
         return new RunSpec(r.name(), where.zone(), m.instanceType(), m.imageId(), where.securityGroupId(), where.vSwitchId(), keyPair,
-                Math.max(20, r.resources().diskGb()), dataDisk.isEmpty() ? 0 : Integer.parseInt(dataDisk), r.resources().spot(), spotLimit, tags);
+                systemGb, dataGb, r.resources().spot(), spotLimit, tags);
     }
 }

@@ -40,6 +40,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Machines a team already has: a job claims hosts of a fleet as its tasks. FastGPU does not own them:
@@ -78,13 +79,14 @@ public final class SshProvider implements Provider {
     @Override
     public Capabilities capabilities() {
         return new Capabilities(false, false, false)
-                .with(Probing.class, new HostProbe(this::fleets, this::admin))
+                .with(Probing.class, new HostProbe(this::fleets, this::admin, this::releaseFired))
                 .with(HostKeyStore.class, new HostKeyStore() {
                     @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
                     @Override public String location() { return knownHosts().toString(); }
                 })
                 .with(SelfStop.class, new SelfStop() {
-                    // The host is never powered off: the task's processes end, and the claim goes with the next command.
+                    // The host is never powered off: the task's processes end, and the claim goes with the next command
+                    // that looks at the host ('ls', or a job that needs a free host): see releaseFired.
                     @Override public String stopScript(Instance i) {
                         return "bash -c " + ShellQuote.quote(ProcessMarker.endScript(ProcessMarker.INSTANCE, i.id()))
                                 + "\nexit " + SelfStop.TASK_ENDED;
@@ -199,6 +201,15 @@ public final class SshProvider implements Provider {
     public CreatePlan validate(List<CreateRequest> requests) {
         if (requests.isEmpty()) return CreatePlan.of(requests);
         Fleet f = fleet(requests.get(0).options().get(FLEET));
+        if (!f.shared() && freeHosts(f).size() < requests.size()) {
+            // Hosts whose watchdog ended their task (idle, or past its deadline) are free again.
+            List<Claims.Claim> held = claims.all().stream().filter(c -> c.fleet().equals(f.name())).toList();
+            Parallel.all("ask claimed hosts", held, Claims.Claim::task, c -> {
+                Fleet.Host h = f.hosts().stream().filter(x -> x.id().equals(c.hostKey())).findFirst().orElse(null);
+                if (h != null) firedOn(h, c).ifPresent(why -> releaseFired(instance(c, h), why));
+                return null;
+            });
+        }
         List<Fleet.Host> free = new ArrayList<>(freeHosts(f));
         free.sort(Comparator.comparing((Fleet.Host h) -> silent.contains(h.id()))); // stable: fleet order otherwise
         if (free.size() < requests.size()) {
@@ -352,6 +363,42 @@ public final class SshProvider implements Provider {
         if (yes) silent.remove(h.id());
         else silent.add(h.id());
         return yes;
+    }
+
+    /**
+     * Why the watchdog of {@code c}'s task ended it ({@code idle}, {@code deadline}), when it did; empty when it did
+     * not, or the host does not answer within a few seconds.
+     */
+    private Optional<String> firedOn(Fleet.Host h, Claims.Claim c) {
+        java.util.concurrent.CompletableFuture<String> asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            admin(h).exec(HostProbe.firedCommand(c.workdir()), HostProbe.sinkOf(out), ANSWER_WITHIN);
+            return out.toString(StandardCharsets.UTF_8);
+        }, PROBES);
+        try {
+            return HostProbe.firedReason(asked.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Lets go of a claim whose task the host's watchdog ended: the host is free for any job again. The task's folder
+     * there is kept (its files, logs and checkpoints); a relaunch of the job claims a host anew.
+     */
+    private void releaseFired(Instance i, String why) {
+        boolean removed = claims.locked(() -> {
+            Optional<Claims.Claim> c = claims.all().stream().filter(x -> x.id().equals(i.id())).findFirst();
+            c.ifPresent(claims::remove);
+            return c.isPresent();
+        });
+        if (removed) {
+            events.on(new Event.Notice(Event.Level.INFO, i.name() + " released " + i.privateIp() + ": its watchdog ended the task ("
+                    + why + "); its folder there (~/fastgpu/" + i.id().substring(i.id().indexOf("--") + 2) + ") is kept"));
+        }
     }
 
     /** Ends every process that carries this task's marker, on its host. */
