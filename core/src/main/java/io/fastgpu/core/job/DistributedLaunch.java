@@ -51,7 +51,7 @@ public final class DistributedLaunch {
     /**
      * mpirun on task0, in a subshell (its variables must not become the task's saved shell state). Inside one Slurm
      * allocation ({@code FASTGPU_MPI_SLURM_NODES}, the tasks' nodes), Slurm starts OpenMPI's daemons on the
-     * job's nodes ({@code srun --overlap}, beside the steps that hold the tasks); otherwise over the hostfile,
+     * job's nodes ({@code srun --overlap}, beside the steps that hold the tasks); otherwise on the tasks' addresses,
      * ssh without a terminal as the way in (never a prompt), on the network of the master address. FastGPU's
      * variables (but task0's instance id, which marks task0's own processes), PATH, PYTHONPATH and the job's
      * env (named in {@code FASTGPU_MPI_ENV}) travel with {@code -x}; each rank then takes its own task's values:
@@ -71,8 +71,9 @@ public final class DistributedLaunch {
                 + " SLURM_JOB_CPUS_PER_NODE=\"$__fg_g(x$FASTGPU_NUM_NODES)\"\n"
                 + "  __fg_where=()\n"
                 + "else\n"
-                + "  __fg_where=(--hostfile \"$FASTGPU_HOSTFILE\" --mca plm_rsh_agent ssh --mca plm_rsh_args '-o BatchMode=yes'"
-                + " --mca plm_rsh_no_tree_spawn 1)\n"
+                // The tasks' addresses, nproc_per_node slots each (the hostfile has one per GPU).
+                + "  __fg_where=(--host \"$(sed \"s/\\$/:$__fg_g/\" <<<\"$FASTGPU_NODE_IPS\" | paste -sd, -)\""
+                + " --mca plm_rsh_agent ssh --mca plm_rsh_args '-o BatchMode=yes' --mca plm_rsh_no_tree_spawn 1)\n"
                 + "  __fg_net=$(ip -o -4 addr show 2>/dev/null | awk -v a=\"$FASTGPU_MASTER_ADDR\" '{split($4, p, \"/\");"
                 + " if (p[1] == a) print $4}' | head -n 1)\n"
                 + "  [ -z \"$__fg_net\" ] || __fg_where+=(--mca btl_tcp_if_include \"$__fg_net\" --mca oob_tcp_if_include \"$__fg_net\")\n"
