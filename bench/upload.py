@@ -9,6 +9,9 @@
              repetition; alternating; median of N (default 3).
   re-upload: 50 files (1%: 48 small, 2 of 1-5 MB) get new contents (same sizes), then each tool uploads
              again to its already synced destination; N times with a new set of files each time, median.
+  cli:       the same copies as a user makes them, `fastgpu scp tree '{upbench}':DEST` from the command line with the
+             resident agent warm (its connections open; the client JVM started as ./fastgpu starts it), timed
+             beside the others in the same repetitions.
   overhead:  what the in-process numbers leave out: a fresh JVM making the job (connecting 8 hosts), and a
              cold `java -jar fastgpu.jar exec '{upbench}' -- true` (JVM + 8 connections + one command).
 Targets: first copy no slower than rsync; re-upload at most half of rsync's time.
@@ -44,6 +47,8 @@ TREE = "tree"
 DEST_ROOT = "/root/fastgpu-bench-dest"  # a tmpfs on each host (unless --dest-fs disk)
 FG_DEST = DEST_ROOT + "/fastgpu"        # FastGPU puts the folder under it: FG_DEST/tree/...
 RSYNC_DEST = DEST_ROOT + "/rsync"       # rsync gets the same layout: RSYNC_DEST/tree/...
+CLI_DEST = DEST_ROOT + "/cli"           # `fastgpu scp TREE '{upbench}':CLI_DEST` from the command line
+LAUNCHER = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xlog:disable", "-Xlog:all=error:stderr"]
 SEED = 20240601
 
 
@@ -144,6 +149,20 @@ def rsync_all(hosts, parent, key, known_hosts):
     return dt, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), m1 - m0
 
 
+def timed_m(cmd, env):
+    """One command: (wall, client cpu, machine cpu); exits when it fails."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    m0 = machine_cpu()
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t0
+    m1 = machine_cpu()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()[-500:]}")
+    return dt, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), m1 - m0
+
+
 def on_hosts(hosts, key, known_hosts, cmd):
     procs = [subprocess.Popen(ssh_cmd(key, known_hosts) + [f"root@{h}", cmd], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for h in hosts]
@@ -190,13 +209,20 @@ def main():
             on_hosts(hosts, key, known_hosts, f"mkdir -p {DEST_ROOT} && (mountpoint -q {DEST_ROOT} ||"
                      f" mount -t tmpfs -o size={2 * total // (1 << 20) + 256}m fastgpu-bench {DEST_ROOT})")
             mounted = True
-        clean_rsync = lambda: on_hosts(hosts, key, known_hosts, f"rm -rf {RSYNC_DEST}")  # noqa: E731
+        clean_rsync = lambda: on_hosts(hosts, key, known_hosts, f"rm -rf {RSYNC_DEST} {CLI_DEST}")  # noqa: E731
         clean_rsync()
+        agent_env = dict(env, FASTGPU_AGENT_IDLE="30m")
+        agent_env.pop("FASTGPU_AGENT", None)
+        scp = ["java"] + LAUNCHER + ["-jar", jar, "scp", os.path.join(parent, TREE), "{upbench}:" + CLI_DEST]
+
+        def cli_upload():
+            return timed_m(scp, agent_env)
+
         fg = FastGpuSide(jar, home, n, parent)
         makejob_wall, makejob_cpu = (float(x) for x in fg.ready)
         fg.cmd("clean")
 
-        first_fg, first_rs = [], []
+        first_fg, first_rs, first_cli = [], [], []
         for rep in range(args.runs):
             fg.cmd("clean")
             clean_rsync()
@@ -204,8 +230,14 @@ def main():
             first_fg.append(fg.upload())
             subprocess.run(["sync"], check=True)
             first_rs.append(rsync_all(hosts, parent, key, known_hosts))
-            print(f"  first copy {rep + 1}: fastgpu {first_fg[-1][0]:.3f} s, rsync {first_rs[-1][0]:.3f} s; {loadavg()}",
-                  flush=True)
+            subprocess.run(["sync"], check=True)
+            if rep == 0:
+                cli_upload()  # starts the agent and connects it; then cleaned and timed like the others
+                on_hosts(hosts, key, known_hosts, f"rm -rf {CLI_DEST}")
+                subprocess.run(["sync"], check=True)
+            first_cli.append(cli_upload())
+            print(f"  first copy {rep + 1}: fastgpu {first_fg[-1][0]:.3f} s, rsync {first_rs[-1][0]:.3f} s,"
+                  f" cli+agent {first_cli[-1][0]:.3f} s; {loadavg()}", flush=True)
         want = local_checksum(parent)
         got = fg.cmd("checksum")[0]
         got_rs = on_hosts(hosts[:1], key, known_hosts, f"cd {RSYNC_DEST}/{TREE} && find . -type f -print0 | LC_ALL=C sort -z"
@@ -214,7 +246,7 @@ def main():
             sys.exit(f"checksum mismatch after the first copy: local {want}, fastgpu {got}, rsync {got_rs}")
         prof_full = fg.cmd("profile")
 
-        re_fg, re_rs, touched = [], [], []
+        re_fg, re_rs, re_cli, touched = [], [], [], []
         for rep in range(args.runs):
             time.sleep(1.1)  # the next modification times differ from the uploaded ones by at least a second
             touched.append(touch_files(parent, names, rep, SEED))
@@ -222,8 +254,10 @@ def main():
             re_fg.append(fg.upload())
             subprocess.run(["sync"], check=True)
             re_rs.append(rsync_all(hosts, parent, key, known_hosts))
-            print(f"  re-upload {rep + 1}: fastgpu {re_fg[-1][0]:.3f} s, rsync {re_rs[-1][0]:.3f} s; {loadavg()}",
-                  flush=True)
+            subprocess.run(["sync"], check=True)
+            re_cli.append(cli_upload())
+            print(f"  re-upload {rep + 1}: fastgpu {re_fg[-1][0]:.3f} s, rsync {re_rs[-1][0]:.3f} s,"
+                  f" cli+agent {re_cli[-1][0]:.3f} s; {loadavg()}", flush=True)
         want = local_checksum(parent)
         got = fg.cmd("checksum")[0]
         if got != want:
@@ -247,6 +281,8 @@ def main():
             ("first copy  8 x rsync -a (parallel)", first_rs),
             ("re-upload   fastgpu job.upload (in-process)", re_fg),
             ("re-upload   8 x rsync -a (parallel)", re_rs),
+            ("first copy  fastgpu scp, command line, agent warm", first_cli),
+            ("re-upload   fastgpu scp, command line, agent warm", re_cli),
         ]
         for name, s in rows:
             w = [x[0] for x in s]
@@ -258,6 +294,8 @@ def main():
         for case, f, r, target, ok in [
             ("first copy", med(first_fg), med(first_rs), "fastgpu <= rsync", med(first_fg) <= med(first_rs)),
             ("re-upload", med(re_fg), med(re_rs), "fastgpu <= rsync/2", med(re_fg) <= med(re_rs) / 2),
+            ("cli first", med(first_cli), med(first_rs), "fastgpu <= rsync", med(first_cli) <= med(first_rs)),
+            ("cli re-up", med(re_cli), med(re_rs), "fastgpu <= rsync/2", med(re_cli) <= med(re_rs) / 2),
         ]:
             print(f"  {case:10s} {f:8.3f} {r:8.3f} {f / r:14.2f} {r / f:8.2f}x  {target:18s}  {'yes' if ok else 'NO'}")
         print()
@@ -271,13 +309,15 @@ def main():
               f"  (a no-op `true` command: {rt:.3f})")
         print(f"  ssh: {key}, known_hosts {known_hosts}; checksums match ({want[:16]}...)")
     finally:
+        subprocess.run(["java", "-jar", jar, "agent", "stop"], env=dict(env, FASTGPU_AGENT_IDLE="30m"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if fg is not None and fg.p.poll() is None:
             try:
                 fg.cmd("quit")
             except (SystemExit, BrokenPipeError):
                 fg.p.kill()
             fg.p.wait()
-        on_hosts(hosts, key, known_hosts, f"rm -rf {RSYNC_DEST} {FG_DEST}")
+        on_hosts(hosts, key, known_hosts, f"rm -rf {RSYNC_DEST} {FG_DEST} {CLI_DEST}")
         if mounted:
             on_hosts(hosts, key, known_hosts, f"umount {DEST_ROOT} && rmdir {DEST_ROOT}")
         shutil.rmtree(work, ignore_errors=True)

@@ -76,6 +76,22 @@ class ScpCommandTest {
     }
 
     @Test
+    void uploadsToEveryInstanceOfAJobAndDownloadsFromOneOnly() {
+        cli.run("launch", cli.job("pair", "name: pair\nmachines: 2\nafter: keep\nsteps: [{name: a, run: 'true'}]\n")).expectExit(0);
+        cli.write("tree/a.txt", "A\n");
+
+        Cli.Result r = cli.run("scp", "tree", "{pair}:in").expectExit(0);
+
+        assertThat(r.outLines()).containsExactlyInAnyOrder("copied tree to task0.pair:in", "copied tree to task1.pair:in");
+        for (String t : new String[]{"task0.pair", "task1.pair"}) {
+            assertThat(cli.run("exec", "--raw", t, "--", "cat in/tree/a.txt 2>/dev/null || cat in/a.txt").expectExit(0).out())
+                    .isEqualTo("A\n");
+        }
+        assertThat(cli.run("scp", "{pair}:in", "back").expectExit(2).err().strip())
+                .isEqualTo("error: scp downloads from one instance, not '{pair}'; name one, e.g. task0.pair:in");
+    }
+
+    @Test
     void bothSidesLocalIsAUsageError() {
         cli.write("a.txt", "a\n");
 

@@ -327,8 +327,9 @@ public final class SshProvider implements Provider {
             return;
         }
         endProcesses(held);
-        int rc = admin(held.host()).exec("rm -rf \"$HOME\"/fastgpu/" + ShellQuote.quote(held.claim().workdir()),
-                OutputSink.DISCARD, Duration.ofMinutes(5));
+        SshTransport admin = admin(held.host());
+        int rc = admin.exec("rm -rf \"$HOME\"/fastgpu/" + ShellQuote.quote(held.claim().workdir()), OutputSink.DISCARD, Duration.ofMinutes(5));
+        admin.forgetFolder("fastgpu/" + held.claim().workdir());
         if (rc != 0) throw new FastGpuException(held.claim().task() + ": could not remove its folder on " + held.host().display());
         claims.locked(() -> {
             claims.remove(held.claim());

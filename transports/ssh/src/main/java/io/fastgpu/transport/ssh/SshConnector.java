@@ -105,6 +105,15 @@ public final class SshConnector implements AutoCloseable {
         List<org.apache.sshd.common.kex.KeyExchangeFactory> kex = new ArrayList<>(client.getKeyExchangeFactories());
         kex.sort(java.util.Comparator.comparing(f -> f.getName().contains("sntrup") ? 1 : 0));
         client.setKeyExchangeFactories(kex);
+        if (keepOpen && aesInHardware()) {
+            // A resident, fully compiled process with the CPU's AES instructions: AES-GCM runs in them, several times
+            // faster than the pure-Java ChaCha20-Poly1305 that comes first otherwise (and that a short-lived,
+            // barely compiled command is better off with).
+            var ciphers = new ArrayList<>(client.getCipherFactories());
+            ciphers.sort(java.util.Comparator.comparing(f -> f.getName().startsWith("aes128-gcm") ? 0
+                    : f.getName().startsWith("aes256-gcm") ? 1 : 2));
+            client.setCipherFactories(ciphers);
+        }
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // resolved here, once, below
         client.setKeyIdentityProvider(SshConnector::keysOf);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(10));
@@ -113,6 +122,16 @@ public final class SshConnector implements AutoCloseable {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(24));
         CoreModuleProperties.AUTH_TIMEOUT.set(client, Duration.ofSeconds(20));
         client.start();
+    }
+
+    /** Whether this JVM runs AES in the CPU's own instructions (HotSpot's UseAES, on where the CPU has them). */
+    static boolean aesInHardware() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean != null && "true".equals(bean.getVMOption("UseAES").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /** The keys a session may offer: those its connection was made with (see {@link #connect}). */

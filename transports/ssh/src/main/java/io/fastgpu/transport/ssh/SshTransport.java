@@ -50,6 +50,9 @@ public final class SshTransport implements Transport {
     private final Map<String, String> environment;
     private final String workdir;
     private volatile String home;
+    /** The folders made on a connection (relative to the login's home, "" for the home) and their absolute paths. */
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Map<String, String>> HOMES =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
     /**
      * @param name        the machine's name in messages
@@ -72,15 +75,32 @@ public final class SshTransport implements Transport {
     public String home() {
         String h = home;
         if (h == null) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            String dir = workdir == null ? "\"$HOME\"" : "\"$HOME\"/" + ShellQuote.quote(workdir);
-            int rc = run("d=" + dir + "; mkdir -p \"$d\" && printf %s \"$d\"", out, null, null, Duration.ofSeconds(30));
-            h = out.toString(StandardCharsets.UTF_8);
-            if (rc != 0 || !h.startsWith("/")) throw new FastGpuException(name + ": cannot find the home folder (exit " + rc + ")");
+            // Known on this connection already (an earlier command of a resident process): no round trip.
+            Map<String, String> known = session().computeAttributeIfAbsent(HOMES, k -> new java.util.concurrent.ConcurrentHashMap<>());
+            h = known.get(folderKey());
+            if (h == null) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                String dir = workdir == null ? "\"$HOME\"" : "\"$HOME\"/" + ShellQuote.quote(workdir);
+                int rc = run("d=" + dir + "; mkdir -p \"$d\" && printf %s \"$d\"", out, null, null, Duration.ofSeconds(30));
+                h = out.toString(StandardCharsets.UTF_8);
+                if (rc != 0 || !h.startsWith("/")) throw new FastGpuException(name + ": cannot find the home folder (exit " + rc + ")");
+                known.put(folderKey(), h);
+            }
             home = h;
         }
         return h;
     }
+
+    /**
+     * Forgets what this connection knows of the folder {@code workdir} (relative to the login's home): it was removed,
+     * and is made again on its next use.
+     */
+    public void forgetFolder(String workdir) {
+        Map<String, String> known = session().getAttribute(HOMES);
+        if (known != null) known.remove(workdir);
+    }
+
+    private String folderKey() { return workdir == null ? "" : workdir; }
 
     @Override
     public int exec(String bashScript, OutputSink sink, Duration timeout) {
@@ -102,7 +122,9 @@ public final class SshTransport implements Transport {
 
     /** Every command starts in the task's home folder, with the task's environment. */
     private String prelude() {
-        StringBuilder sb = new StringBuilder("cd " + ShellQuote.quote(home()) + " || exit 1\n");
+        String h = ShellQuote.quote(home());
+        // Made again where it went away since it was first used on this connection.
+        StringBuilder sb = new StringBuilder("cd " + h + " 2>/dev/null || { mkdir -p " + h + " && cd " + h + "; } || exit 1\n");
         environment.forEach((k, v) -> sb.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         return sb.toString();
     }
