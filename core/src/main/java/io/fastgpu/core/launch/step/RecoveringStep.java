@@ -168,10 +168,12 @@ public final class RecoveringStep implements LaunchStep {
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
         env.put(ProcessMarker.STEP, marker);
         env.put("FASTGPU_RESTART_COUNT", String.valueOf(restarts));
+        if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) {
+            env.putAll(MpiTrust.prepare(j.taskRuntimes(), s.job().env().keySet()));
+        }
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         String command = NoticeWrapper.wrap(step.command(), recovery.on().contains(Recovery.Trigger.PREEMPTION), preemptGrace);
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
-        if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
         s.runningMarker(marker);
         ExecutorService pool = Executors.newFixedThreadPool(targets.size() + 2, r -> {
             Thread t = new Thread(r, "fastgpu-step");
