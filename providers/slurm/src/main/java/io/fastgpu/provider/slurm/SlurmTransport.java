@@ -49,7 +49,11 @@ final class SlurmTransport implements Transport {
 
     /** The login's command line that runs {@code script} as a step on this task's node, marked as the task's. */
     String stepCommand(String script, String extraSrunOptions) {
-        return slurm.env() + ProcessMarker.INSTANCE + "=" + ShellQuote.quote(instanceId) + " exec srun --jobid=" + jobId
+        // srun hands the login's environment to the step. Reached over SSH, that has SSH_CLIENT, with which every
+        // non-interactive bash on the node takes itself for an sshd's command and reads ~/.bashrc (conda, pyenv,
+        // module loads) at each step: a step is not an SSH session.
+        return slurm.env() + "unset SSH_CLIENT SSH2_CLIENT SSH_CONNECTION SSH_TTY\n"
+                + ProcessMarker.INSTANCE + "=" + ShellQuote.quote(instanceId) + " exec srun --jobid=" + jobId
                 + " --overlap -N1 -n1 -w " + ShellQuote.quote(node) + " --quiet --chdir=/ " + extraSrunOptions
                 // A session of its own, led by the marked shell: what it orphans is found by its session when the task ends.
                 + "setsid -w bash -c " + ShellQuote.quote(script);
