@@ -10,7 +10,8 @@
  * length and a body. It says HELLO with the build of JAR (as AgentHome.build() computes it for `java -jar JAR`),
  * the user's HOME and PATH; on OK it sends the REQUEST (arguments, folder, terminal flag, environment) and plays
  * back what the agent sends: stdout, stderr, requests for stdin, and the exit code. Ctrl-C and SIGTERM go to the
- * agent as SIGNAL frames, as the Java client sends them.
+ * agent as SIGNAL frames, as the Java client sends them; on SIGHUP it ends as the JVM does (129), and the agent
+ * interrupts the command of a client gone.
  *
  * Before the agent's OK nothing has happened: on any failure (no agent, another build, another environment) it
  * runs LAUNCHER again with FASTGPU_CLIENT_FALLBACK=1, which runs the JVM client (that starts or replaces the
@@ -409,6 +410,11 @@ static int wake[2] = {-1, -1};
 static void on_signal(int sig) {
     int saved = errno;
     unsigned char s = (unsigned char) sig;
+    /*
+     * A closed terminal: as the JVM client does on SIGHUP, this client ends (129), and the agent, seeing it gone,
+     * interrupts the command once with HUP.
+     */
+    if (sig == SIGHUP) _exit(128 + SIGHUP);
     /* The agent ends the command; a third signal ends this client even if the agent does not answer. */
     if (++signals_seen > 2) _exit(128 + sig);
     if (write(wake[1], &s, 1) < 0) _exit(128 + sig);
@@ -416,7 +422,7 @@ static void on_signal(int sig) {
 }
 
 static const char *signal_name(int sig) {
-    return sig == SIGINT ? "INT" : sig == SIGTERM ? "TERM" : "HUP";
+    return sig == SIGINT ? "INT" : "TERM";
 }
 
 int main(int argc, char **argv) {
@@ -532,8 +538,6 @@ int main(int argc, char **argv) {
             if (read(wake[0], &s, 1) == 1) {
                 const char *name = signal_name(s);
                 if (send_frame(fd, SIGNAL_FRAME, name, strlen(name)) < 0) _exit(128 + s);
-                /* A closed terminal leaves nobody to play the output to: as the JVM does, this client ends (129). */
-                if (s == SIGHUP) _exit(128 + SIGHUP);
             }
         }
         if (np == 3 && p[2].revents) {
