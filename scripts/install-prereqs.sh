@@ -13,6 +13,8 @@ command -v setsid >/dev/null || need+=(util-linux)
 # A real Slurm cluster for the slurm backend's tests (scripts/slurm.sh).
 command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null \
   || need+=(slurm-wlm slurmctld slurmd slurm-client munge)
+# the mpirun launcher's end-to-end run (examples/mpi-allreduce): OpenMPI and mpi4py
+{ command -v mpirun >/dev/null && /usr/bin/python3 -c 'import mpi4py' 2>/dev/null; } || need+=(openmpi-bin python3-mpi4py)
 # the dashboard's browser tests: a headless browser and the driver Selenium talks to (never downloaded at run time)
 { command -v chromium >/dev/null && [ -x /usr/bin/chromedriver ]; } || need+=(chromium chromium-driver)
 if [ ${#need[@]} -eq 0 ]; then

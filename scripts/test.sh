@@ -119,6 +119,12 @@ if [ "$hosts_up" = 1 ]; then
     grep -q "^$n  *$n " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no $n-node row in the efficiency table" >&2; exit 1; }
     FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
   done
+  echo "== end to end over SSH: mpirun (OpenMPI, mpi4py allreduce) on 4 hosts"
+  ssh_launch examples/mpi-allreduce --machines 4 2>&1 | tee "$home/mpi.out"
+  for r in 0 1 2 3; do grep -q "rank $r of 4 on fgh[0-9]*: allreduce sum 6" "$home/mpi.out" || { echo "rank $r did not take part" >&2; exit 1; }; done
+  [ "$(grep -o 'of 4 on fgh[0-9]*' "$home/mpi.out" | sort -u | wc -l)" = 4 ] || { echo "the 4 ranks did not run on 4 hosts" >&2; exit 1; }
+  grep -q 'allreduce ok: 4 ranks, sum 6' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
+  FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
 fi
 # The same demos with backend: slurm, on a real 3-node Slurm cluster on this machine (munged, slurmctld, 3 slurmd).
 if scripts/slurm.sh up 3; then
@@ -135,6 +141,11 @@ if scripts/slurm.sh up 3; then
   slurm_launch examples/cnn-benchmark --machines 3
   grep -q "^3  *3 " "$(newest "cnn-benchmark*")/efficiency.txt" || { echo "no 3-node row in the efficiency table" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{cnn-benchmark}" --yes
+  echo "== end to end on Slurm: mpirun (Slurm's own launch, mpi4py allreduce) on 3 nodes"
+  slurm_launch examples/mpi-allreduce --machines 3 2>&1 | tee "$home/mpi.out"
+  for r in 0 1 2; do grep -q "rank $r of 3 on .*: allreduce sum 3" "$home/mpi.out" || { echo "rank $r did not take part" >&2; exit 1; }; done
+  grep -q 'allreduce ok: 3 ranks, sum 3' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
+  FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
   left=$(squeue -h | wc -l)
   [ "$left" = 0 ] || { echo "$left Slurm job(s) left in the queue after kill:" >&2; squeue >&2; exit 1; }
   scripts/slurm.sh down

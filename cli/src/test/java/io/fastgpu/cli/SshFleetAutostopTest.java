@@ -8,13 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SshFleetAutostopTest {
     @TempDir Path tmp;
+    private EmulatedFleet fleet;
     private EmulatedMachines machines;
     private Cli cli;
 
@@ -42,26 +38,16 @@ class SshFleetAutostopTest {
             // the fleet's free hosts are listed too, and are not FastGPU's to kill
             if (cli != null) cli.states().keySet().stream().filter(n -> n.startsWith("task")).forEach(n -> cli.run("kill", "--yes", n));
         } finally {
-            if (machines != null) machines.close();
+            if (fleet != null) fleet.close();
         }
     }
 
     @Test
     void anIdleTaskIsEndedByItsWatchdogAndItsHostIsFreeForTheNextJob() throws Exception {
-        Path key = tmp.resolve("keys/id_ed25519");
-        Files.createDirectories(key.getParent());
-        Process kg = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).redirectErrorStream(true).start();
-        assertThat(kg.waitFor()).isZero();
-        String publicKey = Files.readString(key.resolveSibling("id_ed25519.pub")).strip();
-        int port = freePort();
-        String ip = "127.77." + ThreadLocalRandom.current().nextInt(1, 255) + ".2";
-        machines = new EmulatedMachines(tmp.resolve("machines"), port);
-        machines.boot("host1", List.of(ip), List.of(publicKey), "host1");
-
         cli = new Cli(tmp.resolve("client"));
-        Files.createDirectories(cli.home().resolve("fleets"));
-        Files.writeString(cli.home().resolve("fleets/lab.yaml"),
-                "defaults: {user: root, port: " + port + ", key: " + key + "}\nhosts:\n  - {host: " + ip + "}\n");
+        fleet = EmulatedFleet.start(tmp, 1, cli.home(), "lab", "");
+        machines = fleet.machines();
+        String ip = fleet.ips().get(0);
         cli.run("launch", cli.job("nap", "name: nap\nbackend: ssh\nfleet: lab\nafter: keep\nautostop: 2s\n"
                 + "steps: [{name: a, run: 'sleep 3'}]\n")).expectExit(0);
         awaitFired(machines.home("host1").resolve("fastgpu/task0.nap/.fastgpu/watchdog/status"));
@@ -92,11 +78,5 @@ class SshFleetAutostopTest {
             Thread.sleep(300);
         }
         assertThat(Files.exists(status) ? Files.readString(status) : "no status").contains("fired=idle");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -7,17 +7,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SshFleetRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path tmp;
+    private EmulatedFleet fleet;
     private EmulatedMachines machines;
     private Cli cli;
 
@@ -37,29 +33,18 @@ class SshFleetRecoveryTest {
         try {
             if (cli != null && Files.isDirectory(cli.home().resolve("managed"))) cli.run("cancel", "fleetrun", "--timeout", "60");
         } finally {
-            if (machines != null) machines.close();
+            if (fleet != null) fleet.close();
         }
     }
 
     @Test
     void aHostThatGoesSilentIsReplacedByTheFleetsFreeHostAndTrainingResumes() throws Exception {
-        Path key = tmp.resolve("keys/id_ed25519");
-        Files.createDirectories(key.getParent());
-        Process kg = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).redirectErrorStream(true).start();
-        assertThat(kg.waitFor()).isZero();
-        String publicKey = Files.readString(key.resolveSibling("id_ed25519.pub")).strip();
-        int port = freePort();
-        int net = ThreadLocalRandom.current().nextInt(1, 255);
-        List<String> ips = IntStream.rangeClosed(1, 3).mapToObj(i -> "127.76." + net + "." + (i + 1)).toList();
-        machines = new EmulatedMachines(tmp.resolve("machines"), port);
-        for (int i = 0; i < 3; i++) machines.boot("host" + (i + 1), List.of(ips.get(i)), List.of(publicKey), "host" + (i + 1));
-
         cli = new Cli(tmp.resolve("client"));
         cli.env(Map.of("FASTGPU_NODE_GRACE_SECONDS", "4"));
-        StringBuilder fleet = new StringBuilder("shared: false\ndefaults: {user: root, port: " + port + ", key: " + key + "}\nhosts:\n");
-        ips.forEach(ip -> fleet.append("  - {host: ").append(ip).append("}\n"));
-        Files.createDirectories(cli.home().resolve("fleets"));
-        Files.writeString(cli.home().resolve("fleets/lab.yaml"), fleet.toString());
+        fleet = EmulatedFleet.start(tmp, 3, cli.home(), "lab", "shared: false\n");
+        machines = fleet.machines();
+        List<String> ips = fleet.ips();
+        int port = fleet.port();
         cli.write("fleetrun/train.py", Files.readString(Path.of("..", "examples", "resumable", "train.py").toAbsolutePath()));
         cli.job("fleetrun", """
                 name: fleetrun
@@ -103,11 +88,5 @@ class SshFleetRecoveryTest {
         assertThat(rec.get("cause").asText()).isEqualTo("node-lost");
         assertThat(rec.get("resumedFrom").asText()).startsWith("epoch ");
         assertThat(log).containsPattern("rank 1: resumed from epoch [1-9]");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -44,13 +44,72 @@ public final class DistributedLaunch {
             case TORCHRUN -> "torchrun --nnodes=\"$FASTGPU_NUM_NODES\" --node_rank=\"$FASTGPU_NODE_RANK\" --nproc_per_node="
                     + perNode + " --master_addr=\"$FASTGPU_MASTER_ADDR\" --master_port=\"$FASTGPU_MASTER_PORT\" "
                     + command.strip().replaceFirst("^python3? +", "");
-            case MPIRUN -> "__fg_g=" + perNode + "\n"
-                    + "mpirun --allow-run-as-root -np $((FASTGPU_NUM_NODES * __fg_g)) --npernode \"$__fg_g\""
-                    + " --hostfile \"$FASTGPU_HOSTFILE\" --bind-to none -x NCCL_DEBUG=INFO -x PATH -x PYTHONPATH"
-                    + " -x LD_LIBRARY_PATH -x MASTER_ADDR=\"$FASTGPU_MASTER_ADDR\" -x MASTER_PORT=\"$FASTGPU_MASTER_PORT\" "
-                    + command.strip();
+            case MPIRUN -> mpirun(command, perNode);
         };
     }
+
+    /**
+     * mpirun on task0, in a subshell (its variables must not become the task's saved shell state). Inside one Slurm
+     * allocation ({@code FASTGPU_MPI_SLURM_NODES}, the tasks' nodes), Slurm starts OpenMPI's daemons on the
+     * job's nodes ({@code srun --overlap}, beside the steps that hold the tasks); otherwise on the tasks' addresses,
+     * ssh without a terminal as the way in (never a prompt), on the network of the master address. FastGPU's
+     * variables (but task0's instance id, which marks task0's own processes), PATH, PYTHONPATH and the job's
+     * env (named in {@code FASTGPU_MPI_ENV}) travel with {@code -x}; each rank then takes its own task's values:
+     * the task's home, log folder and metrics file ({@code FASTGPU_MPI_HOMES} and {@code FASTGPU_MPI_LOGDIRS},
+     * one line per task), its node rank, RANK, LOCAL_RANK and WORLD_SIZE, and starts in the folder mpirun
+     * started in, as that task has it.
+     */
+    private static String mpirun(String command, String perNode) {
+        return "(\n__fg_g=" + perNode + "\n"
+                + "__fg_x=(); for __fg_v in $(compgen -e | grep -E '^(FASTGPU_[A-Za-z0-9_]*|PATH|PYTHONPATH|LD_LIBRARY_PATH"
+                + "|NODE_NUM|GPU_NUM_PER_NODE|CHIEF_IP)$' | grep -vx FASTGPU_INSTANCE_ID) $(printf '%s\\n' ${FASTGPU_MPI_ENV:-}"
+                + " | grep -E '^[A-Za-z_][A-Za-z0-9_]*$'); do __fg_x+=(-x \"$__fg_v\"); done\n"
+                + "if [ -n \"${FASTGPU_MPI_SLURM_NODES:-}\" ] && [ -n \"${SLURM_JOB_ID:-}\" ]; then\n"
+                // The step's own SLURM_* describe one node: OpenMPI reads the allocation from these.
+                + "  export OMPI_MCA_plm_slurm_args=--overlap SLURM_JOB_NODELIST=\"$FASTGPU_MPI_SLURM_NODES\""
+                + " SLURM_NODELIST=\"$FASTGPU_MPI_SLURM_NODES\" SLURM_TASKS_PER_NODE=\"$__fg_g(x$FASTGPU_NUM_NODES)\""
+                + " SLURM_JOB_CPUS_PER_NODE=\"$__fg_g(x$FASTGPU_NUM_NODES)\"\n"
+                + "  __fg_where=()\n"
+                + "else\n"
+                // The tasks' addresses, nproc_per_node slots each (the hostfile has one per GPU).
+                + "  __fg_where=(--host \"$(sed \"s/\\$/:$__fg_g/\" <<<\"$FASTGPU_NODE_IPS\" | paste -sd, -)\""
+                + " --mca plm_rsh_agent ssh --mca plm_rsh_args '-o BatchMode=yes' --mca plm_rsh_no_tree_spawn 1)\n"
+                + "  __fg_net=$(ip -o -4 addr show 2>/dev/null | awk -v a=\"$FASTGPU_MASTER_ADDR\" '{split($4, p, \"/\");"
+                + " if (p[1] == a) print $4}' | head -n 1)\n"
+                + "  [ -z \"$__fg_net\" ] || __fg_where+=(--mca btl_tcp_if_include \"$__fg_net\" --mca oob_tcp_if_include \"$__fg_net\")\n"
+                + "fi\n"
+                + "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 FASTGPU_MPI_CWD=$PWD"
+                + " mpirun --allow-run-as-root -np $((FASTGPU_NUM_NODES * __fg_g)) --npernode \"$__fg_g\""
+                + " \"${__fg_where[@]}\" --bind-to none -x FASTGPU_MPI_CWD \"${__fg_x[@]}\""
+                + " -x NCCL_DEBUG=INFO -x MASTER_ADDR=\"$FASTGPU_MASTER_ADDR\" -x MASTER_PORT=\"$FASTGPU_MASTER_PORT\""
+                + " bash -c " + ShellQuote.quote(RANK) + " fastgpu-rank " + ShellQuote.quote(command.strip()) + "\n)\n";
+    }
+
+    /** What each rank runs before the command: its own task's values (see {@link #mpirun}). */
+    private static final String RANK = """
+            __fg_n=
+            if [ -n "${FASTGPU_MPI_SLURM_NODES:-}" ] && [ -n "${SLURMD_NODENAME:-}" ]; then
+              __fg_n=$(tr , '\\n' <<<"$FASTGPU_MPI_SLURM_NODES" | grep -nxF "$SLURMD_NODENAME" | head -n 1 | cut -d: -f1)
+              [ -z "$__fg_n" ] || __fg_n=$((__fg_n - 1))
+            fi
+            [ -n "$__fg_n" ] || __fg_n=$((OMPI_COMM_WORLD_RANK / OMPI_COMM_WORLD_LOCAL_SIZE))
+            __fg_h0=$(sed -n 1p <<<"${FASTGPU_MPI_HOMES:-}"); __fg_h=$(sed -n "$((__fg_n + 1))p" <<<"${FASTGPU_MPI_HOMES:-}")
+            __fg_l0=$(sed -n 1p <<<"${FASTGPU_MPI_LOGDIRS:-}"); __fg_l=$(sed -n "$((__fg_n + 1))p" <<<"${FASTGPU_MPI_LOGDIRS:-}")
+            for __fg_v in $(compgen -e | grep -E '^(FASTGPU_[A-Za-z0-9_]*|PYTHONPATH)$' | grep -v '^FASTGPU_MPI_'); do
+              __fg_s=${!__fg_v}
+              [ -z "$__fg_l0" ] || __fg_s=${__fg_s//"$__fg_l0"/"$__fg_l"}
+              [ -z "$__fg_h0" ] || __fg_s=${__fg_s//"$__fg_h0"/"$__fg_h"}
+              export "$__fg_v=$__fg_s"
+            done
+            [ -z "${FASTGPU_METRICS_FILE:-}" ] || FASTGPU_METRICS_FILE=$(sed "s#/task[0-9]*\\.\\([^/]*\\)\\$#/task$__fg_n.\\1#" <<<"$FASTGPU_METRICS_FILE")
+            export FASTGPU_NODE_RANK=$__fg_n INDEX=$__fg_n NODE_RANK=$__fg_n RANK=$OMPI_COMM_WORLD_RANK \
+              LOCAL_RANK=$OMPI_COMM_WORLD_LOCAL_RANK WORLD_SIZE=$OMPI_COMM_WORLD_SIZE LOCAL_WORLD_SIZE=$OMPI_COMM_WORLD_LOCAL_SIZE
+            __fg_d=$FASTGPU_MPI_CWD
+            case "$__fg_d" in "$__fg_h0"|"$__fg_h0"/*) [ -z "$__fg_h0" ] || __fg_d=$__fg_h${__fg_d#"$__fg_h0"} ;; esac
+            cd "$__fg_d" || { echo "fastgpu: rank $RANK on $(hostname): no folder $__fg_d" >&2; exit 1; }
+            unset __fg_n __fg_h0 __fg_h __fg_l0 __fg_l __fg_v __fg_s __fg_d
+            eval "$1"
+            """;
 
     /**
      * One process per slot, each in its own process group; the first that fails takes the others down,

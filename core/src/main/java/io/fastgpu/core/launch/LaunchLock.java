@@ -1,20 +1,16 @@
 package io.fastgpu.core.launch;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.util.HeldFileLock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,12 +24,10 @@ final class LaunchLock implements AutoCloseable {
     private static final Set<String> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final String key;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final HeldFileLock lock;
 
-    private LaunchLock(String key, FileChannel channel, FileLock lock) {
+    private LaunchLock(String key, HeldFileLock lock) {
         this.key = key;
-        this.channel = channel;
         this.lock = lock;
     }
 
@@ -45,23 +39,12 @@ final class LaunchLock implements AutoCloseable {
         String key = f.toAbsolutePath().normalize().toString();
         if (!HELD_HERE.add(key)) throw busy(job, f);
         try {
-            Files.createDirectories(f.getParent());
-            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                ch.close();
+            Optional<HeldFileLock> l = HeldFileLock.tryTake(f, ProcessHandle.current().pid() + " " + Instant.now().toEpochMilli());
+            if (l.isEmpty()) {
                 HELD_HERE.remove(key);
                 throw busy(job, f);
             }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + " " + Instant.now().toEpochMilli() + "\n")
-                    .getBytes(StandardCharsets.UTF_8)), 0);
-            return new LaunchLock(key, ch, l);
+            return new LaunchLock(key, l.get());
         } catch (IOException e) {
             HELD_HERE.remove(key);
             throw new FastGpuException("cannot take the launch lock of job " + job + " (" + f + "): " + e.getMessage()
@@ -102,10 +85,7 @@ final class LaunchLock implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
-        } catch (IOException ignored) {
-            // the operating system releases it when the process ends anyway
+            lock.close();
         } finally {
             HELD_HERE.remove(key);
         }

@@ -116,7 +116,7 @@ public final class Launcher {
             for (LaunchStep step : plan.steps()) {
                 if ((failure != null || state.interrupted()) && !step.always()) continue;
                 try {
-                    run(step, state, timings);
+                    Phases.run(fg.events(), step, state, timings);
                 } catch (RuntimeException e) {
                     if (failure == null) {
                         failure = e;
@@ -144,33 +144,6 @@ public final class Launcher {
             throw new FastGpuException("launch of " + job.name() + " failed: " + e.getMessage(), e);
         } finally {
             state.finish();
-        }
-    }
-
-    /** Runs one step: skipped when its work is already done, else timed and reported as a phase. */
-    private void run(LaunchStep step, LaunchState state, List<PhaseTiming> timings) {
-        Optional<String> done = step.alreadyDone(state);
-        if (done.isPresent()) {
-            fg.events().on(new Event.PhaseSkipped(step.name(), done.get()));
-            return;
-        }
-        fg.events().on(new Event.PhaseStarted(step.name()));
-        long t0 = System.nanoTime();
-        int exit = 1;
-        try {
-            if (step.interruptible()) state.waiting(Thread.currentThread());
-            if (state.interrupted() && step.interruptible()) throw new FastGpuException("interrupted");
-            step.run(state);
-            exit = 0;
-        } catch (RuntimeException e) {
-            exit = step.exitCodeOf(e);
-            throw e;
-        } finally {
-            state.waiting(null);
-            Thread.interrupted(); // an interrupt meant for this step must not cut short the next ones
-            Duration d = Duration.ofNanos(System.nanoTime() - t0);
-            timings.add(new PhaseTiming(step.name(), d, exit == 0));
-            fg.events().on(new Event.PhaseFinished(step.name(), d, exit == 0, exit));
         }
     }
 

@@ -140,7 +140,7 @@ public final class ManagedLaunch {
             for (LaunchStep step : steps) {
                 if ((failure != null || ls.interrupted()) && !step.always()) continue;
                 try {
-                    runStep(step, ls, timings);
+                    Phases.run(fg.events(), step, ls, timings);
                     if (step instanceof CommandStep || step instanceof RecoveringStep) {
                         state.updateAndGet(s -> s.withStepDone(step.name()));
                         run.save(state.get());
@@ -274,33 +274,6 @@ public final class ManagedLaunch {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    /** Runs one step as the launcher does: skipped when done, else timed and reported as a phase. */
-    private void runStep(LaunchStep step, LaunchState ls, List<PhaseTiming> timings) {
-        Optional<String> done = step.alreadyDone(ls);
-        if (done.isPresent()) {
-            fg.events().on(new Event.PhaseSkipped(step.name(), done.get()));
-            return;
-        }
-        fg.events().on(new Event.PhaseStarted(step.name()));
-        long t0 = System.nanoTime();
-        int exit = 1;
-        try {
-            if (step.interruptible()) ls.waiting(Thread.currentThread());
-            if (ls.interrupted() && step.interruptible()) throw new FastGpuException("interrupted");
-            step.run(ls);
-            exit = 0;
-        } catch (RuntimeException e) {
-            exit = step.exitCodeOf(e);
-            throw e;
-        } finally {
-            ls.waiting(null);
-            Thread.interrupted();
-            Duration d = Duration.ofNanos(System.nanoTime() - t0);
-            timings.add(new PhaseTiming(step.name(), d, exit == 0));
-            fg.events().on(new Event.PhaseFinished(step.name(), d, exit == 0, exit));
-        }
     }
 
     /** The timing report, with each recovery, into the run's output. */

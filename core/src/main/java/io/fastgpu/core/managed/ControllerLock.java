@@ -1,16 +1,11 @@
 package io.fastgpu.core.managed;
 
 import io.fastgpu.api.FastGpuException;
+import io.fastgpu.core.util.HeldFileLock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -19,32 +14,14 @@ import java.util.Optional;
  * run means its controller is gone. Also taken briefly by {@code fastgpu cancel} when no controller runs.
  */
 public final class ControllerLock implements AutoCloseable {
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final HeldFileLock lock;
 
-    private ControllerLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
-        this.lock = lock;
-    }
+    private ControllerLock(HeldFileLock lock) { this.lock = lock; }
 
     /** Takes the lock, or empty when another process (or another holder in this one) has it. */
     static Optional<ControllerLock> tryTake(Path file) {
         try {
-            Files.createDirectories(file.getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                ch.close();
-                return Optional.empty();
-            }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return Optional.of(new ControllerLock(ch, l));
+            return HeldFileLock.tryTake(file, String.valueOf(ProcessHandle.current().pid())).map(ControllerLock::new);
         } catch (IOException e) {
             throw new FastGpuException("cannot take the controller lock " + file + ": " + e.getMessage()
                     + "; check that the FastGPU home is writable");
@@ -61,12 +38,5 @@ public final class ControllerLock implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException ignored) {
-            // released by the operating system when the process ends anyway
-        }
-    }
+    public void close() { lock.close(); }
 }

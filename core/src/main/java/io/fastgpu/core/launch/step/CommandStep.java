@@ -55,9 +55,11 @@ public final class CommandStep implements LaunchStep {
         String marker = "s" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
         env.put(ProcessMarker.STEP, marker);
+        if (step.launcher() == DistributedLaunch.Kind.MPIRUN) {
+            env.putAll(MpiTrust.prepare(j.taskRuntimes(), s.job().env().keySet()));
+        }
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
-        if (step.launcher() == DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
         s.runningMarker(marker);
         try {
             Parallel.all(step.name(), targets, TaskRuntime::name, t -> {

@@ -70,6 +70,7 @@ public final class RecoveringStep implements LaunchStep {
     private final Controller controller;
     private final Duration preemptGrace;
     private final Duration nodeGrace;
+    private final LossClassifier losses;
     private int restarts;
     /** Where the last recovery's time went, for its notice: milliseconds of each part. */
     private long stoppedMs, machineMs, filesMs, checkpointMs;
@@ -84,6 +85,7 @@ public final class RecoveringStep implements LaunchStep {
         this.controller = controller;
         this.preemptGrace = preemptGrace;
         this.nodeGrace = nodeGrace;
+        this.losses = new LossClassifier(recovery, nodeGrace);
     }
 
     @Override public String name() { return step.name(); }
@@ -98,11 +100,6 @@ public final class RecoveringStep implements LaunchStep {
 
     @Override
     public int exitCodeOf(RuntimeException failure) { return failure instanceof StepFailedException f ? f.exitCode() : 1; }
-
-    /** A loss: the task (or {@code all} for a restart in place) and why. */
-    private record Loss(int task, String cause, long atMs) {
-        String who() { return task < 0 ? "all" : "task" + task; }
-    }
 
     /** How one attempt of the step ended. */
     private record Attempt(RuntimeException failure, int firstFailedTask, Loss seen) {
@@ -132,7 +129,7 @@ public final class RecoveringStep implements LaunchStep {
             Attempt a = attempt(s, j);
             if (a.ok()) return;
             if (controller.cancelled() || s.interrupted()) throw a.failure();
-            Loss loss = classify(s, j, a);
+            Loss loss = losses.classify(s, j, a.failure(), a.firstFailedTask(), a.seen());
             if (loss == null) throw a.failure();
             String what = loss.who() + " " + loss.cause();
             if (restarts >= recovery.maxRestarts()) {
@@ -168,10 +165,12 @@ public final class RecoveringStep implements LaunchStep {
         Map<String, String> env = new LinkedHashMap<>(s.job().env());
         env.put(ProcessMarker.STEP, marker);
         env.put("FASTGPU_RESTART_COUNT", String.valueOf(restarts));
+        if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) {
+            env.putAll(MpiTrust.prepare(j.taskRuntimes(), s.job().env().keySet()));
+        }
         RunOptions opts = RunOptions.DEFAULT.streaming().withEnv(env);
         String command = NoticeWrapper.wrap(step.command(), recovery.on().contains(Recovery.Trigger.PREEMPTION), preemptGrace);
         List<TaskRuntime> targets = step.onAll() ? j.taskRuntimes() : List.of(j.taskRuntimes().get(step.taskIndex()));
-        if (step.launcher() == io.fastgpu.core.job.DistributedLaunch.Kind.MPIRUN) MpiTrust.ensure(j.taskRuntimes());
         s.runningMarker(marker);
         ExecutorService pool = Executors.newFixedThreadPool(targets.size() + 2, r -> {
             Thread t = new Thread(r, "fastgpu-step");
@@ -293,94 +292,6 @@ public final class RecoveringStep implements LaunchStep {
         } catch (InterruptedException e) {
             // the step ended
         }
-    }
-
-    /** What was lost, when the attempt failed: null when the failure is the job's own (not recovered). */
-    private Loss classify(LaunchState s, JobRuntime j, Attempt a) {
-        boolean preemption = recovery.on().contains(Recovery.Trigger.PREEMPTION);
-        boolean nodeLost = recovery.on().contains(Recovery.Trigger.NODE_LOST);
-        long now = System.currentTimeMillis();
-        Provider p = s.fg().provider(j.backend());
-        Map<String, Instance> listed;
-        try {
-            listed = p.list().stream().collect(Collectors.toMap(Instance::id, i -> i, (x, y) -> x));
-        } catch (RuntimeException e) {
-            listed = null;
-        }
-        long at = a.seen() != null ? a.seen().atMs() : now;
-        if (a.seen() != null && a.seen().cause().equals("node-lost")) return a.seen(); // the silence timer's verdict
-        if (preemption && listed != null) {
-            for (TaskRuntime t : j.taskRuntimes()) {
-                Instance i = listed.get(t.instance().id());
-                if (i == null || i.state() == InstanceState.TERMINATED) return new Loss(t.index(), "reclaimed", at);
-            }
-        }
-        for (TaskRuntime t : j.taskRuntimes()) {
-            boolean answers = answers(t);
-            if (preemption && answers && noticed(t)) return new Loss(t.index(), "preempted", at);
-            if (nodeLost && !answers && stillSilent(t)) {
-                // A reclaimed machine stops answering a moment before the cloud lists it as gone: ask again, briefly.
-                if (preemption && reclaimedAfterAll(p, t)) return new Loss(t.index(), "reclaimed", at);
-                return new Loss(t.index(), "node-lost", at);
-            }
-        }
-        int code = a.failure() instanceof StepFailedException f ? f.exitCode() : -1;
-        if (recovery.exitCodes().contains(code)) return new Loss(-1, "exit " + code, at);
-        // On this machine a task cannot vanish; its processes killed from outside stand for a machine lost.
-        if (nodeLost && code == 137 && "local".equals(j.backend()) && a.firstFailedTask() >= 0) {
-            return new Loss(a.firstFailedTask(), "node-lost", at);
-        }
-        return null;
-    }
-
-    /** Whether the cloud lists {@code t}'s instance as gone within a few seconds. */
-    private static boolean reclaimedAfterAll(Provider p, TaskRuntime t) {
-        for (int i = 0; i < 10; i++) {
-            try {
-                Instance listed = p.list().stream().filter(x -> x.id().equals(t.instance().id())).findFirst().orElse(null);
-                if (listed == null || listed.state() == InstanceState.TERMINATED) return true;
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static boolean answers(TaskRuntime t) {
-        return SilenceTimer.answers(t, PROBE_TIMEOUT);
-    }
-
-    /** How long one "are you there" may take before it counts as no answer. */
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
-
-    /** Whether the machine-side watcher acted on a spot termination notice in the attempt that just ended. */
-    private static boolean noticed(TaskRuntime t) {
-        try {
-            return t.exists(preemptedFile(t));
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static String preemptedFile(TaskRuntime t) { return t.logdir() + "/preempted.task" + t.index(); }
-
-    /** Whether {@code t} still does not answer after the grace period. */
-    private boolean stillSilent(TaskRuntime t) {
-        long deadline = System.nanoTime() + nodeGrace.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return true;
-            }
-            if (answers(t)) return false;
-        }
-        return true;
     }
 
     // ---- replacing a lost machine ----

@@ -9,7 +9,6 @@ import io.fastgpu.core.transport.Transport;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -66,8 +65,8 @@ final class LocalTransport implements Transport {
         } catch (IOException e) {
             throw new FastGpuException(instanceName + ": cannot start bash: " + e.getMessage(), e);
         }
-        Thread out = pump(p.getInputStream(), sink, false);
-        Thread err = pump(p.getErrorStream(), sink, true);
+        Thread out = OutputSink.pump(p.getInputStream(), sink, false, "local-stdout");
+        Thread err = OutputSink.pump(p.getErrorStream(), sink, true, "local-stderr");
         try {
             boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -84,23 +83,6 @@ final class LocalTransport implements Transport {
             Thread.currentThread().interrupt();
             throw new FastGpuException(instanceName + ": interrupted", e);
         }
-    }
-
-    private static Thread pump(InputStream in, OutputSink sink, boolean isErr) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16384];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (isErr) sink.stderr(buf, n); else sink.stdout(buf, n);
-                }
-            } catch (IOException ignored) {
-                // the process is gone; what was read has been delivered
-            }
-        }, isErr ? "local-stderr" : "local-stdout");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.fastgpu.core.transport.Transport;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,8 +43,8 @@ final class LocalLogin implements Transport {
         } catch (IOException e) {
             throw new FastGpuException("cannot start bash on this machine: " + e.getMessage(), e);
         }
-        Thread out = pump(p.getInputStream(), sink, false);
-        Thread err = pump(p.getErrorStream(), sink, true);
+        Thread out = OutputSink.pump(p.getInputStream(), sink, false, "slurm-stdout");
+        Thread err = OutputSink.pump(p.getErrorStream(), sink, true, "slurm-stderr");
         try {
             boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -77,23 +76,6 @@ final class LocalLogin implements Transport {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-    }
-
-    private static Thread pump(InputStream in, OutputSink sink, boolean isErr) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16384];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (isErr) sink.stderr(buf, n); else sink.stdout(buf, n);
-                }
-            } catch (IOException ignored) {
-                // the process is gone; what was read has been delivered
-            }
-        }, isErr ? "slurm-stderr" : "slurm-stdout");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     @Override

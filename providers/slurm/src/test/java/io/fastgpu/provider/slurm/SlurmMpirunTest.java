@@ -1,0 +1,76 @@
+package io.fastgpu.provider.slurm;
+
+import io.fastgpu.core.job.JobFileParser;
+import io.fastgpu.core.launch.LaunchResult;
+import io.fastgpu.core.launch.Launcher;
+import io.fastgpu.core.runtime.FastGpu;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code launcher: mpirun} inside a Slurm allocation: mpirun on task0 has Slurm start OpenMPI's daemons on the
+ * job's nodes ({@code srun --overlap}, no SSH), and the ranks reduce their ranks with mpi4py, each in its own
+ * task's folder with its task's values and the job's env.
+ */
+class SlurmMpirunTest {
+    @TempDir Path home;
+    @TempDir Path work;
+
+    @AfterEach
+    void nothingIsLeftAllocated() {
+        try {
+            assertThat(TestCluster.queue()).as("squeue after the test").isEmpty();
+        } finally {
+            TestCluster.cancelAll();
+        }
+    }
+
+    @Test
+    void slurmStartsARankOnEveryNodeOfTheAllocation() throws Exception {
+        TestCluster.writeCluster(home, "test", "");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mpirun")) && new ProcessBuilder("/usr/bin/python3", "-c", "import mpi4py")
+                .start().waitFor() == 0, "OpenMPI or mpi4py missing: run scripts/install-prereqs.sh (openmpi-bin, python3-mpi4py)");
+        Files.writeString(work.resolve("ranks.py"), """
+                import os
+                from mpi4py import MPI
+                c = MPI.COMM_WORLD
+                total = c.allreduce(c.Get_rank(), op=MPI.SUM)
+                e = os.environ
+                os.write(1, (f"rank {c.Get_rank()}/{c.Get_size()} sum {total} node {e['FASTGPU_NODE_RANK']} RANK {e['RANK']}"
+                             f" {e['GREETING']} {os.path.basename(os.getcwd())} {e.get('SLURMD_NODENAME')}\\n").encode())
+                """);
+        Files.writeString(work.resolve("job.yaml"), """
+                name: mpi
+                machines: 3
+                backend: slurm
+                cluster: test
+                upload: [ranks.py]
+                env: {GREETING: hello}
+                steps:
+                  - {name: ranks, launcher: mpirun, nproc_per_node: 1, run: /usr/bin/python3 ranks.py}
+                after: kill
+                """);
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (FastGpu fg = FastGpu.builder().home(home).events(e -> {
+            if (e instanceof io.fastgpu.api.Event.LogLine l && l.line().startsWith("rank ")) lines.add(l.task() + " " + l.line());
+        }).build()) {
+            LaunchResult r = new Launcher(fg).launch(JobFileParser.parse(work), false, work);
+            assertThat(r.ok()).as(String.valueOf(r.failure())).isTrue();
+        }
+        // Rank i runs on task i's node (the allocation's n1, n2, n3), started there by Slurm, in task i's folder.
+        assertThat(lines.stream().map(l -> l.replaceFirst("slurm-test-[0-9]+-", "slurm-test-ID-"))).containsExactlyInAnyOrder(
+                "task0.mpi rank 0/3 sum 3 node 0 RANK 0 hello slurm-test-ID-0 n1",
+                "task0.mpi rank 1/3 sum 3 node 1 RANK 1 hello slurm-test-ID-1 n2",
+                "task0.mpi rank 2/3 sum 3 node 2 RANK 2 hello slurm-test-ID-2 n3");
+    }
+}
