@@ -238,6 +238,34 @@ class NativeClientTest {
     }
 
     @Test
+    void aLaunchsCostQuestionReadsTheAnswerPipedIntoTheNativeClient() throws Exception {
+        int sshPort;
+        try (java.net.ServerSocket p = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            sshPort = p.getLocalPort();
+        }
+        String secret = "native-client-secret-" + System.nanoTime();
+        try (io.fastgpu.emulator.aliyun.EmulatedCloud cloud = io.fastgpu.emulator.aliyun.EmulatedCloud.start(
+                io.fastgpu.emulator.aliyun.EmulatorConfig.builder().accessKey("LTAI-native", secret).loopbackAddresses(true)
+                        .bootLatency(Duration.ofMillis(300)).build(), 0, tmp.resolve("machines"), sshPort)) {
+            Cli off = cli("f", false).env(cloud.environment("LTAI-native", secret));
+            Cli on = cli("g", true).env(cloud.environment("LTAI-native", secret));
+            warm(on);
+            for (Cli c : List.of(off, on)) c.job("cloud", "name: cloud\nsteps:\n  - {name: a, run: 'true'}\n");
+            long jvms = javaStarts(on);
+            for (String answer : List.of("n\n", "")) {
+                Cli.Result without = run(off, answer, "launch", "cloud", "--backend", "aliyun");
+                Cli.Result with = run(on, answer, "launch", "cloud", "--backend", "aliyun");
+                assertThat(with.exitCode()).as(with.toString()).isEqualTo(without.exitCode()).isEqualTo(1);
+                assertThat(with.out()).isEqualTo(without.out());
+                assertThat(with.err()).isEqualTo(without.err()).contains("Confirm to continue? (y/n)")
+                        .contains("not confirmed: nothing was created");
+            }
+            assertThat(javaStarts(on)).isEqualTo(jvms);
+            assertThat(cloud.api().instances()).isEmpty();
+        }
+    }
+
+    @Test
     void ctrlCEndsTheRemoteCommandWithTheExitCodeTheJvmClientGives() throws Exception {
         Cli on = cli("c", true);
         warm(on);
