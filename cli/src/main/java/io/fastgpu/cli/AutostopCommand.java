@@ -36,12 +36,17 @@ final class AutostopCommand implements Callable<Integer> {
     public Integer call() {
         Duration period = parse(idle);
         var selected = InstanceSelector.select(ctx.fastGpu(), name);
+        java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return Lifecycle.apply(ctx, selected, "autostop", s -> {
             SelfStop self = s.provider().capabilities().facet(SelfStop.class).orElseThrow(() -> new InvalidSpecException(
                     "backend " + s.provider().name() + " cannot stop its machines from inside: no autostop there"));
             if (!s.instance().state().isRunning()) {
                 throw new InvalidSpecException(s.instance().name() + " is " + s.instance().state().label()
                         + "; start it first ('fastgpu start " + s.instance().name() + "')");
+            }
+            String caveat = down && period != null ? self.releaseCaveat() : null;
+            if (caveat != null && warned.add(caveat)) {
+                ctx.fastGpu().events().on(new io.fastgpu.api.Event.Notice(io.fastgpu.api.Event.Level.WARN, caveat));
             }
             var task = ctx.fastGpu().task(s.provider(), s.instance());
             Watchdog.setIdle(task, self.stopScript(s.instance()), period, down);

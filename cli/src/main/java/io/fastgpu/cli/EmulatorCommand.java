@@ -69,6 +69,10 @@ final class EmulatorCommand implements Callable<Integer> {
                     + " --no-enforce-security-groups lets every connection in.")
     boolean enforceSecurityGroups;
 
+    @Option(names = "--instance-role", paramLabel = "NAME", description = "aliyun: an instance RAM role the account has"
+            + " (repeatable), for FASTGPU_ALIYUN_INSTANCE_ROLE: machines bought with it may release themselves.")
+    java.util.List<String> instanceRoles = new java.util.ArrayList<>();
+
     EmulatorCommand(CliContext ctx) { this.ctx = ctx; }
 
     @Override
@@ -86,6 +90,7 @@ final class EmulatorCommand implements Callable<Integer> {
         }
         EmulatorConfig.Builder b = EmulatorConfig.builder().accessKey(keyId, secret).bootLatency(Duration.ofMillis(bootLatencyMs))
                 .loopbackAddresses(true).callerIp(callerIp).enforceSecurityGroups(enforceSecurityGroups);
+        instanceRoles.forEach(b::instanceRole);
         Path stateFile = state == null ? null : ctx.workDir().resolve(state);
         if (stateFile != null) b.stateFile(stateFile);
         Path disks = machines != null ? ctx.workDir().resolve(machines)

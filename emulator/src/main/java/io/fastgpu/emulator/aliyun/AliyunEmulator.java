@@ -57,7 +57,7 @@ public final class AliyunEmulator implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final EmulatorTestHooks hooks;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final InstanceMetadata metadata = new InstanceMetadata();
+    private final InstanceMetadata metadata;
     /** Serializes all state-touching calls: the emulator favours simple correctness over throughput. */
     private final Object stateLock = new Object();
     private HttpServer server;
@@ -77,6 +77,10 @@ public final class AliyunEmulator implements AutoCloseable {
         this.pipeline = new RequestPipeline(config, Products.create(cloud, nasFolders), cloud, stateLock,
                 this::notifyListeners);
         this.hooks = new EmulatorTestHooks(this, pipeline.throttler());
+        this.metadata = new InstanceMetadata(pipeline.roleCredentials(), id -> read(c -> {
+            InstanceRecord i = c.state.instance(id);
+            return i == null ? null : i.ramRoleName();
+        }));
     }
 
     /** Binds 127.0.0.1 and starts serving. */
@@ -121,7 +125,8 @@ public final class AliyunEmulator implements AutoCloseable {
     /**
      * The instance metadata service as the machine of {@code instanceId} reaches it (what
      * {@code http://100.100.100.200} is on the cloud): {@code <this>/latest/meta-data/instance/spot/termination-time}
-     * answers once the cloud announced the instance's reclaim.
+     * answers once the cloud announced the instance's reclaim, {@code <this>/latest/meta-data/ram/security-credentials/<role>}
+     * the temporary credentials of the instance's RAM role.
      */
     public String metadataUrl(String instanceId) {
         return "http://" + endpoint() + InstanceMetadata.PATH + instanceId;

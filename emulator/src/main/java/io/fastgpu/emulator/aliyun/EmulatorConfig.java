@@ -36,11 +36,16 @@ import java.util.Map;
  * @param enforceSecurityGroups when true (the builder's default), an instance's machine lets an SSH connection in
  *     only when its security group admits it ({@link IngressRules}), so a rule the emulator ignored cannot hide a
  *     launch that would be locked out on the cloud; when false, every connection gets in
+ * @param instanceRoles the account's instance RAM roles (trusting ECS): what RunInstances takes as {@code RamRoleName}
+ *     (another name: {@code InvalidRamRole.NotFound})
+ * @param roleCredentialLifetime how long the temporary credentials the metadata service hands an instance's role
+ *     stay valid; past it the API answers {@code InvalidSecurityToken.Expired} and the service hands out new ones
  */
 public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> regions, int instanceQuota,
         Duration bootLatency, Duration stopLatency, Map<String, Integer> throttlePerSecond, Path stateFile,
         Clock clock, List<ImageSpec> images, List<InstanceTypeSpec> instanceTypes, double spotPriceRatio,
-        boolean loopbackAddresses, Duration networkLatency, String callerIp, boolean enforceSecurityGroups) {
+        boolean loopbackAddresses, Duration networkLatency, String callerIp, boolean enforceSecurityGroups,
+        List<String> instanceRoles, Duration roleCredentialLifetime) {
 
     /** The caller address unless configured: a documentation address (RFC 5737), never a real host. */
     public static final String DEFAULT_CALLER_IP = "198.51.100.7";
@@ -99,6 +104,10 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
             throw new IllegalArgumentException("spotPriceRatio must be in (0, 1]: " + spotPriceRatio);
         }
         callerIp = requireIpv4("callerIp", callerIp);
+        instanceRoles = List.copyOf(instanceRoles);
+        if (roleCredentialLifetime.isNegative() || roleCredentialLifetime.isZero()) {
+            throw new IllegalArgumentException("roleCredentialLifetime must be positive: " + roleCredentialLifetime);
+        }
     }
 
     /** {@code value}, checked to be a dotted-quad IPv4 address. */
@@ -172,6 +181,8 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
         private Duration networkLatency = Duration.ZERO;
         private String callerIp = DEFAULT_CALLER_IP;
         private boolean enforceSecurityGroups = true;
+        private final List<String> instanceRoles = new ArrayList<>();
+        private Duration roleCredentialLifetime = Duration.ofHours(1);
 
         private Builder() {}
 
@@ -271,10 +282,22 @@ public record EmulatorConfig(Map<String, String> accessKeys, List<RegionSpec> re
             return this;
         }
 
+        /** Adds an instance RAM role to the account, one instances can be launched with. */
+        public Builder instanceRole(String name) {
+            instanceRoles.add(name);
+            return this;
+        }
+
+        /** How long an instance role's temporary credentials stay valid (an hour unless set). */
+        public Builder roleCredentialLifetime(Duration value) {
+            roleCredentialLifetime = value;
+            return this;
+        }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(accessKeys, regions, instanceQuota, bootLatency, stopLatency, throttlePerSecond,
                     stateFile, clock, images, instanceTypes, spotPriceRatio, loopbackAddresses, networkLatency,
-                    callerIp, enforceSecurityGroups);
+                    callerIp, enforceSecurityGroups, instanceRoles, roleCredentialLifetime);
         }
     }
 }

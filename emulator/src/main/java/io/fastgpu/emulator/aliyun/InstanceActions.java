@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The ECS API (version 2014-05-26) actions that create, list and rename instances: RunInstances
  * (its checks are {@link RunInstancesValidation}), DescribeInstances (rendered by
- * {@link InstanceRenderer}) and ModifyInstanceAttribute. Starting, stopping and releasing are
+ * {@link InstanceRenderer}), ModifyInstanceAttribute and DescribeInstanceRamRole (DescribeInstances, like the
+ * cloud's, does not show an instance's RAM role). Starting, stopping and releasing are
  * {@link InstanceStateActions}.
  */
 final class InstanceActions {
@@ -37,6 +38,7 @@ final class InstanceActions {
         ecs.add("RunInstances", this::runInstances);
         ecs.add("DescribeInstances", this::describeInstances);
         ecs.add("ModifyInstanceAttribute", this::modifyInstanceAttribute);
+        ecs.add("DescribeInstanceRamRole", this::describeInstanceRamRole);
     }
 
     private ObjectNode runInstances(ApiRequest req) {
@@ -56,7 +58,7 @@ final class InstanceActions {
                     launch.vSwitch().vpcId(), launch.vSwitch().vSwitchId(), launch.group().securityGroupId(),
                     launch.keyPairName(), launch.bandwidthOut(), launch.spotStrategy(), launch.spotPriceLimit(),
                     launch.systemDiskSize(), launch.dataDisks(), launch.tags(), addresses[0], addresses[1], now,
-                    InstanceStateMachine.PENDING, now, null));
+                    InstanceStateMachine.PENDING, now, null, launch.ramRoleName()));
             ids.add(id);
         }
         double unit = launch.spotStrategy().equals("NoSpot") ? cloud.hourlyPrice(launch.type())
@@ -121,6 +123,28 @@ final class InstanceActions {
             case "ImageId" -> i.imageId();
             default -> throw new IllegalArgumentException(filter);
         };
+    }
+
+    /** The instance RAM roles of the instances named ({@code InstanceIds}) or of those with a role ({@code RamRoleName}). */
+    private ObjectNode describeInstanceRamRole(ApiRequest req) {
+        EmulatorConfig.RegionSpec region = cloud.requireRegion(req);
+        Set<String> ids = Params.jsonStringArray(req, "InstanceIds", 100);
+        String role = req.param("RamRoleName");
+        if (ids == null && role == null) {
+            throw ApiError.missingParameter("InstanceIds");
+        }
+        List<InstanceRecord> matches = new ArrayList<>();
+        for (InstanceRecord i : state.instances.values()) {
+            if (i.regionId().equals(region.regionId()) && i.ramRoleName() != null
+                    && (ids == null || ids.contains(i.instanceId())) && (role == null || role.equals(i.ramRoleName()))) {
+                matches.add(i);
+            }
+        }
+        ObjectNode body = JSON.createObjectNode().put("RegionId", region.regionId());
+        ArrayNode sets = body.putObject("InstanceRamRoleSets").putArray("InstanceRamRoleSet");
+        Params.page(req, body, matches, 50)
+                .forEach(i -> sets.addObject().put("InstanceId", i.instanceId()).put("RamRoleName", i.ramRoleName()));
+        return body;
     }
 
     /** Renames an instance (InstanceName, HostName) or changes its Description. */

@@ -15,12 +15,13 @@ import java.util.List;
  * @param creationTime ISO-8601 instant of creation
  * @param publicIp null when created without public bandwidth
  * @param lockReason an OperationLocks reason such as {@code Recycling} (spot reclaim), or null
+ * @param ramRoleName the instance RAM role it was launched with ({@code RamRoleName}), or null
  */
 public record InstanceRecord(String instanceId, String regionId, String zoneId, String instanceName,
         String hostName, String description, String instanceType, String imageId, String vpcId, String vSwitchId,
         String securityGroupId, String keyPairName, int internetMaxBandwidthOut, String spotStrategy,
         Double spotPriceLimit, int systemDiskSize, List<Integer> dataDiskSizes, List<Tag> tags, String privateIp,
-        String publicIp, String creationTime, String status, String statusSince, String lockReason) {
+        String publicIp, String creationTime, String status, String statusSince, String lockReason, String ramRoleName) {
 
     public InstanceRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -31,27 +32,27 @@ public record InstanceRecord(String instanceId, String regionId, String zoneId, 
         return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
                 imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
                 spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, newStatus, since,
-                lockReason);
+                lockReason, ramRoleName);
     }
 
     InstanceRecord withLockReason(String reason) {
         return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
                 imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
                 spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, status,
-                statusSince, reason);
+                statusSince, reason, ramRoleName);
     }
 
     InstanceRecord withAttributes(String newName, String newHostName, String newDescription) {
         return new InstanceRecord(instanceId, regionId, zoneId, newName, newHostName, newDescription, instanceType,
                 imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
                 spotPriceLimit, systemDiskSize, dataDiskSizes, tags, privateIp, publicIp, creationTime, status,
-                statusSince, lockReason);
+                statusSince, lockReason, ramRoleName);
     }
 
     InstanceRecord withTags(List<Tag> newTags) {
         return new InstanceRecord(instanceId, regionId, zoneId, instanceName, hostName, description, instanceType,
                 imageId, vpcId, vSwitchId, securityGroupId, keyPairName, internetMaxBandwidthOut, spotStrategy,
                 spotPriceLimit, systemDiskSize, dataDiskSizes, newTags, privateIp, publicIp, creationTime, status,
-                statusSince, lockReason);
+                statusSince, lockReason, ramRoleName);
     }
 }

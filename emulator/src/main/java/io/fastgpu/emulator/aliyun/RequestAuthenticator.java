@@ -14,22 +14,35 @@ import java.util.TreeMap;
  * Checks who sent a request and that it was not altered or replayed, like the OpenAPI gateway:
  * the signature (ACS3 or RPC v1) against the configured key pairs, the timestamp window and the
  * nonce. Error codes are the gateway's. Secrets never leave this class (not even in messages).
+ *
+ * <p>Temporary credentials of an instance RAM role ({@link RoleCredentials}) are accepted only with their security
+ * token (the {@code x-acs-security-token} header, signed, with ACS3; the {@code SecurityToken} parameter with RPC v1)
+ * and before they expire; the caller then acts for that instance only ({@link RolePolicy}).
  */
 final class RequestAuthenticator {
     /** The gateway accepts timestamps within 15 minutes of its own time and remembers nonces as long. */
     private static final Duration WINDOW = Duration.ofMinutes(15);
 
+    /**
+     * Who sent a request.
+     *
+     * @param instanceId the instance whose role's temporary credential signed it, or null for an account's key
+     */
+    record Caller(String accessKeyId, String instanceId) {}
+
     private final Map<String, String> secretsById;
+    private final RoleCredentials roles;
     private final Clock clock;
     private final Map<String, Instant> seenNonces = new LinkedHashMap<>();
 
-    RequestAuthenticator(Map<String, String> secretsById, Clock clock) {
+    RequestAuthenticator(Map<String, String> secretsById, RoleCredentials roles, Clock clock) {
         this.secretsById = Map.copyOf(secretsById);
+        this.roles = roles;
         this.clock = clock;
     }
 
-    /** Verifies the request; returns the caller's access key id or throws the gateway's error. */
-    String authenticate(ApiRequest req) {
+    /** Verifies the request; returns the caller or throws the gateway's error. */
+    Caller authenticate(ApiRequest req) {
         String authorization = req.headers().get("authorization");
         if (authorization != null) {
             return authenticateAcs3(req, authorization);
@@ -40,7 +53,7 @@ final class RequestAuthenticator {
         throw ApiError.incompleteSignature("The request carries neither an Authorization header nor a Signature.");
     }
 
-    private String authenticateAcs3(ApiRequest req, String header) {
+    private Caller authenticateAcs3(ApiRequest req, String header) {
         Signatures.Acs3Authorization auth = Signatures.parseAcs3Authorization(header);
         if (auth == null) {
             throw ApiError.incompleteSignature(
@@ -66,10 +79,14 @@ final class RequestAuthenticator {
             throw ApiError.incompleteSignature("server string to sign is:" + stringToSign);
         }
         checkFreshness(req.headers().get("x-acs-date"), req.headers().get("x-acs-signature-nonce"));
-        return auth.accessKeyId();
+        String token = req.headers().get("x-acs-security-token");
+        if (token != null && !auth.signedHeaders().contains("x-acs-security-token")) {
+            throw ApiError.incompleteSignature("The header x-acs-security-token is not signed.");
+        }
+        return caller(auth.accessKeyId(), token);
     }
 
-    private String authenticateRpcV1(ApiRequest req) {
+    private Caller authenticateRpcV1(ApiRequest req) {
         String keyId = req.param("AccessKeyId");
         if (keyId == null) {
             throw ApiError.missingParameter("AccessKeyId");
@@ -83,10 +100,33 @@ final class RequestAuthenticator {
                     "Specified signature is not matched with our calculation. server string to sign is:" + stringToSign);
         }
         checkFreshness(req.param("Timestamp"), req.param("SignatureNonce"));
-        return keyId;
+        return caller(keyId, req.param("SecurityToken"));
+    }
+
+    /** The caller of a correctly signed request; a temporary key needs its own token, unexpired. */
+    private Caller caller(String keyId, String token) {
+        RoleCredentials.Credential temporary = roles.byAccessKeyId(keyId);
+        if (temporary == null) {
+            return new Caller(keyId, null);
+        }
+        if (token == null || token.isEmpty()) {
+            throw new ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.");
+        }
+        if (!Signatures.constantTimeEquals(token, temporary.securityToken())) {
+            throw new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey",
+                    "Specified SecurityToken mismatch with the AccessKey.");
+        }
+        if (!clock.instant().isBefore(temporary.expiration())) {
+            throw new ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
+        }
+        return new Caller(keyId, temporary.instanceId());
     }
 
     private String secretFor(String keyId) {
+        RoleCredentials.Credential temporary = roles.byAccessKeyId(keyId);
+        if (temporary != null) {
+            return temporary.accessKeySecret();
+        }
         String secret = secretsById.get(keyId);
         if (secret == null) {
             throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");

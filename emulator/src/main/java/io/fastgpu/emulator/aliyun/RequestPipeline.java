@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The way of one API call through the emulator: parse the HTTP request, check its signature, find
- * the product (by API version) and the action, count it, apply flow control, run the action under
+ * the product (by API version) and the action, check what an instance role's credential may do
+ * ({@link RolePolicy}), count it, apply flow control, run the action under
  * the state lock, and answer in the gateway's JSON shape (errors included). Listeners hear of a
  * call that changed the account after its answer was sent.
  */
@@ -26,6 +27,7 @@ final class RequestPipeline {
     private final Object stateLock;
     private final Runnable onChange;
     private final Clock clock;
+    private final RoleCredentials roleCredentials;
     private final RequestAuthenticator authenticator;
     private final Throttler throttler;
     /** By action: {calls, throttled}. */
@@ -42,8 +44,14 @@ final class RequestPipeline {
         this.stateLock = stateLock;
         this.onChange = onChange;
         this.clock = config.clock();
-        this.authenticator = new RequestAuthenticator(config.accessKeys(), config.clock());
+        this.roleCredentials = new RoleCredentials(config.clock(), config.roleCredentialLifetime());
+        this.authenticator = new RequestAuthenticator(config.accessKeys(), roleCredentials, config.clock());
         this.throttler = new Throttler(config.throttlePerSecond());
+    }
+
+    /** The instance roles' temporary credentials, which the metadata service hands out. */
+    RoleCredentials roleCredentials() {
+        return roleCredentials;
     }
 
     Throttler throttler() {
@@ -74,13 +82,14 @@ final class RequestPipeline {
                     hostId = product.hostId(req);
                     productCode = product.code;
                 }
-                authenticator.authenticate(req);
+                RequestAuthenticator.Caller caller = authenticator.authenticate(req);
                 if (action == null) {
                     throw ApiError.missingParameter("Action");
                 }
                 if (product == null || !product.supports(action)) {
                     throw ApiError.invalidAction(action);
                 }
+                RolePolicy.check(caller, action, req);
                 admit(action);
                 synchronized (stateLock) {
                     try {

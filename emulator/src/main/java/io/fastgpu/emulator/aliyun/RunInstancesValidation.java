@@ -24,7 +24,7 @@ final class RunInstancesValidation {
     record Launch(EmulatorConfig.RegionSpec region, EmulatorConfig.ImageSpec image,
             EmulatorConfig.InstanceTypeSpec type, SecurityGroupRecord group, VSwitchRecord vSwitch, String keyPairName,
             int amount, List<String> names, List<String> hostNames, String spotStrategy, Double spotPriceLimit,
-            int bandwidthOut, int systemDiskSize, List<Integer> dataDisks, List<Tag> tags) {}
+            int bandwidthOut, int systemDiskSize, List<Integer> dataDisks, List<Tag> tags, String ramRoleName) {}
 
     private final Cloud cloud;
     private final EmulatorState state;
@@ -121,8 +121,12 @@ final class RunInstancesValidation {
         if (cloud.freeAddresses(vSwitch) < amount) {
             throw Cloud.noPrivateAddress();
         }
+        String ramRoleName = req.param("RamRoleName");
+        if (ramRoleName != null && !cloud.config.instanceRoles().contains(ramRoleName)) {
+            throw new ApiError(404, "InvalidRamRole.NotFound", "The specified parameter \"RAMRoleName\" does not exist.");
+        }
         return new Launch(region, image, type, group, vSwitch, keyPairName, amount, names, hostNames, spotStrategy,
-                spotPriceLimit, bandwidthOut == null ? 0 : bandwidthOut, systemDiskSize, dataDisks, tags);
+                spotPriceLimit, bandwidthOut == null ? 0 : bandwidthOut, systemDiskSize, dataDisks, tags, ramRoleName);
     }
 
     private static Double spotPriceLimit(ApiRequest req) {

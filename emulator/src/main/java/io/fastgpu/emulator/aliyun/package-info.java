@@ -4,7 +4,7 @@
  *
  * <ul>
  *   <li>ECS 2014-05-26: DescribeRegions, DescribeZones, DescribeAvailableResource, RunInstances,
- *       DescribeInstances, Start/StopInstance(s), DeleteInstance(s), ModifyInstanceAttribute,
+ *       DescribeInstances, Start/StopInstance(s), DeleteInstance(s), ModifyInstanceAttribute, DescribeInstanceRamRole,
  *       Create/Describe/DeleteSecurityGroup(s), Authorize/RevokeSecurityGroup,
  *       ModifySecurityGroupPolicy, DescribeSecurityGroupAttribute, CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
  *       DeleteKeyPairs, DescribeImages, DescribeInstanceTypes, DescribePrice, TagResources,
@@ -32,6 +32,8 @@
  * {@code IngressRules} and {@code SecurityGroupFirewall} (what security groups let in, enforced on the
  * machines' SSH servers unless {@link io.fastgpu.emulator.aliyun.EmulatorConfig#enforceSecurityGroups} is turned off);
  * {@code PublicAddressLookup} (the caller's public address, for {@code FASTGPU_PUBLIC_IP_URL});
+ * {@code InstanceMetadata} (each machine's metadata service), {@code RoleCredentials} and {@code RolePolicy} (instance
+ * RAM roles: their temporary credentials, checked by {@code RequestAuthenticator}, and what they may do);
  * {@link io.fastgpu.emulator.aliyun.EmulatorTestHooks} (changes tests make from outside the API);
  * {@link io.fastgpu.emulator.aliyun.EmulatedCloud} (the API plus a real machine per running instance).
  */

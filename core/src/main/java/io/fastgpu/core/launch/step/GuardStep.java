@@ -30,6 +30,9 @@ public final class GuardStep implements LaunchStep {
         // The client's clock starts first: while it lives, it is the one that stops the job and says why.
         if (limits.deadline() != null) watch(s, limits.deadline());
         if (limits.selfStop() != null) {
+            String caveat = limits.down() && (limits.idle() != null || limits.deadline() != null)
+                    ? limits.selfStop().releaseCaveat() : null;
+            if (caveat != null) s.fg().events().on(new Event.Notice(Event.Level.WARN, caveat));
             Watchdog.Settings settings = limits.settings(s.job().runName());
             Parallel.all("install the watchdog", s.requireRuntime().taskRuntimes(), TaskRuntime::name, t -> {
                 Watchdog.ensure(t, limits.selfStop().stopScript(t.instance()), settings);

@@ -19,4 +19,10 @@ public interface SelfStop {
 
     /** Whether an unasked-for job gets idle autostop on this backend (cloud machines: yes). */
     boolean autostopByDefault();
+
+    /**
+     * Why a machine of this backend cannot release itself as configured now, and how to make it able to, in one line
+     * (the launch warns with it when a job asks for {@code down: true}); null when it can.
+     */
+    default String releaseCaveat() { return null; }
 }

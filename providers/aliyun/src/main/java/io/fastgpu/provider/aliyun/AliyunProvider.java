@@ -74,7 +74,7 @@ public final class AliyunProvider implements Provider {
                 .with(NetworkStorage.class, new NasMount(cloud, lookup, ssh))
                 .with(MachineCatalog.class, new AliyunMachineCatalog(cloud))
                 .with(HostKeyStore.class, knownHosts)
-                .with(SelfStop.class, new PowerOff())
+                .with(SelfStop.class, new PowerOff(cloud))
                 .with(LeftoverSweep.class, new AliyunSweep(cloud, pricing));
     }
 

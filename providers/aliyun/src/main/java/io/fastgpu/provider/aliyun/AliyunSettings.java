@@ -25,13 +25,18 @@ import java.util.Map;
  * @param throttleBudget how long throttled calls are retried before giving up
  * @param publicIpUrl   {@code FASTGPU_PUBLIC_IP_URL}: a service answering the caller's public address, to open SSH to it;
  *                      empty when not set (then {@link PublicAddress#DEFAULT_URL}); the emulator exports its own
+ * @param instanceRole  {@code FASTGPU_ALIYUN_INSTANCE_ROLE}: the instance RAM role machines are bought with, through which
+ *                      a machine releases itself ({@code autostop: {down: true}}); empty for none (it can only stop itself)
  */
 public record AliyunSettings(String region, String zone, String endpoint, int sshPort, String keyPairName, String owner,
-                             String prefix, Path keyDir, Duration throttleBudget, String publicIpUrl) {
+                             String prefix, Path keyDir, Duration throttleBudget, String publicIpUrl,
+                             String instanceRole) {
 
     public static final String DEFAULT_REGION = "cn-hangzhou";
     public static final String DEFAULT_INSTANCE_TYPE = "ecs.gn6v-c8g1.2xlarge";
     public static final String DEFAULT_IMAGE = "ubuntu_22_04";
+    /** The environment variable naming the instance RAM role machines are bought with. */
+    public static final String INSTANCE_ROLE = "FASTGPU_ALIYUN_INSTANCE_ROLE";
 
     static AliyunSettings from(Map<String, String> env, Path home, String configRegion) {
         String owner = first(env, "FASTGPU_OWNER", "USER", "LOGNAME");
@@ -57,8 +62,13 @@ public record AliyunSettings(String region, String zone, String endpoint, int ss
         Duration throttle = Duration.ofSeconds(budget.isEmpty() ? 120 : Long.parseLong(budget));
         String endpoint = first(env, "FASTGPU_ALIYUN_ENDPOINT");
         String ipUrl = first(env, "FASTGPU_PUBLIC_IP_URL");
+        String role = first(env, INSTANCE_ROLE);
+        if (!role.isEmpty() && !role.matches("[A-Za-z0-9.-]{1,64}")) {
+            throw new InvalidSpecException(INSTANCE_ROLE + " '" + role + "' is not a RAM role name"
+                    + " (1-64 letters, digits, '.' or '-')");
+        }
         return new AliyunSettings(region.strip(), first(env, "ALIYUN_DEFAULT_ZONE", "ALIBABA_CLOUD_ZONE_ID"), endpoint, sshPort,
-                keyPair, owner, "fastgpu", home.resolve("aliyun").resolve("keys"), throttle, ipUrl);
+                keyPair, owner, "fastgpu", home.resolve("aliyun").resolve("keys"), throttle, ipUrl, role);
     }
 
     /** The private key of the key pair in this region. */

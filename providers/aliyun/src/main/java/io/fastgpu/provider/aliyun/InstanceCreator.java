@@ -119,6 +119,6 @@ final class InstanceCreator {
         int dataGb = dataDisk.isEmpty() ? 0 : Integer.parseInt(dataDisk);
         tags.put(Tags.DISK_GB, String.valueOf(systemGb + dataGb)); // what a stopped machine is still charged for
         return new RunSpec(r.name(), where.zone(), m.instanceType(), m.imageId(), where.securityGroupId(), where.vSwitchId(), keyPair,
-                systemGb, dataGb, r.resources().spot(), spotLimit, tags);
+                systemGb, dataGb, r.resources().spot(), spotLimit, tags, cloud.settings().instanceRole());
     }
 }

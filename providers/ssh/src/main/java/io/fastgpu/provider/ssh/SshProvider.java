@@ -56,6 +56,7 @@ public final class SshProvider implements Provider {
     private final Path home;
     private final Path fleetsDir;
     private final Claims claims;
+    private final WatchdogReleases releases;
     private final EventListener events;
     /** Where {@code ~} points: the SSH config and {@code ~/} paths in fleet files. */
     private final Path userHome;
@@ -72,6 +73,7 @@ public final class SshProvider implements Provider {
         this.fleetsDir = home.resolve("fleets");
         this.claims = new Claims(home.resolve("ssh").resolve("claims"));
         this.events = events;
+        this.releases = new WatchdogReleases(claims, this::admin, SshProvider::instance, events);
     }
 
     @Override public String name() { return NAME; }
@@ -79,14 +81,14 @@ public final class SshProvider implements Provider {
     @Override
     public Capabilities capabilities() {
         return new Capabilities(false, false, false)
-                .with(Probing.class, new HostProbe(this::fleets, this::admin, this::releaseFired))
+                .with(Probing.class, new HostProbe(this::fleets, this::admin, releases::release))
                 .with(HostKeyStore.class, new HostKeyStore() {
                     @Override public boolean forgetHost(String host) { return SshConnector.forgetHost(knownHosts(), host); }
                     @Override public String location() { return knownHosts().toString(); }
                 })
                 .with(SelfStop.class, new SelfStop() {
                     // The host is never powered off: the task's processes end, and the claim goes with the next command
-                    // that looks at the host ('ls', or a job that needs a free host): see releaseFired.
+                    // that looks at the host ('ls', or a job that needs a free host): see WatchdogReleases.
                     @Override public String stopScript(Instance i) {
                         return "bash -c " + ShellQuote.quote(ProcessMarker.endScript(ProcessMarker.INSTANCE, i.id()))
                                 + "\nexit " + SelfStop.TASK_ENDED;
@@ -187,12 +189,6 @@ public final class SshProvider implements Provider {
         throw new NotFoundException("no ssh task with id " + id);
     }
 
-    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
-    private static final java.util.concurrent.ExecutorService PROBES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fastgpu-ssh-probe");
-        t.setDaemon(true);
-        return t;
-    });
     /** Hosts found not answering (a task's host lost): checked last when a job needs hosts. */
     private final java.util.Set<String> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -202,13 +198,7 @@ public final class SshProvider implements Provider {
         if (requests.isEmpty()) return CreatePlan.of(requests);
         Fleet f = fleet(requests.get(0).options().get(FLEET));
         if (!f.shared() && freeHosts(f).size() < requests.size()) {
-            // Hosts whose watchdog ended their task (idle, or past its deadline) are free again.
-            List<Claims.Claim> held = claims.all().stream().filter(c -> c.fleet().equals(f.name())).toList();
-            Parallel.all("ask claimed hosts", held, Claims.Claim::task, c -> {
-                Fleet.Host h = f.hosts().stream().filter(x -> x.id().equals(c.hostKey())).findFirst().orElse(null);
-                if (h != null) firedOn(h, c).ifPresent(why -> releaseFired(instance(c, h), why));
-                return null;
-            });
+            releases.releaseIn(f); // hosts whose watchdog ended their task are free again
         }
         List<Fleet.Host> free = new ArrayList<>(freeHosts(f));
         free.sort(Comparator.comparing((Fleet.Host h) -> silent.contains(h.id()))); // stable: fleet order otherwise
@@ -345,61 +335,10 @@ public final class SshProvider implements Provider {
      * does not is remembered as silent, and taken last when a job needs hosts.
      */
     private boolean answers(Fleet.Host h) {
-        java.util.concurrent.CompletableFuture<Boolean> asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return admin(h).exec("true", OutputSink.DISCARD, ANSWER_WITHIN) == 0;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }, PROBES);
-        boolean yes;
-        try {
-            yes = asked.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            yes = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            yes = false;
-        }
+        boolean yes = BoundedAnswer.of(() -> admin(h).exec("true", OutputSink.DISCARD, BoundedAnswer.WITHIN) == 0).orElse(false);
         if (yes) silent.remove(h.id());
         else silent.add(h.id());
         return yes;
-    }
-
-    /**
-     * Why the watchdog of {@code c}'s task ended it ({@code idle}, {@code deadline}), when it did; empty when it did
-     * not, or the host does not answer within a few seconds.
-     */
-    private Optional<String> firedOn(Fleet.Host h, Claims.Claim c) {
-        java.util.concurrent.CompletableFuture<String> asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            admin(h).exec(HostProbe.firedCommand(c.workdir()), HostProbe.sinkOf(out), ANSWER_WITHIN);
-            return out.toString(StandardCharsets.UTF_8);
-        }, PROBES);
-        try {
-            return HostProbe.firedReason(asked.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Lets go of a claim whose task the host's watchdog ended: the host is free for any job again. The task's folder
-     * there is kept (its files, logs and checkpoints); a relaunch of the job claims a host anew.
-     */
-    private void releaseFired(Instance i, String why) {
-        boolean removed = claims.locked(() -> {
-            Optional<Claims.Claim> c = claims.all().stream().filter(x -> x.id().equals(i.id())).findFirst();
-            c.ifPresent(claims::remove);
-            return c.isPresent();
-        });
-        if (removed) {
-            events.on(new Event.Notice(Event.Level.INFO, i.name() + " released " + i.privateIp() + ": its watchdog ended the task ("
-                    + why + "); its folder there (~/fastgpu/" + i.id().substring(i.id().indexOf("--") + 2) + ") is kept"));
-        }
     }
 
     /** Ends every process that carries this task's marker, on its host. */

@@ -40,6 +40,11 @@ public final class Errors {
             return new InvalidSpecException("instance type '" + type + "' is not valid in zone " + zone + ": " + e.getMessage()
                     + "; 'fastgpu querygpu' lists GPU instance types");
         }
+        if (c.startsWith("InvalidRamRole")) {
+            return new InvalidSpecException("the instance role given in FASTGPU_ALIYUN_INSTANCE_ROLE is not in the account ("
+                    + c + "); create it in RAM (a role trusted by ECS, allowed ecs:DeleteInstance and ecs:StopInstance),"
+                    + " or unset FASTGPU_ALIYUN_INSTANCE_ROLE");
+        }
         if (c.startsWith("InvalidImage")) {
             return new InvalidSpecException("image not usable: " + e.getMessage() + "; 'fastgpu queryimage' lists the images");
         }

@@ -93,6 +93,9 @@ public final class InstanceCalls {
                 .setMinAmount(1)
                 .setClientToken(UUID.randomUUID().toString())
                 .setTag(tags);
+        if (!s.ramRoleName().isEmpty()) {
+            run.setRamRoleName(s.ramRoleName());
+        }
         if (s.dataDiskGb() > 0) {
             run.setDataDisk(List.of(new RunInstancesRequest.RunInstancesRequestDataDisk().setSize(s.dataDiskGb())
                     .setCategory("cloud_essd").setDeleteWithInstance(true)));
