@@ -8,7 +8,9 @@
   exec1:        `fastgpu exec task0.bench -- true` on one SSH test host, agent warm, vs `ssh HOST true`.
   local exec:   `fastgpu exec task0.warm -- true` on the local backend, agent warm, vs `fastgpu --version`.
   local launch: trivial one-step `fastgpu launch` on the local backend (machine reused), agent warm, vs `--version`.
-Every fastgpu command runs as ./fastgpu starts it (C1 only, serial GC, a class-data archive made by one untimed run);
+Every fastgpu command runs twice: as a user runs it, through ./fastgpu (with the agent warm, the native client
+cli/src/main/c/fastgpu-client.c, no JVM start), and through the JVM client as ./fastgpu starts that (C1 only, serial GC,
+a class-data archive made by one untimed run);
 `FASTGPU_AGENT=off` figures of the same commands are printed for scale, and the agent's own share of each command
 (from its log). Alternating runs, median of N.
 
@@ -62,6 +64,9 @@ def main():
     def fg(*a):
         return ["java"] + LAUNCHER + [f"-XX:SharedArchiveFile={jsa}", "-jar", jar] + list(a)
 
+    def nat(*a):  # as a user runs it: the launcher, which hands the commands the agent serves to the native client
+        return [os.path.join(ROOT, "fastgpu")] + list(a)
+
     pdsh = ["pdsh", "-R", "ssh", "-f", "32", "-l", "root", "-w", ",".join(hosts), "hostname"]
     ssh1 = ["ssh"] + ssh_args.split() + [f"root@{hosts[0]}", "true"]
     local = os.path.join(work, "local")
@@ -92,17 +97,23 @@ def main():
         for _ in range(10):
             timed(fg("exec", "{bench}", "--", "hostname"), env, n)
             run_in(local, fg("exec", "task0.warm", "--", "true"), env)
+        # The launcher builds the native client on its first use; the agent the JVM client started is of the same build.
+        timed(nat("exec", "{bench}", "--", "hostname"), env, n)
         timed(pdsh, pdsh_env, n)
         s = {k: [] for k in ["warm16", "pdsh", "first16", "pdsh2", "exec1", "ssh1", "lexec", "llaunch", "version",
-                             "off16", "offlexec", "offllaunch"]}
+                             "off16", "offlexec", "offllaunch", "nwarm16", "nexec1", "nlexec", "nllaunch"]}
         log = os.path.join(home, "agent", "agent.log")
         seen = len(open(log).read().splitlines())
         for _ in range(args.runs):  # alternating, so drifting load hits all alike
+            s["nwarm16"].append(timed(nat("exec", "{bench}", "--", "hostname"), env, n))
             s["warm16"].append(timed(fg("exec", "{bench}", "--", "hostname"), env, n))
             s["pdsh"].append(timed(pdsh, pdsh_env, n))
+            s["nexec1"].append(timed(nat("exec", "task0.bench", "--", "true"), env))
             s["exec1"].append(timed(fg("exec", "task0.bench", "--", "true"), env))
             s["ssh1"].append(timed(ssh1, env))
+            s["nlexec"].append(run_in(local, nat("exec", "task0.warm", "--", "true"), env))
             s["lexec"].append(run_in(local, fg("exec", "task0.warm", "--", "true"), env))
+            s["nllaunch"].append(run_in(local, nat("launch", "trivial"), env))
             s["llaunch"].append(run_in(local, fg("launch", "trivial"), env))
             s["version"].append(timed(fg("--version"), env, 1))
             s["off16"].append(timed(fg("exec", "{bench}", "--", "hostname"), off, n))
@@ -113,7 +124,8 @@ def main():
         new = open(log).read().splitlines()[seen:]
         execs = [int(l.split()[-2]) / 1000 for l in new if " fastgpu exec exited " in l]
         launches = [int(l.split()[-2]) / 1000 for l in new if " fastgpu launch exited " in l]
-        inside = {"warm16": execs[0::3], "exec1": execs[1::3], "lexec": execs[2::3], "llaunch": launches}
+        inside = {"nwarm16": execs[0::6], "warm16": execs[1::6], "nexec1": execs[2::6], "exec1": execs[3::6],
+                  "nlexec": execs[4::6], "lexec": execs[5::6], "nllaunch": launches[0::2], "llaunch": launches[1::2]}
         for _ in range(args.runs):
             subprocess.run(stop, env=env, stdout=subprocess.DEVNULL, check=True)
             s["first16"].append(timed(fg("exec", "{bench}", "--", "hostname"), env, n))
@@ -131,18 +143,22 @@ def main():
         m["cm"] = med(cm)
         print(f"median of {args.runs} runs, seconds (min..max)")
         names = {
-            "warm16": f"fastgpu exec '{{bench}}' -- hostname, {n} hosts, agent warm",
+            "nwarm16": f"fastgpu exec '{{bench}}' -- hostname, {n} hosts, agent warm",
+            "warm16": "  the same, JVM client",
             "first16": "  the same, first command (starts the agent)",
             "off16": "  the same, FASTGPU_AGENT=off",
             "pdsh": f"pdsh -R ssh, {n} hosts (alongside warm)",
             "pdsh2": "pdsh -R ssh (alongside first)",
             "jvmwarm": "job.run(\"hostname\") in one JVM",
             "cm": "pdsh over OpenSSH ControlMaster",
-            "exec1": "fastgpu exec task0.bench -- true, agent warm",
+            "nexec1": "fastgpu exec task0.bench -- true, agent warm",
+            "exec1": "  the same, JVM client",
             "ssh1": "ssh HOST true",
-            "lexec": "local: fastgpu exec task0.warm -- true, agent warm",
+            "nlexec": "local: fastgpu exec task0.warm -- true, agent warm",
+            "lexec": "  the same, JVM client",
             "offlexec": "  the same, FASTGPU_AGENT=off",
-            "llaunch": "local: trivial fastgpu launch, agent warm",
+            "nllaunch": "local: trivial fastgpu launch, agent warm",
+            "llaunch": "  the same, JVM client",
             "offllaunch": "  the same, FASTGPU_AGENT=off",
             "version": "fastgpu --version",
         }
@@ -153,12 +169,16 @@ def main():
         print()
         print(f"  {'figure':40s} {'ratio':>6s}  target")
         for label, ratio, target in [
-            ("exec 16 hosts, agent warm / pdsh", m["warm16"][0] / m["pdsh"][0], 0.5),
+            ("exec 16 hosts, agent warm / pdsh", m["nwarm16"][0] / m["pdsh"][0], 0.5),
+            ("  JVM client", m["warm16"][0] / m["pdsh"][0], 0.5),
             ("exec 16 hosts, first command / pdsh", m["first16"][0] / m["pdsh2"][0], 1.0),
             ("job.run in one JVM / pdsh ControlMaster", m["jvmwarm"][0] / m["cm"][0], 0.7),
-            ("exec one host, agent warm / ssh true", m["exec1"][0] / m["ssh1"][0], 1.0),
-            ("local exec, agent warm / --version", m["lexec"][0] / m["version"][0], 1.3),
-            ("local launch, agent warm / --version", m["llaunch"][0] / m["version"][0], 2.0),
+            ("exec one host, agent warm / ssh true", m["nexec1"][0] / m["ssh1"][0], 1.0),
+            ("  JVM client", m["exec1"][0] / m["ssh1"][0], 1.0),
+            ("local exec, agent warm / --version", m["nlexec"][0] / m["version"][0], 1.3),
+            ("  JVM client", m["lexec"][0] / m["version"][0], 1.3),
+            ("local launch, agent warm / --version", m["nllaunch"][0] / m["version"][0], 2.0),
+            ("  JVM client", m["llaunch"][0] / m["version"][0], 2.0),
         ]:
             print(f"  {label:40s} {ratio:6.2f}  <= {target:.1f}  {'met' if ratio <= target else 'MISSED'}")
     finally:

@@ -7,6 +7,8 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v unzip >/dev/null || need+=(unzip)
 command -v zip >/dev/null || need+=(zip)
 command -v setsid >/dev/null || need+=(util-linux)
+# ./fastgpu's native client of the resident agent (C99, libc only)
+{ command -v cc >/dev/null || command -v gcc >/dev/null; } && [ -f /usr/include/stdio.h ] || need+=(gcc libc6-dev)
 /usr/bin/python3 -c 'import torch, torchvision, PIL' 2>/dev/null || need+=(python3-torch python3-torchvision python3-pil)
 # A real Slurm cluster for the slurm backend's tests (scripts/slurm.sh).
 command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null \

@@ -47,6 +47,18 @@ final class ForkedCli implements AutoCloseable {
         }
     }
 
+    /** Starts {@code command} (a program that is the CLI, such as the ./fastgpu script) with exactly the environment {@code env}. */
+    static ForkedCli startProgram(List<String> command, Path workDir, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        try {
+            return new ForkedCli(pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code java ... Main} as the program starts: a command line program, started fast and kept small. */
     static List<String> command() {
         return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

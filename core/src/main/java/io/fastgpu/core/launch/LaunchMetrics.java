@@ -59,11 +59,13 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
     private java.util.concurrent.Future<?> inFlight;
     /** A collection waited for in vain (a machine that does not answer): the next ones do not wait for it again. */
     private java.util.concurrent.Future<?> givenUp;
+    /** {@link #progress()} when it was given up. */
+    private long givenUpAt;
     /** How long a launch waits for one collection before it goes on without it. */
     private static final long WAIT_SECONDS = 15;
     private volatile String phase = "";
     private ScheduledExecutorService ticker;
-    private MetricsCollector collector;
+    private volatile MetricsCollector collector;
     private boolean sourceRecorded;
     private volatile boolean warned;
 
@@ -120,7 +122,8 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
     private void collectNow() {
         java.util.concurrent.Future<?> f;
         synchronized (flight) {
-            if (inFlight != null && !inFlight.isDone() && inFlight == givenUp) return; // still stuck: not waited for twice
+            // still stuck (no progress since it was given up): not waited for twice
+            if (inFlight != null && !inFlight.isDone() && inFlight == givenUp && progress() == givenUpAt) return;
             try {
                 if (inFlight == null || inFlight.isDone()) inFlight = collections.submit(this::collect);
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -129,17 +132,38 @@ final class LaunchMetrics implements EventListener, AutoCloseable {
             f = inFlight; // one still at it is waited for, not doubled
         }
         try {
-            f.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            synchronized (flight) {
-                givenUp = f;
+            // A collection that reads on (many points, a busy machine) is waited for; one that made no progress for
+            // WAIT_SECONDS (a machine that does not answer) is not.
+            long seen = progress();
+            while (true) {
+                try {
+                    f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    long now = progress();
+                    if (now != seen) {
+                        seen = now;
+                        continue;
+                    }
+                    synchronized (flight) {
+                        givenUp = f;
+                        givenUpAt = now;
+                    }
+                    warnOnce(new io.fastgpu.api.FastGpuException("a machine did not answer within " + WAIT_SECONDS + " s"));
+                    break;
+                }
             }
-            warnOnce(new io.fastgpu.api.FastGpuException("a machine did not answer within " + WAIT_SECONDS + " s"));
         } catch (java.util.concurrent.ExecutionException e) {
             // collect() tells its own problems
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Rounds of reading done so far, and points stored: what shows a collection is moving. */
+    private long progress() {
+        MetricsCollector c = collector;
+        return c == null ? 0 : c.rounds();
     }
 
     private void collect() {

@@ -32,6 +32,8 @@ public final class MetricsCollector {
     private final StateStore store;
     private final MetricProblems problems;
     private final EventListener events;
+    /** Answers read and chunks stored so far: a collection that counts on is slow, not stuck. */
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param problems where skipped values are counted
@@ -54,6 +56,7 @@ public final class MetricsCollector {
         boolean more = true;
         while (more) {
             ExecResult r = task.runRaw(readScript(runId, logdir));
+            rounds.incrementAndGet();
             if (r.exitCode() != 0) {
                 throw new FastGpuException(task.name() + ": could not read the metrics files in " + MetricsFiles.folder(logdir)
                         + " (exit " + r.exitCode() + "): " + r.stderr().strip());
@@ -67,12 +70,16 @@ public final class MetricsCollector {
                 String[] h = l.split(" ");
                 byte[] chunk = Base64.getDecoder().decode(lines[++i].strip());
                 added += store(runId, h[1], Long.parseLong(h[2]), chunk);
+                rounds.incrementAndGet();
                 if (chunk.length >= CHUNK) more = true;
             }
             for (String told : problems.untold()) events.on(new Event.Notice(Event.Level.WARN, told));
         }
         return added;
     }
+
+    /** How far this collector has come: answers of machines read (up to 16 MiB each) and chunks stored, counted together. */
+    public long rounds() { return rounds.get(); }
 
     /** Stores the complete lines of {@code chunk}, read from byte {@code offset} of file {@code name}. */
     private int store(long runId, String name, long offset, byte[] chunk) {
