@@ -48,7 +48,8 @@ Environment:
 Addresses: slurmctld at 127.0.0.1 and node i at 127.0.1.i; where the test hosts of
 scripts/testhosts.sh are up (bridge fgbr0 with 10.77.0.1), slurmctld at 10.77.0.1 and node i at
 10.77.0.<200+i> (added to fgbr0), so that a test host can log in over SSH and run sbatch/srun.
-`up` restarts a running cluster whose addresses no longer fit; `down` removes the addresses it added.
+`up` restarts a running cluster whose addresses no longer fit. The node addresses stay on fgbr0 after
+`down` (a cluster in another work folder may use them too); they go with the bridge.
 
 Files (under the work folder): slurm.conf, gres.conf, munge/ (key, socket, log), state/, spool/,
 log/ (slurmctld.log, slurmd-n<i>.log), run/ (PID files).
@@ -94,7 +95,11 @@ stop_pidfile() {
 }
 
 # True when the test hosts' bridge is up with its address: the cluster is then reached on it.
-bridge_up() { ip -4 -o addr show dev "$BRIDGE" 2>/dev/null | grep -q " inet $BRIDGE_IP/24 "; }
+bridge_up() {
+  local a
+  a=$(ip -4 -o addr show dev "$BRIDGE" 2>/dev/null) || return 1   # not `ip | grep -q`: pipefail and SIGPIPE
+  [[ "$a" == *" inet $BRIDGE_IP/24 "* ]]
+}
 ctld_addr() { if [ "$ON_BRIDGE" = 1 ]; then echo "$BRIDGE_IP"; else echo 127.0.0.1; fi; }
 node_addr() { if [ "$ON_BRIDGE" = 1 ]; then echo "$BRIDGE_NET.$((BRIDGE_NODE_BASE + $1))"; else echo "127.0.1.$1"; fi; }
 
@@ -104,19 +109,7 @@ add_node_addrs() {
   [ "$ON_BRIDGE" = 1 ] || return 0
   for i in $(seq "$n"); do
     ip addr replace "$(node_addr "$i")/32" dev "$BRIDGE" || die "cannot add $(node_addr "$i") to $BRIDGE"
-    echo "$(node_addr "$i")" >>"$W/run/addrs"
   done
-  sort -u -o "$W/run/addrs" "$W/run/addrs"
-}
-
-# Removes the bridge addresses add_node_addrs added (and only those).
-del_node_addrs() {
-  local a
-  [ -s "$W/run/addrs" ] || { rm -f "$W/run/addrs"; return 0; }
-  while read -r a; do
-    [[ "$a" =~ ^$BRIDGE_NET\.[0-9]+$ ]] && ip addr del "$a/32" dev "$BRIDGE" 2>/dev/null || true
-  done <"$W/run/addrs"
-  rm -f "$W/run/addrs"
 }
 
 write_config() {
@@ -211,7 +204,6 @@ stop_all() {
   for f in "$W"/run/slurmd-*.pid; do [ -e "$f" ] && stop_pidfile "$f" slurmd; done
   stop_pidfile "$W/run/slurmctld.pid" slurmctld
   stop_pidfile "$W/run/munged.pid" munged
-  del_node_addrs
   return 0
 }
 
