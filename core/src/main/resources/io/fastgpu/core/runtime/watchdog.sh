@@ -14,7 +14,6 @@ if command -v flock >/dev/null 2>&1; then flock -n 9 || exit 0; fi
 echo $$ > "$dir/pid"
 
 say() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" >> "$log"; }
-uptime_s() { local u _; read -r u _ < /proc/uptime; echo "${u%.*}"; }
 # Hundredths of a second (what /proc/uptime gives): the deadline is counted exactly, never a second early.
 uptime_cs() { local u _; read -r u _ < /proc/uptime; u=${u/./}; echo $((10#$u)); }
 
@@ -101,26 +100,27 @@ fire() {
 used=0 # hundredths of a second
 last_cs=$(uptime_cs)
 load
-now=$(uptime_s); idle_since=$now
+idle_since=$(uptime_cs) # hundredths of a second, as the deadline
 while true; do
     load
-    now=$(uptime_s); now_cs=$(uptime_cs)
+    now_cs=$(uptime_cs)
     step=$(( now_cs - last_cs )); [ $step -lt 0 ] && step=0
     last_cs=$now_cs
     used=$(( used + step ))
     [ -n "$stamp" ] && { echo "$stamp $used cs" > "$used_file.tmp" && mv -f "$used_file.tmp" "$used_file"; }
     why=
     [ $have = 1 ] && why=$(busy_why)
-    [ -n "$why" ] && idle_since=$now
-    idle_for=$(( now - idle_since ))
+    [ -n "$why" ] && idle_since=$now_cs
+    idle_cs=$(( now_cs - idle_since )); [ $idle_cs -lt 0 ] && idle_cs=0
+    idle_for=$(( idle_cs / 100 ))
     printf 'idle=%s\ndown=%s\ndeadline=%s\nidle_for=%s\nused=%s\nbusy=%s\n' \
         "$idle" "$down" "$deadline" "$idle_for" "$((used / 100))" "$why" > "$status.tmp" && mv -f "$status.tmp" "$status"
     if [ $have = 1 ]; then
         if [ "$deadline" != none ] && [ "$used" -ge $((deadline * 100)) ]; then
             fire "deadline reached after $((used / 100))s"
-        elif [ "$idle" != off ] && [ "$idle_for" -ge "$idle" ]; then
+        elif [ "$idle" != off ] && [ "$idle_cs" -ge $((idle * 100)) ]; then
             fire "idle for ${idle_for}s"
-            idle_since=$(uptime_s)
+            idle_since=$(uptime_cs)
         fi
     fi
     sleep "$poll"
