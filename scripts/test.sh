@@ -146,28 +146,6 @@ if scripts/slurm.sh up 3; then
   for r in 0 1 2; do grep -q "rank $r of 3 on .*: allreduce sum 3" "$home/mpi.out" || { echo "rank $r did not take part" >&2; exit 1; }; done
   grep -q 'allreduce ok: 3 ranks, sum 3' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
-  if [ "$hosts_up" = 1 ]; then
-    # The login node is the last test host, reached over SSH; the cluster answers it on the hosts' bridge.
-    echo "== end to end on Slurm through a login host over SSH: 3 nodes, an upload and a download"
-    login_work=$(mktemp -d /var/tmp/fastgpu-slurm-login.XXXXXX)   # /var is shared with the test hosts, /root and /tmp are not
-    printf 'login: {host: %s, user: root, key: %s}\nknown_hosts: %s\nslurm_conf: %s\nworkdir: %s\n' "$(tail -n 1 "$FASTGPU_TESTHOSTS_HOSTS")" \
-      "$FASTGPU_TESTHOSTS_KEY" "$FASTGPU_TESTHOSTS_KNOWN_HOSTS" "$SLURM_CONF" "$login_work" > "$home/clusters/login.yaml"
-    mkdir -p "$home/slurm-login/data"; echo forty-two > "$home/slurm-login/data/input.txt"
-    cat > "$home/slurm-login/job.yaml" <<'JOB'
-name: slurm-login
-machines: 3
-upload: [data]
-steps:
-  - {name: where, on: all, run: 'echo "node=$SLURMD_NODENAME input=$(cat data/input.txt)"'}
-  - {name: result, run: 'echo "done on $SLURMD_NODENAME" > result.txt'}
-download: [result.txt]
-after: kill
-JOB
-    FASTGPU_HOME="$home" ./fastgpu launch "$home/slurm-login" --yes --backend slurm --cluster login --out "$out" 2>&1 | tee "$home/login.out"
-    for n in 1 2 3; do grep -q "node=n$n input=forty-two" "$home/login.out" || { echo "node n$n did not run the step through the login host" >&2; exit 1; }; done
-    grep -qx "done on n1" "$(newest "slurm-login*")/result.txt" || { echo "the download through the login host did not come back" >&2; exit 1; }
-    rm -rf "$login_work"
-  fi
   left=$(squeue -h | wc -l)
   [ "$left" = 0 ] || { echo "$left Slurm job(s) left in the queue after kill:" >&2; squeue >&2; exit 1; }
   scripts/slurm.sh down
