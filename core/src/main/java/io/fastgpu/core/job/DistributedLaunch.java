@@ -4,6 +4,8 @@ import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.core.util.ShellQuote;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders a distributed start of one command across a job's tasks, from the environment every task has
@@ -15,7 +17,10 @@ public final class DistributedLaunch {
     public enum Kind {
         /** FastGPU starts {@code nproc} processes per node with RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. */
         ENV,
-        /** {@code torchrun --nnodes --node_rank --nproc_per_node --master_addr --master_port} on every node. */
+        /**
+         * PyTorch's elastic launcher with a static rendezvous ({@code --nnodes --node_rank --master_addr
+         * --master_port}) on every node: see {@link DistributedLaunch#torchrun}.
+         */
         TORCHRUN,
         /** {@code mpirun} from task0 over the hostfile; task0's key is made trusted by every task first. */
         MPIRUN;
@@ -41,12 +46,37 @@ public final class DistributedLaunch {
         String perNode = nproc > 0 ? String.valueOf(nproc) : "$(( ${FASTGPU_GPUS_PER_NODE:-0} > 0 ? FASTGPU_GPUS_PER_NODE : 1 ))";
         return switch (kind) {
             case ENV -> env(command, perNode);
-            case TORCHRUN -> "torchrun --nnodes=\"$FASTGPU_NUM_NODES\" --node_rank=\"$FASTGPU_NODE_RANK\" --nproc_per_node="
-                    + perNode + " --master_addr=\"$FASTGPU_MASTER_ADDR\" --master_port=\"$FASTGPU_MASTER_PORT\" "
-                    + command.strip().replaceFirst("^python3? +", "");
+            case TORCHRUN -> torchrun(command, perNode);
             case MPIRUN -> mpirun(command, perNode);
         };
     }
+
+    /**
+     * A command whose first word is a Python interpreter ({@code python}, {@code python3}, {@code python3.11}, or a
+     * path ending in one, as {@code .venv/bin/python}) and whose second is the script (or {@code -m module}) becomes
+     * {@code <that interpreter> -m torch.distributed.run <args> <the rest>}: the launcher is the torch of the
+     * interpreter the command names, so the same environment (venv, conda) starts the ranks and runs them, whatever
+     * {@code torchrun} is first on the PATH (or is missing). Any other command runs verbatim in bash, one per rank:
+     * {@code torchrun --no-python <args> bash -c '<command>'}; its interpreter options ({@code python3 -u x.py})
+     * keep the interpreter as the launcher that way. The rendezvous is static ({@code --rdzv_backend=static},
+     * torch 2.x's default, said explicitly): node ranks from FastGPU's task order, the store on the master address.
+     * torchrun's workers carry the step's marker in their environment, so ending the step ends them too.
+     */
+    static String torchrun(String command, String perNode) {
+        String args = "--nnodes=\"$FASTGPU_NUM_NODES\" --node_rank=\"$FASTGPU_NODE_RANK\" --nproc_per_node=" + perNode
+                + " --rdzv_backend=static --master_addr=\"$FASTGPU_MASTER_ADDR\" --master_port=\"$FASTGPU_MASTER_PORT\"";
+        String c = command.strip();
+        Matcher m = PYTHON.matcher(c);
+        if (m.matches()) {
+            String rest = m.group(2);
+            return m.group(1) + " -m torch.distributed.run " + args + " "
+                    + (rest.startsWith("-") && !rest.startsWith("-m ") ? "--no-python bash -c " + ShellQuote.quote(c) : rest);
+        }
+        return "torchrun --no-python " + args + " bash -c " + ShellQuote.quote(c);
+    }
+
+    /** An interpreter word (a path allowed, no quoting or expansion but $VAR), then a single line of arguments. */
+    private static final Pattern PYTHON = Pattern.compile("((?:[^\\s'\"\\\\;&|<>()`*?]*/)?python(?:[0-9]+(?:\\.[0-9]+)*)?)[ \t]+([^\n]+)");
 
     /**
      * mpirun on task0, in a subshell (its variables must not become the task's saved shell state). Inside one Slurm
