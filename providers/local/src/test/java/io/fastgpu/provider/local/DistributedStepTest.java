@@ -60,6 +60,35 @@ class DistributedStepTest {
     }
 
     @Test
+    void torchrunStartsEveryRankWithTheTorchOfTheCommandsInterpreter() throws Exception {
+        Path python = io.fastgpu.core.job.TorchVenv.python();
+        Files.writeString(work.resolve("ranks.py"), """
+                import os, sys, torch, torch.distributed as dist
+                dist.init_process_group("gloo")
+                t = torch.tensor([dist.get_rank()])
+                dist.all_reduce(t)
+                e = os.environ
+                print(f"rank {dist.get_rank()}/{dist.get_world_size()} sum {int(t.item())} node {e['FASTGPU_NODE_RANK']} local"
+                      f" {e['LOCAL_RANK']} {os.path.basename(os.getcwd())} {sys.executable == sys.argv[1]}", flush=True)
+                dist.destroy_process_group()
+                """);
+        LaunchResult r = launch("""
+                name: torch
+                machines: 2
+                upload: [ranks.py]
+                steps:
+                  - {name: ranks, launcher: torchrun, nproc_per_node: 2, run: PY ranks.py PY}
+                """.replace("PY", python.toString()));
+        assertThat(r.ok()).as(() -> r.failure() instanceof StepFailedException f ? f.getMessage() + "\n" + f.outputTail()
+                : String.valueOf(r.failure())).isTrue();
+        assertThat(lines).filteredOn(l -> l.contains(" rank ")).containsExactlyInAnyOrder(
+                "task0.torch rank 0/4 sum 6 node 0 local 0 home True",
+                "task0.torch rank 1/4 sum 6 node 0 local 1 home True",
+                "task1.torch rank 2/4 sum 6 node 1 local 0 home True",
+                "task1.torch rank 3/4 sum 6 node 1 local 1 home True");
+    }
+
+    @Test
     void aFailingRankStopsTheOthersEverywhereAndIsNamed() throws Exception {
         LaunchResult r = launch("""
                 name: failing
