@@ -97,7 +97,6 @@ class TorchrunLauncherTest {
                   - {name: ranks, launcher: torchrun, nproc_per_node: 1, run: PY ranks.py torchrun-sleeper}
                 after: kill
                 """);
-        System.out.println("TIMINGS " + r.timings());
         assertThat(lines).as("both ranks were up").hasSize(2);
         assertThat(r.ok()).isFalse();
         // torchrun on task1 exits 1 when its rank fails; FastGPU then ends the step on task0: its torchrun and rank.
