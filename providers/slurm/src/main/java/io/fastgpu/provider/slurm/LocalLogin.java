@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -80,17 +79,8 @@ final class LocalLogin implements Transport {
 
     @Override
     public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite, LongConsumer bytesCopied) {
-        Path base = Path.of(remoteBase);
         try {
-            Files.createDirectories(base);
-            for (String dir : emptyDirs) Files.createDirectories(base.resolve(dir));
-            for (FileCopy f : files) {
-                Path target = base.resolve(f.relative());
-                if (dontOverwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
-                Files.createDirectories(target.getParent());
-                Files.copy(f.local(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                bytesCopied.accept(f.size());
-            }
+            io.fastgpu.core.files.LocalCopy.copy(files, emptyDirs, Path.of(remoteBase), dontOverwrite, bytesCopied);
         } catch (IOException e) {
             throw new FastGpuException("upload to " + remoteBase + " failed: " + e, e);
         }
