@@ -15,7 +15,9 @@ set -euo pipefail
 
 PROG="torch-venv"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-VENV="${FASTGPU_TORCH_VENV:-$ROOT/.cache/torch-venv}"
+# The SSH test hosts each see their own /root and /tmp: a repository there keeps its venv elsewhere.
+case "$ROOT/" in /root/*|/tmp/*) VENV_DEFAULT=/var/cache/fastgpu-torch-venv ;; *) VENV_DEFAULT="$ROOT/.cache/torch-venv" ;; esac
+VENV="${FASTGPU_TORCH_VENV:-$VENV_DEFAULT}"
 BASE="${FASTGPU_TORCH_BASE_PYTHON:-/usr/bin/python3}"
 
 usage() {
@@ -32,8 +34,9 @@ Commands:
   --help    this text.
 
 Environment:
-  FASTGPU_TORCH_VENV         the venv's folder (default .cache/torch-venv in the repository); it must be on a
-                             file system the test hosts and nodes see (not /root or /tmp)
+  FASTGPU_TORCH_VENV         the venv's folder (default .cache/torch-venv in the repository, or
+                             /var/cache/fastgpu-torch-venv for a repository under /root or /tmp); it must be
+                             on a file system the test hosts and nodes see (not /root or /tmp)
   FASTGPU_TORCH_BASE_PYTHON  the interpreter the venv is made from (default /usr/bin/python3)
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 cannot run here (no venv module, or no torch >= 2 to install:
@@ -65,6 +68,19 @@ pip_sources() {
   for url in "${locals[@]:1}"; do printf '%s\n' --extra-index-url "$url"; done
 }
 
+# A CPU wheel of torch >= 2 for this python in pip's find-links folders, the newest, if there is one: an index's
+# CUDA build would pull gigabytes of nvidia-* packages. Else the requirement.
+torch_wheel() {
+  local dirs d tag w=
+  dirs="$("$VENV/bin/python" -m pip config get global.find-links 2>/dev/null || true)"
+  tag="$("$VENV/bin/python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')"
+  for d in $dirs; do
+    d="${d#file://}"; [ -d "$d" ] || continue
+    w="$(ls "$d"/torch-[2-9]*+cpu-"$tag"-*.whl 2>/dev/null | sort -V | tail -n 1)"; [ -n "$w" ] && break
+  done
+  echo "${w:-torch>=2}"
+}
+
 up() {
   mkdir -p "$(dirname "$VENV")"
   exec 9>"$VENV.lock"
@@ -79,10 +95,9 @@ up() {
   fi
   local src=()
   mapfile -t src < <(pip_sources)
-  say "installing torch>=2 and numpy into $VENV${src[*]:+ (from ${src[*]})}"
-  # The CPU wheel: an index's CUDA build of the same torch would pull gigabytes of nvidia-* packages.
+  say "installing $(torch_wheel) and numpy into $VENV${src[*]:+ (from ${src[*]})}"
   if ! PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install -q --retries 1 --prefer-binary "${src[@]}" \
-        'torch>=2' numpy >"$VENV/pip.log" 2>&1; then
+        "$(torch_wheel)" numpy >"$VENV/pip.log" 2>&1; then
     cannot_run "no torch >= 2 could be installed with this machine's pip configuration (see $VENV/pip.log)"
   fi
   usable || cannot_run "torch >= 2 was installed into $VENV but does not import (see $VENV/pip.log)"
