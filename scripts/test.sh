@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable: the SSH tests will skip" >&2; fi
 # PyTorch 2.x for the torchrun tests and runs (Debian's torch 1.13 has a torchrun that does not start on Python
-# 3.11): a venv on the file system the test hosts and Slurm nodes share, made once (about 30 s), then found (3 s).
+# 3.11): a venv on the file system the test hosts and Slurm nodes share, made once (30-60 s), then found (3 s).
 if torch_py="$(scripts/torch-venv.sh path)"; then :; else
   rc=$?; [ "$rc" = 3 ] || exit "$rc"; torch_py=; echo "no PyTorch >= 2 here: the torchrun runs are skipped" >&2
 fi
