@@ -51,7 +51,9 @@ Environment:
 Addresses: slurmctld at 127.0.0.1 and node i at 127.0.1.i; with FASTGPU_SLURM_BRIDGE=1, slurmctld
 at 10.77.0.1 and node i at 10.77.0.<200+i> (added to fgbr0), so that a test host of
 scripts/testhosts.sh can log in over SSH and run sbatch/srun. `up` restarts a running cluster whose
-addresses do not fit. The node addresses stay on fgbr0 after `down`; they go with the bridge.
+addresses do not fit. The node addresses stay on fgbr0 after `down`; they go with the bridge, and
+then slurmctld cannot reach its nodes (a cancelled job stays COMPLETING, its steps run on): `status`
+says so, `up` puts them back. Hence the bridge cluster is a separate one, not the shared default.
 Example (a second cluster, beside the default one):
   FASTGPU_SLURM_BRIDGE=1 FASTGPU_SLURM_DIR=/var/lib/fastgpu-slurm-login FASTGPU_SLURM_PORT=16917 \
     scripts/slurm.sh up 3
@@ -210,11 +212,14 @@ all_running() {
   for i in $(seq "$n"); do alive "$W/run/slurmd-n$i.pid" slurmd || return 1; done
 }
 
+# The nodes together, then slurmctld and munged together (each daemon takes about 2 s to end).
 stop_all() {
-  local f
-  for f in "$W"/run/slurmd-*.pid; do [ -e "$f" ] && stop_pidfile "$f" slurmd; done
-  stop_pidfile "$W/run/slurmctld.pid" slurmctld
+  local f pids=()
+  for f in "$W"/run/slurmd-*.pid; do [ -e "$f" ] && { stop_pidfile "$f" slurmd & pids+=($!); }; done
+  [ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+  stop_pidfile "$W/run/slurmctld.pid" slurmctld &
   stop_pidfile "$W/run/munged.pid" munged
+  wait
   return 0
 }
 
@@ -277,6 +282,13 @@ cmd_status() {
     if alive "$f" "${name%%-*}"; then say "$name running (pid $(cat "$f"))"; else say "$name NOT running"; ok=1; fi
   done
   alive "$W/run/slurmctld.pid" slurmctld || { say "slurmctld NOT running"; return 1; }
+  # On the bridge: a node whose address went with the bridge (scripts/testhosts.sh down) cannot be reached by
+  # slurmctld; a job cancelled then stays COMPLETING and its steps run on. `up` puts the addresses back.
+  local a
+  for a in $(sed -n "s/^NodeName=.* NodeAddr=\($BRIDGE_NET\.[0-9]*\) .*/\1/p" "$W/slurm.conf"); do
+    [ -n "$(ip -4 -o addr show to "$a/32" 2>/dev/null)" ] \
+      || { say "node address $a is not on this machine (the bridge $BRIDGE went away?): slurmctld cannot reach that node; run up again"; ok=1; }
+  done
   SLURM_CONF="$W/slurm.conf" sinfo -N -o '%N %P %t %G' || ok=1
   return $ok
 }
