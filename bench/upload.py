@@ -10,8 +10,9 @@
   re-upload: 50 files (1%: 48 small, 2 of 1-5 MB) get new contents (same sizes), then each tool uploads
              again to its already synced destination; N times with a new set of files each time, median.
   cli:       the same copies as a user makes them, `fastgpu scp tree '{upbench}':DEST` from the command line with the
-             resident agent warm (its connections open; the client JVM started as ./fastgpu starts it), timed
-             beside the others in the same repetitions.
+             resident agent warm (its connections open, and the destination's last listing kept), run through
+             ./fastgpu as a user runs it (its native client: no JVM starts), timed beside the others in the
+             same repetitions.
   overhead:  what the in-process numbers leave out: a fresh JVM making the job (connecting 8 hosts), and a
              cold `java -jar fastgpu.jar exec '{upbench}' -- true` (JVM + 8 connections + one command).
 Targets: first copy no slower than rsync; re-upload at most half of rsync's time.
@@ -48,7 +49,6 @@ DEST_ROOT = "/root/fastgpu-bench-dest"  # a tmpfs on each host (unless --dest-fs
 FG_DEST = DEST_ROOT + "/fastgpu"        # FastGPU puts the folder under it: FG_DEST/tree/...
 RSYNC_DEST = DEST_ROOT + "/rsync"       # rsync gets the same layout: RSYNC_DEST/tree/...
 CLI_DEST = DEST_ROOT + "/cli"           # `fastgpu scp TREE '{upbench}':CLI_DEST` from the command line
-LAUNCHER = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xlog:disable", "-Xlog:all=error:stderr"]
 SEED = 20240601
 
 
@@ -213,7 +213,8 @@ def main():
         clean_rsync()
         agent_env = dict(env, FASTGPU_AGENT_IDLE="30m")
         agent_env.pop("FASTGPU_AGENT", None)
-        scp = ["java"] + LAUNCHER + ["-jar", jar, "scp", os.path.join(parent, TREE), "{upbench}:" + CLI_DEST]
+        # As a user runs it: ./fastgpu, whose native client hands the command to the warm agent (no JVM starts).
+        scp = [os.path.join(ROOT, "fastgpu"), "scp", os.path.join(parent, TREE), "{upbench}:" + CLI_DEST]
 
         def cli_upload():
             return timed_m(scp, agent_env)

@@ -339,13 +339,14 @@ static int newer(const struct stat *a, const struct stat *b) {
 
 /*
  * Whether `path` is or holds a file newer than the jar that goes into it: a pom.xml or a file under a src/main
- * folder, not under a folder named target. Symbolic links are not followed; what cannot be read does not count.
+ * folder (but this client's own source, src/main/c, which is not in the jar), not under a folder named target. Symbolic links are not followed; what cannot be read does not count.
  */
 static int stale(const char *path, const char *name, const struct stat *jar) {
     struct stat st;
     if (strcmp(name, "target") == 0 || lstat(path, &st) != 0) return 0;
     if (S_ISREG(st.st_mode)) {
-        return (strcmp(name, "pom.xml") == 0 || strstr(path, "/src/main/") != NULL) && newer(&st, jar);
+        return (strcmp(name, "pom.xml") == 0
+                || (strstr(path, "/src/main/") != NULL && strstr(path, "/src/main/c/") == NULL)) && newer(&st, jar);
     }
     if (S_ISDIR(st.st_mode)) {
         DIR *d = opendir(path);

@@ -44,8 +44,7 @@ public interface Transport {
      * round trip, and only where the upload lands, so an upload can send only what changed.
      */
     default Map<String, FileStamp> stamps(String remoteBase, Collection<String> tops) {
-        Map<String, FileStamp> result = new HashMap<>();
-        if (tops.isEmpty()) return result;
+        if (tops.isEmpty()) return new HashMap<>();
         StringBuilder paths = new StringBuilder();
         for (String t : tops) paths.append(' ').append(ShellQuote.quote(t));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -54,12 +53,7 @@ public interface Transport {
                     @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
                     @Override public void stderr(byte[] b, int n) { }
                 }, Duration.ofMinutes(5));
-        for (String rec : out.toString(StandardCharsets.UTF_8).split("\0")) {
-            String[] p = rec.split(" ", 3);
-            if (p.length < 3) continue;
-            result.put(p[2], new FileStamp(Long.parseLong(p[0]), (long) Double.parseDouble(p[1])));
-        }
-        return result;
+        return io.fastgpu.core.files.KeptListings.parse(out.toString(StandardCharsets.UTF_8).split("\0"));
     }
 
     /** Copies a remote file or folder to {@code local} (the folder itself becomes {@code local}). */

@@ -71,6 +71,7 @@ public final class RecoveringStep implements LaunchStep {
     private final Duration preemptGrace;
     private final Duration nodeGrace;
     private final LossClassifier losses;
+    private final RunCheckpoints checkpoints;
     private int restarts;
     /** Where the last recovery's time went, for its notice: milliseconds of each part. */
     private long stoppedMs, machineMs, filesMs, checkpointMs;
@@ -86,6 +87,7 @@ public final class RecoveringStep implements LaunchStep {
         this.preemptGrace = preemptGrace;
         this.nodeGrace = nodeGrace;
         this.losses = new LossClassifier(recovery, nodeGrace);
+        this.checkpoints = new RunCheckpoints(recovery, controller.checkpointCopy());
     }
 
     @Override public String name() { return step.name(); }
@@ -113,7 +115,7 @@ public final class RecoveringStep implements LaunchStep {
         while (true) {
             JobRuntime j = s.requireRuntime();
             long c0 = System.currentTimeMillis();
-            String resumed = checkpoints(s, j, pending);
+            String resumed = checkpoints.prepare(s, j, pending);
             checkpointMs = System.currentTimeMillis() - c0;
             if (pending != null) {
                 s.fg().events().on(new Event.Notice(Event.Level.INFO, pending.who() + " " + pending.cause() + ": the step ended on"
@@ -145,13 +147,9 @@ public final class RecoveringStep implements LaunchStep {
             stoppedMs = System.currentTimeMillis() - loss.atMs();
             machineMs = 0;
             filesMs = 0;
-            if (loss.task() == 0 && loss.cause().equals("preempted") && !shared(s, j)) {
+            if (loss.task() == 0 && loss.cause().equals("preempted") && !RunCheckpoints.shared(s, j)) {
                 // Announced: the machine still answers until the cloud takes it, and its training saved on SIGTERM.
-                try {
-                    CheckpointCopy.pull(j.taskRuntimes().get(0), checkpointDir(j.taskRuntimes().get(0)), controller.checkpointCopy());
-                } catch (RuntimeException e) {
-                    // already gone: the last copy stands
-                }
+                checkpoints.pullFromTask0(j);
             }
             if (loss.task() >= 0) replace(s, j, loss);
             pending = loss;
@@ -190,7 +188,7 @@ public final class RecoveringStep implements LaunchStep {
                         Map<String, String> taskEnv = new LinkedHashMap<>(env);
                         taskEnv.put(io.fastgpu.core.runtime.MetricsFiles.ENV,
                                 io.fastgpu.core.runtime.MetricsFiles.path(t.logdir(), index, restarts, step.name()));
-                        taskEnv.put("FASTGPU_CHECKPOINT_DIR", checkpointDir(t));
+                        taskEnv.put("FASTGPU_CHECKPOINT_DIR", checkpoints.dir(t));
                         t.run(command, opts.withEnv(taskEnv));
                     } catch (RuntimeException e) {
                         if (firstFailure.compareAndSet(null, e)) {
@@ -202,7 +200,7 @@ public final class RecoveringStep implements LaunchStep {
                 }));
             }
             Future<?> watcher = pool.submit(() -> watch(s, j, targets, marker, seen, runs));
-            Future<?> sync = pool.submit(() -> syncCheckpoints(s, j, runs));
+            Future<?> sync = pool.submit(() -> checkpoints.syncWhile(s, j, runs));
             for (int i = 0; i < runs.size(); i++) {
                 while (true) {
                     Loss lost = seen.get();
@@ -356,59 +354,6 @@ public final class RecoveringStep implements LaunchStep {
             } catch (RuntimeException e) {
                 s.fg().events().on(new Event.Notice(Event.Level.WARN, "could not stop " + t.name() + ": " + e.getMessage()));
             }
-        }
-    }
-
-    // ---- checkpoints ----
-
-    /** The checkpoint folder on {@code t}'s machine, in its run folder. */
-    private String checkpointDir(TaskRuntime t) {
-        String d = recovery.checkpointDir().isBlank() ? "checkpoint" : recovery.checkpointDir();
-        return t.logdir() + "/" + d;
-    }
-
-    /** Whether every task sees the same run folder (one machine's disk, or a shared NAS). */
-    private static boolean shared(LaunchState s, JobRuntime j) {
-        return j.taskRuntimes().size() == 1 || s.fg().provider(j.backend()).capabilities().sharedRunRoot()
-                || s.machinePlan().options().nas();
-    }
-
-    /**
-     * Makes the checkpoint folder on every task and, where tasks have folders of their own, brings task0's newest
-     * checkpoint (or the controller's copy of it, when task0 was the one lost) to every other task. Returns what
-     * training resumes from ({@code epoch 7}), or empty.
-     */
-    private String checkpoints(LaunchState s, JobRuntime j, Loss pending) {
-        for (TaskRuntime t : j.taskRuntimes()) t.runRaw("mkdir -p " + io.fastgpu.core.util.ShellQuote.quote(checkpointDir(t)));
-        TaskRuntime task0 = j.taskRuntimes().get(0);
-        if (!shared(s, j)) {
-            boolean task0Lost = pending != null && pending.task() == 0;
-            if (!task0Lost) CheckpointCopy.pull(task0, checkpointDir(task0), controller.checkpointCopy());
-            List<TaskRuntime> to = j.taskRuntimes().stream().filter(t -> task0Lost || t.index() != 0).toList();
-            CheckpointCopy.push(to, this::checkpointDir, controller.checkpointCopy());
-        }
-        return CheckpointCopy.newest(task0, checkpointDir(task0));
-    }
-
-    /** How often the controller's copy of task0's checkpoints is brought up to date while the step runs. */
-    private static final long SYNC_EVERY_MS = 500;
-
-    /** Keeps the controller's copy of task0's checkpoints up to date while the step runs. */
-    private void syncCheckpoints(LaunchState s, JobRuntime j, List<Future<?>> runs) {
-        if (shared(s, j)) return;
-        TaskRuntime task0 = j.taskRuntimes().get(0);
-        String dir = checkpointDir(task0);
-        try {
-            while (!runs.stream().allMatch(Future::isDone)) {
-                Thread.sleep(SYNC_EVERY_MS);
-                try {
-                    CheckpointCopy.pull(task0, dir, controller.checkpointCopy());
-                } catch (RuntimeException e) {
-                    // task0 may be the one being lost: the last copy stands
-                }
-            }
-        } catch (InterruptedException e) {
-            // the step ended
         }
     }
 }

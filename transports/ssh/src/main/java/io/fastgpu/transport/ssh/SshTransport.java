@@ -3,6 +3,8 @@ package io.fastgpu.transport.ssh;
 import io.fastgpu.api.CommandTimeoutException;
 import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.files.FileCopy;
+import io.fastgpu.core.files.FileStamp;
+import io.fastgpu.core.files.KeptListings;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 import io.fastgpu.core.util.ShellQuote;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +56,11 @@ public final class SshTransport implements Transport {
     /** The folders made on a connection (relative to the login's home, "" for the home) and their absolute paths. */
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Map<String, String>> HOMES =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+    /** The uploads' destinations listed on a connection, kept while it lives (see {@link KeptListings}). */
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<KeptListings> LISTINGS =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+    /** The listing this transport last took of each destination, which the upload that follows it updates. */
+    private final Map<String, KeptListings.Listing> listed = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param name        the machine's name in messages
@@ -101,6 +109,25 @@ public final class SshTransport implements Transport {
     }
 
     private String folderKey() { return workdir == null ? "" : workdir; }
+
+    /** The listings kept on this connection. */
+    public KeptListings keptListings() {
+        return session().computeAttributeIfAbsent(LISTINGS, k -> new KeptListings());
+    }
+
+    @Override
+    public Map<String, FileStamp> stamps(String remoteBase, Collection<String> tops) {
+        if (tops.isEmpty()) return new HashMap<>();
+        KeptListings.Listing listing = keptListings().listing(home() + "/.fastgpu/listings", remoteBase, tops);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        exec(listing.script(), new OutputSink() {
+            @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
+            @Override public void stderr(byte[] b, int n) { }
+        }, Duration.ofMinutes(5));
+        Map<String, FileStamp> stamps = listing.read(out.toByteArray());
+        listed.put(remoteBase, listing);
+        return stamps;
+    }
 
     @Override
     public int exec(String bashScript, OutputSink sink, Duration timeout) {
@@ -262,12 +289,19 @@ public final class SshTransport implements Transport {
                        LongConsumer bytesCopied) {
         if (files.isEmpty() && emptyDirs.isEmpty()) return;
         String base = ShellQuote.quote(remoteBase);
+        KeptListings.Listing listing = listed.remove(remoteBase);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         // tar stops reading at the end-of-archive blocks; cat takes the rest so the sender never hits a closed channel.
-        int rc = run("mkdir -p " + base + " && { tar -x -f - -C " + base + " --no-same-owner" + (dontOverwrite ? " --skip-old-files" : "")
-                        + "; rc=$?; cat > /dev/null; exit $rc; }",
-                OutputStream.nullOutputStream(), err,
-                in -> TarStreams.write(files, emptyDirs, in, bytesCopied::accept), null);
+        int rc = -1;
+        try {
+            rc = run((listing == null ? "" : listing.beforeUpload()) + "mkdir -p " + base + " && { tar -x -f - -C " + base
+                            + " --no-same-owner" + (dontOverwrite ? " --skip-old-files" : "") + "; rc=$?; cat > /dev/null; "
+                            + (listing == null ? "" : listing.afterUpload()) + "exit $rc; }",
+                    out, err, in -> TarStreams.write(files, emptyDirs, in, bytesCopied::accept), null);
+        } finally {
+            if (listing != null) listing.uploaded(files, out.toString(StandardCharsets.UTF_8), rc == 0);
+        }
         if (rc != 0) {
             throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "
                     + err.toString(StandardCharsets.UTF_8).strip());
