@@ -22,11 +22,16 @@ cleanup() {
   # The commands above started the home's resident agent: it goes with the home.
   FASTGPU_HOME="$home" ./fastgpu agent stop >/dev/null 2>&1 || true
   rm -rf "$home" "$out"
+  # The Slurm cluster on the test hosts' bridge that cli's SlurmLoginTest brings up and downs itself: gone
+  # also when the run was cut short (by recorded PIDs; nothing to do when it is not there).
+  FASTGPU_SLURM_DIR=/var/lib/fastgpu-slurm-login scripts/slurm.sh down >/dev/null 2>&1 || true
   if [ "$hosts_up" = 1 ]; then scripts/testhosts.sh down >/dev/null 2>&1 || true; fi
   if [ "$slurm_up" = 1 ]; then scripts/slurm.sh down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable: the SSH tests will skip" >&2; fi
+# With the test hosts up, this includes Slurm through a login host over SSH (cli's SlurmLoginTest, on a cluster
+# of its own on the hosts' bridge).
 mvn -B -q -Dstyle.color=never verify
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
