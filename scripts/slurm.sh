@@ -5,6 +5,11 @@
 # One munged (as user munge, with its own key and socket), one slurmctld and one `slurmd -N n<i>` per
 # node, each node with its own Port=, NodeHostname = this host's short hostname and NodeAddr=127.0.1.<i>
 # (a loopback address of its own, so a job's tasks have distinct addresses as on a real cluster).
+# With FASTGPU_SLURM_BRIDGE=1 the daemons are reached on the bridge of scripts/testhosts.sh instead
+# (fgbr0, 10.77.0.1/24): slurmctld at 10.77.0.1 and node i at 10.77.0.<200+i> (an address of its own,
+# added to fgbr0; the test hosts are 10.77.0.11..42), so that a test host can be the cluster's login
+# node over SSH. The hosts share this machine's /usr, /etc and /var: Slurm's commands, slurm.conf and
+# the munge socket. Such a cluster needs its own FASTGPU_SLURM_DIR and FASTGPU_SLURM_PORT.
 # Debian's slurm-wlm 22.05 + munge. Config, state, logs and PID files all live under one work folder;
 # daemons are stopped by the PIDs this script recorded, and nothing else on the machine is touched.
 #
@@ -18,6 +23,9 @@ readonly MAX_NODES=16
 PROG="slurm"
 W="${FASTGPU_SLURM_DIR:-$WORK_DEFAULT}"
 CTLD_PORT="${FASTGPU_SLURM_PORT:-16817}"
+# The test hosts' bridge (scripts/testhosts.sh): with FASTGPU_SLURM_BRIDGE=1 the daemons are reached on it.
+readonly BRIDGE=fgbr0 BRIDGE_NET=10.77.0 BRIDGE_IP=10.77.0.1 BRIDGE_NODE_BASE=200
+ON_BRIDGE="${FASTGPU_SLURM_BRIDGE:-0}"
 
 usage() {
   cat <<'EOF'
@@ -37,6 +45,18 @@ Commands:
 Environment:
   FASTGPU_SLURM_DIR    work folder (default /var/lib/fastgpu-slurm)
   FASTGPU_SLURM_PORT   slurmctld's port (default 16817); node i's slurmd listens on PORT+i
+  FASTGPU_SLURM_BRIDGE 1: on the test hosts' bridge (below); needs FASTGPU_SLURM_DIR and
+                       FASTGPU_SLURM_PORT other than the defaults, and `scripts/testhosts.sh up`
+
+Addresses: slurmctld at 127.0.0.1 and node i at 127.0.1.i; with FASTGPU_SLURM_BRIDGE=1, slurmctld
+at 10.77.0.1 and node i at 10.77.0.<200+i> (added to fgbr0), so that a test host of
+scripts/testhosts.sh can log in over SSH and run sbatch/srun. `up` restarts a running cluster whose
+addresses do not fit. The node addresses stay on fgbr0 after `down`; they go with the bridge, and
+then slurmctld cannot reach its nodes (a cancelled job stays COMPLETING, its steps run on): `status`
+says so, `up` puts them back. Hence the bridge cluster is a separate one, not the shared default.
+Example (a second cluster, beside the default one):
+  FASTGPU_SLURM_BRIDGE=1 FASTGPU_SLURM_DIR=/var/lib/fastgpu-slurm-login FASTGPU_SLURM_PORT=16917 \
+    scripts/slurm.sh up 3
 
 Files (under the work folder): slurm.conf, gres.conf, munge/ (key, socket, log), state/, spool/,
 log/ (slurmctld.log, slurmd-n<i>.log), run/ (PID files).
@@ -81,6 +101,30 @@ stop_pidfile() {
   rm -f "$f"
 }
 
+# True when the test hosts' bridge is up with its address.
+bridge_up() {
+  local a
+  a=$(ip -4 -o addr show dev "$BRIDGE" 2>/dev/null) || return 1   # not `ip | grep -q`: pipefail and SIGPIPE
+  [[ "$a" == *" inet $BRIDGE_IP/24 "* ]]
+}
+ctld_addr() { if [ "$ON_BRIDGE" = 1 ]; then echo "$BRIDGE_IP"; else echo 127.0.0.1; fi; }
+node_addr() { if [ "$ON_BRIDGE" = 1 ]; then echo "$BRIDGE_NET.$((BRIDGE_NODE_BASE + $1))"; else echo "127.0.1.$1"; fi; }
+
+# On the bridge: the checks before anything starts, and node i's address on fgbr0 (idempotent).
+check_bridge() {
+  [ "$ON_BRIDGE" = 1 ] || return 0
+  [ "$W" != "$WORK_DEFAULT" ] && [ "$CTLD_PORT" != 16817 ] \
+    || usage_error "FASTGPU_SLURM_BRIDGE=1 needs its own FASTGPU_SLURM_DIR and FASTGPU_SLURM_PORT (not $WORK_DEFAULT, 16817)"
+  bridge_up || cannot_run "the test hosts' bridge $BRIDGE ($BRIDGE_IP) is not up: run 'scripts/testhosts.sh up 4' first"
+}
+add_node_addrs() {
+  local n=$1 i
+  [ "$ON_BRIDGE" = 1 ] || return 0
+  for i in $(seq "$n"); do
+    ip addr replace "$(node_addr "$i")/32" dev "$BRIDGE" || die "cannot add $(node_addr "$i") to $BRIDGE"
+  done
+}
+
 write_config() {
   local n=$1 host
   host=$(hostname -s)
@@ -90,7 +134,7 @@ write_config() {
   {
     echo "# Written by scripts/slurm.sh: a $n-node test cluster on this machine."
     echo "ClusterName=fastgpu"
-    echo "SlurmctldHost=$host(127.0.0.1)"
+    echo "SlurmctldHost=$host($(ctld_addr))"
     echo "SlurmctldPort=$CTLD_PORT"
     echo "SlurmUser=root"
     echo "SlurmdUser=root"
@@ -124,7 +168,7 @@ write_config() {
     echo "SlurmctldDebug=info"
     echo "SlurmdDebug=info"
     for i in $(seq "$n"); do
-      echo "NodeName=n$i NodeHostname=$host NodeAddr=127.0.1.$i Port=$((CTLD_PORT + i)) CPUs=2 RealMemory=1000 Gres=gpu:2 State=UNKNOWN"
+      echo "NodeName=n$i NodeHostname=$host NodeAddr=$(node_addr "$i") Port=$((CTLD_PORT + i)) CPUs=2 RealMemory=1000 Gres=gpu:2 State=UNKNOWN"
     done
     echo "PartitionName=debug Nodes=n[1-$n] Default=YES MaxTime=01:00:00 State=UP OverSubscribe=NO"
   } > "$W/slurm.conf.new"
@@ -163,15 +207,19 @@ all_running() {
   local n=$1 i
   [ -f "$W/slurm.conf" ] || return 1
   [ "$(nodes_configured)" = "$n" ] || return 1
+  grep -qxF "SlurmctldHost=$(hostname -s)($(ctld_addr))" "$W/slurm.conf" || return 1
   alive "$W/run/munged.pid" munged && alive "$W/run/slurmctld.pid" slurmctld || return 1
   for i in $(seq "$n"); do alive "$W/run/slurmd-n$i.pid" slurmd || return 1; done
 }
 
+# The nodes together, then slurmctld and munged together (each daemon takes about 2 s to end).
 stop_all() {
-  local f
-  for f in "$W"/run/slurmd-*.pid; do [ -e "$f" ] && stop_pidfile "$f" slurmd; done
-  stop_pidfile "$W/run/slurmctld.pid" slurmctld
+  local f pids=()
+  for f in "$W"/run/slurmd-*.pid; do [ -e "$f" ] && { stop_pidfile "$f" slurmd & pids+=($!); }; done
+  [ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+  stop_pidfile "$W/run/slurmctld.pid" slurmctld &
   stop_pidfile "$W/run/munged.pid" munged
+  wait
   return 0
 }
 
@@ -190,15 +238,19 @@ cmd_up() {
   local n=${1:-}
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le $MAX_NODES ] || usage_error "up needs N in 1..$MAX_NODES"
   need_root
+  [ "$ON_BRIDGE" = 0 ] || [ "$ON_BRIDGE" = 1 ] || usage_error "FASTGPU_SLURM_BRIDGE must be 0 or 1 (got '$ON_BRIDGE')"
+  check_bridge
   install_missing
   local t0=$SECONDS
   if all_running "$n"; then
+    add_node_addrs "$n"
     wait_idle "$n"
     say "$n node(s) already up (SLURM_CONF=$W/slurm.conf)"
     return 0
   fi
   stop_all
   write_config "$n"
+  add_node_addrs "$n"
   start_munge
   export SLURM_CONF="$W/slurm.conf"
   # -c: a fresh controller state each time (no jobs of a former cluster come back)
@@ -211,7 +263,7 @@ cmd_up() {
   for i in $(seq 50); do all_running "$n" && break; sleep 0.1; done
   all_running "$n" || die "not every daemon is running; see $W/log/"
   wait_idle "$n"
-  say "$n node(s) up in $((SECONDS - t0))s (SLURM_CONF=$W/slurm.conf)"
+  say "$n node(s) up in $((SECONDS - t0))s (SLURM_CONF=$W/slurm.conf, slurmctld at $(ctld_addr):$CTLD_PORT)"
 }
 
 cmd_down() {
@@ -230,6 +282,13 @@ cmd_status() {
     if alive "$f" "${name%%-*}"; then say "$name running (pid $(cat "$f"))"; else say "$name NOT running"; ok=1; fi
   done
   alive "$W/run/slurmctld.pid" slurmctld || { say "slurmctld NOT running"; return 1; }
+  # On the bridge: a node whose address went with the bridge (scripts/testhosts.sh down) cannot be reached by
+  # slurmctld; a job cancelled then stays COMPLETING and its steps run on. `up` puts the addresses back.
+  local a
+  for a in $(sed -n "s/^NodeName=.* NodeAddr=\($BRIDGE_NET\.[0-9]*\) .*/\1/p" "$W/slurm.conf"); do
+    [ -n "$(ip -4 -o addr show to "$a/32" 2>/dev/null)" ] \
+      || { say "node address $a is not on this machine (the bridge $BRIDGE went away?): slurmctld cannot reach that node; run up again"; ok=1; }
+  done
   SLURM_CONF="$W/slurm.conf" sinfo -N -o '%N %P %t %G' || ok=1
   return $ok
 }

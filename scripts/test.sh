@@ -22,6 +22,9 @@ cleanup() {
   # The commands above started the home's resident agent: it goes with the home.
   FASTGPU_HOME="$home" ./fastgpu agent stop >/dev/null 2>&1 || true
   rm -rf "$home" "$out"
+  # The Slurm cluster on the test hosts' bridge that cli's SlurmLoginTest brings up and downs itself: gone
+  # also when the run was cut short (by recorded PIDs; nothing to do when it is not there).
+  FASTGPU_SLURM_DIR=/var/lib/fastgpu-slurm-login scripts/slurm.sh down >/dev/null 2>&1 || true
   if [ "$hosts_up" = 1 ]; then scripts/testhosts.sh down >/dev/null 2>&1 || true; fi
   if [ "$slurm_up" = 1 ]; then scripts/slurm.sh down >/dev/null 2>&1 || true; fi
 }
@@ -37,6 +40,8 @@ torch_example() {
   rm -rf "$home/torchrun-allreduce"; cp -r examples/torchrun-allreduce "$home/"
   sed -i "s#python3 #$torch_py #g" "$home/torchrun-allreduce/job.yaml"; echo "$home/torchrun-allreduce"
 }
+# With the test hosts up, this includes Slurm through a login host over SSH (cli's SlurmLoginTest, on a cluster
+# of its own on the hosts' bridge).
 mvn -B -q -Dstyle.color=never verify
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
