@@ -1,17 +1,12 @@
 package io.fastgpu.provider.slurm;
 
-import io.fastgpu.core.job.JobFileParser;
-import io.fastgpu.core.launch.LaunchResult;
-import io.fastgpu.core.launch.Launcher;
-import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.launch.RankLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +35,7 @@ class SlurmMpirunTest {
         TestCluster.writeCluster(home, "test", "");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mpirun")) && new ProcessBuilder("/usr/bin/python3", "-c", "import mpi4py")
                 .start().waitFor() == 0, "OpenMPI or mpi4py missing: run scripts/install-prereqs.sh (openmpi-bin, python3-mpi4py)");
-        Files.writeString(work.resolve("ranks.py"), """
+        RankLines run = RankLines.launch(home, work, """
                 import os
                 from mpi4py import MPI
                 c = MPI.COMM_WORLD
@@ -48,8 +43,7 @@ class SlurmMpirunTest {
                 e = os.environ
                 os.write(1, (f"rank {c.Get_rank()}/{c.Get_size()} sum {total} node {e['FASTGPU_NODE_RANK']} RANK {e['RANK']}"
                              f" {e['GREETING']} {os.path.basename(os.getcwd())} {e.get('SLURMD_NODENAME')}\\n").encode())
-                """);
-        Files.writeString(work.resolve("job.yaml"), """
+                """, """
                 name: mpi
                 machines: 3
                 backend: slurm
@@ -60,13 +54,8 @@ class SlurmMpirunTest {
                   - {name: ranks, launcher: mpirun, nproc_per_node: 1, run: /usr/bin/python3 ranks.py}
                 after: kill
                 """);
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (FastGpu fg = FastGpu.builder().home(home).events(e -> {
-            if (e instanceof io.fastgpu.api.Event.LogLine l && l.line().startsWith("rank ")) lines.add(l.task() + " " + l.line());
-        }).build()) {
-            LaunchResult r = new Launcher(fg).launch(JobFileParser.parse(work), false, work);
-            assertThat(r.ok()).as(String.valueOf(r.failure())).isTrue();
-        }
+        assertThat(run.result().ok()).as(String.valueOf(run.result().failure())).isTrue();
+        List<String> lines = run.lines();
         // Rank i runs on task i's node (the allocation's n1, n2, n3), started there by Slurm, in task i's folder.
         assertThat(lines.stream().map(l -> l.replaceFirst("slurm-test-[0-9]+-", "slurm-test-ID-"))).containsExactlyInAnyOrder(
                 "task0.mpi rank 0/3 sum 3 node 0 RANK 0 hello slurm-test-ID-0 n1",

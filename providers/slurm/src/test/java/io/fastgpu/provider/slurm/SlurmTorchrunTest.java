@@ -1,18 +1,12 @@
 package io.fastgpu.provider.slurm;
 
-import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.job.TorchVenv;
-import io.fastgpu.core.launch.LaunchResult;
-import io.fastgpu.core.launch.Launcher;
-import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.launch.RankLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +33,7 @@ class SlurmTorchrunTest {
     void torchrunStartsTheRanksOnEveryNodeOfTheAllocation() throws Exception {
         TestCluster.writeCluster(home, "test", "");
         Path python = TorchVenv.python();
-        Files.writeString(work.resolve("ranks.py"), """
+        RankLines run = RankLines.launch(home, work, """
                 import os, torch, torch.distributed as dist
                 dist.init_process_group("gloo")
                 t = torch.tensor([dist.get_rank()])
@@ -48,8 +42,7 @@ class SlurmTorchrunTest {
                 os.write(1, (f"rank {dist.get_rank()}/{dist.get_world_size()} sum {int(t.item())} node {e['FASTGPU_NODE_RANK']}"
                              f" local {e['LOCAL_RANK']} {e['GREETING']} {os.path.basename(os.getcwd())} {e.get('SLURMD_NODENAME')}\\n").encode())
                 dist.destroy_process_group()
-                """);
-        Files.writeString(work.resolve("job.yaml"), """
+                """, """
                 name: torch
                 machines: 3
                 backend: slurm
@@ -60,13 +53,8 @@ class SlurmTorchrunTest {
                   - {name: ranks, launcher: torchrun, nproc_per_node: 2, run: PY ranks.py}
                 after: kill
                 """.replace("PY", python.toString()));
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (FastGpu fg = FastGpu.builder().home(home).events(e -> {
-            if (e instanceof io.fastgpu.api.Event.LogLine l && l.line().startsWith("rank ")) lines.add(l.task() + " " + l.line());
-        }).build()) {
-            LaunchResult r = new Launcher(fg).launch(JobFileParser.parse(work), false, work);
-            assertThat(r.ok()).as(String.valueOf(r.failure())).isTrue();
-        }
+        assertThat(run.result().ok()).as(String.valueOf(run.result().failure())).isTrue();
+        List<String> lines = run.lines();
         // Task i's torchrun starts ranks 2i and 2i+1 in task i's step, on the allocation's node n(i+1).
         assertThat(lines.stream().map(l -> l.replaceAll("slurm-test-[0-9]+-", "slurm-test-ID-"))).containsExactlyInAnyOrder(
                 "task0.torch rank 0/6 sum 15 node 0 local 0 hello slurm-test-ID-0 n1",

@@ -1,16 +1,11 @@
 package io.fastgpu.provider.ssh;
 
-import io.fastgpu.core.job.JobFileParser;
-import io.fastgpu.core.launch.LaunchResult;
-import io.fastgpu.core.launch.Launcher;
-import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.launch.RankLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +27,7 @@ class MpirunLauncherTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mpirun")) && new ProcessBuilder("/usr/bin/python3", "-c", "import mpi4py")
                 .start().waitFor() == 0, "OpenMPI or mpi4py missing: run scripts/install-prereqs.sh (openmpi-bin, python3-mpi4py)");
         hosts.writeFleet(home, "trio", 3, false);
-        Files.writeString(work.resolve("ranks.py"), """
+        RankLines run = RankLines.launch(home, work, """
                 import os, socket
                 from mpi4py import MPI
                 c = MPI.COMM_WORLD
@@ -40,8 +35,7 @@ class MpirunLauncherTest {
                 e = os.environ
                 os.write(1, (f"rank {c.Get_rank()}/{c.Get_size()} sum {total} node {e['FASTGPU_NODE_RANK']} local {e['LOCAL_RANK']}"
                              f" RANK {e['RANK']} {e['GREETING']} {os.path.basename(os.getcwd())} {socket.gethostname()}\\n").encode())
-                """);
-        Files.writeString(work.resolve("job.yaml"), """
+                """, """
                 name: mpi
                 machines: 3
                 backend: ssh
@@ -52,13 +46,8 @@ class MpirunLauncherTest {
                   - {name: ranks, launcher: mpirun, nproc_per_node: 2, run: /usr/bin/python3 ranks.py}
                 after: kill
                 """);
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (FastGpu fg = FastGpu.builder().home(home).events(e -> {
-            if (e instanceof io.fastgpu.api.Event.LogLine l && l.line().startsWith("rank ")) lines.add(l.task() + " " + l.line());
-        }).build()) {
-            LaunchResult r = new Launcher(fg).launch(JobFileParser.parse(work), false, work);
-            assertThat(r.ok()).as(String.valueOf(r.failure())).isTrue();
-        }
+        assertThat(run.result().ok()).as(String.valueOf(run.result().failure())).isTrue();
+        List<String> lines = run.lines();
         // mpirun runs on task0 only, so every rank's line comes through it; ranks 2i and 2i+1 run on task i, in its folder.
         assertThat(lines.stream().map(l -> l.substring(0, l.lastIndexOf(' ')))).containsExactlyInAnyOrder(
                 "task0.mpi rank 0/6 sum 15 node 0 local 0 RANK 0 hello task0.mpi",

@@ -1,20 +1,15 @@
 package io.fastgpu.provider.ssh;
 
-import io.fastgpu.core.job.JobFileParser;
 import io.fastgpu.core.job.StepFailedException;
 import io.fastgpu.core.job.TorchVenv;
 import io.fastgpu.core.launch.LaunchResult;
-import io.fastgpu.core.launch.Launcher;
-import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.launch.RankLines;
 import io.fastgpu.core.runtime.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,18 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TorchrunLauncherTest {
     @TempDir Path home;
     @TempDir Path work;
-    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    List<String> lines = List.of();
 
     private LaunchResult launch(Path python, String script, String job) throws Exception {
         NamespaceHosts hosts = NamespaceHosts.require(2);
         hosts.writeFleet(home, "duo", 2, false);
-        Files.writeString(work.resolve("ranks.py"), script);
-        Files.writeString(work.resolve("job.yaml"), job.replace("PY", python.toString()));
-        try (FastGpu fg = FastGpu.builder().home(home).events(e -> {
-            if (e instanceof io.fastgpu.api.Event.LogLine l && l.line().startsWith("rank ")) lines.add(l.task() + " " + l.line());
-        }).build()) {
-            return new Launcher(fg).launch(JobFileParser.parse(work), false, work);
-        }
+        RankLines run = RankLines.launch(home, work, script, job.replace("PY", python.toString()));
+        lines = run.lines();
+        return run.result();
     }
 
     @Test
