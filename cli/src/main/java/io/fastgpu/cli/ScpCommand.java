@@ -47,8 +47,10 @@ final class ScpCommand implements Callable<Integer> {
             // {job}: every instance of the job, side by side.
             var targets = to.instance().startsWith("{") ? InstanceSelector.select(fg, to.instance())
                     : java.util.List.of(InstanceSelector.one(fg, to.instance()));
+            // The local tree is walked once, whatever the number of instances it goes to.
+            var selection = fg.select(src);
             var outcomes = io.fastgpu.core.util.Parallel.each(targets, s -> {
-                fg.task(s.provider(), s.instance()).upload(src, to.path().isEmpty() ? null : to.path(), false);
+                fg.task(s.provider(), s.instance()).upload(selection, to.path().isEmpty() ? null : to.path(), false);
                 synchronized (ctx.out()) {
                     ctx.out().println("copied " + src + " to " + s.instance().name() + ":" + to.path());
                 }

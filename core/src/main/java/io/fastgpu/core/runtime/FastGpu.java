@@ -4,6 +4,7 @@ import io.fastgpu.api.EventListener;
 import io.fastgpu.api.Instance;
 import io.fastgpu.api.JobOptions;
 import io.fastgpu.core.events.EventBus;
+import io.fastgpu.core.files.FileSelection;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.spi.ProviderContext;
 import io.fastgpu.core.state.StateStore;
@@ -119,6 +120,18 @@ public final class FastGpu implements AutoCloseable {
     }
 
     /** A task handle on any machine, outside a job: what {@code fastgpu exec} and {@code scp} use. */
+    /**
+     * The files {@code local} (a file, folder or glob, relative to the local base) stands for: walk a tree once,
+     * then upload the selection to as many tasks as need it ({@link TaskRuntime#upload(FileSelection.Selection, String, boolean)}).
+     */
+    public FileSelection.Selection select(String local) {
+        try {
+            return FileSelection.select(localBase, local);
+        } catch (IllegalArgumentException e) {
+            throw new io.fastgpu.api.InvalidSpecException(e.getMessage());
+        }
+    }
+
     public TaskRuntime task(Provider provider, Instance instance) {
         return new TaskRuntime(provider, instance, 0, provider.runRoot(instance) + "/runs/adhoc", Map.of(), events,
                 localBase);
