@@ -104,6 +104,7 @@ class ConcurrentLaunchTest {
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile());
                 pb.environment().put("FASTGPU_HOME", cli.home().toString());
+                pb.environment().put("FASTGPU_AGENT", "off"); // a process of its own: no resident agent left behind
                 processes.add(pb.start());
                 outputs.add(output);
             }

@@ -61,6 +61,7 @@ class SshTmuxTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(errFile.toFile());
         pb.environment().put("FASTGPU_HOME", cli.home().toString());
+        pb.environment().put("FASTGPU_AGENT", "off"); // a process of its own: no resident agent left behind
         Process p = pb.start();
         boolean done = p.waitFor(30, TimeUnit.SECONDS);
         if (!done) p.destroyForcibly().waitFor();
