@@ -159,4 +159,17 @@ class AgentFaultsTest {
         assertThat(agentDir(c).resolve("agent.pid")).doesNotExist();
         assertThat(c.run("agent", "status").out()).startsWith("no agent is running");
     }
+
+    @Test
+    void anAgentWhoseHomeIsDeletedExitsWithoutWaitingForItsIdleTime() throws Exception {
+        Cli c = cli(tmp.resolve("gone"), "120");
+        ls(c).expectExit(0);
+        long pid = agentPid(c);
+        assertThat(alive(pid)).isTrue();
+        // As `rm -rf ~/.fastgpu` would: nothing can reach the agent any more.
+        try (var files = Files.walk(c.home())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+    }
 }

@@ -152,6 +152,10 @@ public final class AgentServer {
             if (active.get() == 0 && System.nanoTime() - lastActivity.get() > idle.toNanos()) {
                 log.println(now() + " idle for " + idle.toSeconds() + " s after " + served.get() + " commands");
                 stop();
+            } else if (active.get() == 0 && !Files.exists(files.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Its socket was removed (the FastGPU home deleted): no command can reach it any more.
+                log.println(now() + " its socket " + files.socket() + " is gone: exiting after " + served.get() + " commands");
+                stop();
             }
         }
     }
