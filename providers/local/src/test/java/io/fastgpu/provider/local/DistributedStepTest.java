@@ -70,7 +70,7 @@ class DistributedStepTest {
                 e = os.environ
                 # One write per line: two ranks share the task's output, and a line written in pieces could be cut by the other's.
                 os.write(1, (f"rank {dist.get_rank()}/{dist.get_world_size()} sum {int(t.item())} node {e['FASTGPU_NODE_RANK']} local"
-                             f" {e['LOCAL_RANK']} {os.path.basename(os.getcwd())} {sys.executable == sys.argv[1]}\n").encode())
+                             f" {e['LOCAL_RANK']} {os.path.basename(os.getcwd())} {sys.executable == sys.argv[1]}\\n").encode())
                 dist.destroy_process_group()
                 """);
         LaunchResult r = launch("""
