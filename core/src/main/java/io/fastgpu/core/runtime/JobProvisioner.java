@@ -156,9 +156,11 @@ final class JobProvisioner {
     private String chooseLogdir(Provider provider, Instance first, String runName) {
         String base = provider.runRoot(first) + "/runs/" + runName;
         TaskRuntime probe = new TaskRuntime(provider, first, 0, base, Map.of(), fg.events(), fg.localBase());
+        // Names already taken are passed over with a builtin test: a run name used a thousand times costs no forks.
         String script = "b=" + ShellQuote.quote(base) + "; d=$b; n=0\n"
-                + "while ! mkdir -p \"$(dirname \"$d\")\" || ! mkdir \"$d\" 2>/dev/null; do\n"
-                + "  n=$((n+1)); d=$(printf '%s.%02d' \"$b\" \"$n\"); [ $n -gt 999 ] && exit 1\ndone\necho \"$d\"\n";
+                + "mkdir -p \"${b%/*}\" || exit 1\n"
+                + "while [ -e \"$d\" ] || ! mkdir \"$d\" 2>/dev/null; do\n"
+                + "  n=$((n+1)); [ $n -gt 99999 ] && exit 1; printf -v d '%s.%02d' \"$b\" \"$n\"\ndone\necho \"$d\"\n";
         var r = probe.runRaw(script);
         if (r.exitCode() != 0) {
             throw new FastGpuException(first.name() + ": could not create the log folder under " + base + ": " + r.stderr().strip());

@@ -34,7 +34,7 @@ final class ShellScripts {
         String state = ShellQuote.quote(stateDir + "/shell");
         String skip = " " + ShellStateMerge.TRANSIENT + env.keySet().stream().map(k -> " " + k).collect(Collectors.joining()) + " ";
         // Builtins only, unless the command changed the state: this runs around every command, on every task.
-        return carryMarkers(env) + LOGIN_UMASK + "umask 077\n"
+        return statelessPath(home, stateDir, inlineCommand, env) + carryMarkers(env) + LOGIN_UMASK + "umask 077\n"
                 + "__fg_state=" + state + "\n"
                 + privateDir(stateDir, stateDir + "/shell")
                 + "__fg_tmp=\"$__fg_state/tmp.$$\"; : > \"$__fg_tmp\"\n"
@@ -44,6 +44,32 @@ final class ShellScripts {
                         ShellStateMerge.snapshotPlace())
                 + "trap '__fastgpu_rc=$?; __fastgpu_save; exit $__fastgpu_rc' EXIT\n"
                 + ". " + ShellQuote.quote(commandFile) + "\n";
+    }
+
+    /**
+     * The short way for a command that cannot change its shell's state ({@link StatelessCommand}): the state is
+     * restored and the command run, with nothing written before and nothing saved after; when it is one command,
+     * the shell replaces itself with it ({@code exec}), so that the command carries the markers as the shell
+     * would. Taken only when, on the machine, none of its command words is an alias or a function and the conda
+     * hook has nothing to do; otherwise the shell goes on to the full way (which restores the state again).
+     */
+    private static String statelessPath(String home, String stateDir, String inlineCommand, Map<String, String> env) {
+        var command = StatelessCommand.of(inlineCommand).orElse(null);
+        if (command == null) return "";
+        StringBuilder unshadowed = new StringBuilder();
+        for (String word : command.commandWords().stream().distinct().toList()) {
+            String q = ShellQuote.quote(word);
+            unshadowed.append("[ -z \"${BASH_ALIASES[").append(q).append("]+x}\" ] && ! declare -F -- ").append(q)
+                    .append(" > /dev/null && ");
+        }
+        String run = command.replacesShell()
+                ? "hash -- " + ShellQuote.quote(command.commandWords().get(0)) + " 2>/dev/null && exec " + command.text() + "\n"
+                : "";
+        return "if [ -z \"${__fg_marked:-}\" ]; then\n" + LOGIN_UMASK
+                + "__fg_state=" + ShellQuote.quote(stateDir + "/shell") + "\n"
+                + restore(env)
+                + "if " + unshadowed + "{ declare -F conda > /dev/null || ! " + CONDA_FOUND + "; }; then\n"
+                + enter(home) + run + command.text() + "\nexit\nfi\nfi\n";
     }
 
     /**
@@ -151,12 +177,26 @@ final class ShellScripts {
                 + " elif [ -f " + exit + " ]; then echo \"exit:$(cat " + exit + ")\"; else echo gone; fi\n";
     }
 
+    /** Finds conda's command ({@code $__fg_c}) when it is installed; the conda hook below runs it. */
+    private static final String CONDA_FOUND = "{ __fg_c=; if command -v conda >/dev/null 2>&1; then __fg_c=$(command -v conda); fi;"
+            + " for __fg_c in \"$__fg_c\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do"
+            + " if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then break; fi; __fg_c=; done; [ -n \"$__fg_c\" ]; }";
+
     /**
      * Restores the saved state in {@code $__fg_state} and its umask (else the login's); a task without a saved
      * state starts in its home folder. {@code afterRestore} runs once the state and {@code env} are in place,
      * {@code atStart} right before the command.
      */
     private static String prelude(String home, Map<String, String> env, String afterRestore, String atStart) {
+        return restore(env) + afterRestore
+                // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
+                + "if ! declare -F conda >/dev/null && " + CONDA_FOUND + "; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; fi\n"
+                + "unset __fg_c\n"
+                + enter(home) + atStart;
+    }
+
+    /** The saved exports, aliases, functions and umask, then {@code env}. */
+    private static String restore(Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
         sb.append("shopt -s expand_aliases\n")
           .append("if [ -f \"$__fg_state/env\" ]; then . \"$__fg_state/env\" 2>/dev/null; fi\n");
@@ -164,19 +204,14 @@ final class ShellScripts {
         // FastGPU's Python package (fastgpu.metrics) last on PYTHONPATH, once, when it is installed: the user's come first.
         sb.append("__fg_py=\"${__fg_state%/shell}/python\"; if [ -d \"$__fg_py\" ]; then case \":${PYTHONPATH:-}:\" in")
           .append(" *\":$__fg_py:\"*) ;; *) export PYTHONPATH=\"${PYTHONPATH:+$PYTHONPATH:}$__fg_py\" ;; esac; fi; unset __fg_py\n");
-        sb.append("[ -z \"${__fg_umask:-}\" ] || __fg_um=$__fg_umask; unset __fg_umask; umask \"$__fg_um\"\n")
-          .append(afterRestore)
-          // conda's activate is a shell function that login shells get from .bashrc; give it to scripts too.
-          .append("if ! declare -F conda >/dev/null; then\n")
-          .append("  __fg_c=; if command -v conda >/dev/null 2>&1; then __fg_c=$(command -v conda); fi\n")
-          .append("  for __fg_c in \"$__fg_c\" \"$HOME/miniconda3/bin/conda\" \"$HOME/anaconda3/bin/conda\" /opt/conda/bin/conda; do\n")
-          .append("    if [ -n \"$__fg_c\" ] && [ -x \"$__fg_c\" ]; then eval \"$(\"$__fg_c\" shell.bash hook 2>/dev/null)\"; break; fi\n")
-          .append("  done; unset __fg_c\n")
-          .append("fi\n")
-          .append("if [ -n \"${__fg_cwd:-}\" ]; then cd \"$__fg_cwd\" 2>/dev/null || cd ")
-          .append(ShellQuote.quote(home)).append("; else cd ").append(ShellQuote.quote(home)).append("; fi\n")
-          .append("unset __fg_cwd\n")
-          .append(atStart);
+        sb.append("[ -z \"${__fg_umask:-}\" ] || __fg_um=$__fg_umask; unset __fg_umask; umask \"$__fg_um\"\n");
         return sb.toString();
+    }
+
+    /** The saved working directory, else the task's home folder. */
+    private static String enter(String home) {
+        return "if [ -n \"${__fg_cwd:-}\" ]; then cd \"$__fg_cwd\" 2>/dev/null || cd " + ShellQuote.quote(home)
+                + "; else cd " + ShellQuote.quote(home) + "; fi\n"
+                + "unset __fg_cwd\n";
     }
 }

@@ -81,6 +81,29 @@ public abstract class ShellStateSuite {
     }
 
     @Test
+    void aCommandThatCannotChangeTheStateRunsInItWithNoShellLeftAround() {
+        task.run("mkdir -p here && cd here && export ONLY_HERE=kept");
+        task.write("parent.sh", "cat /proc/$PPID/comm\n");
+        String out = task.runWithOutput("bash ../parent.sh").stdout().strip();
+        // The shell replaced itself with the command: the parent is what ran the shell (sshd, the JVM, slurmstepd).
+        assertThat(out).isNotEmpty().isNotEqualTo("bash");
+        assertThat(task.runWithOutput("pwd").stdout()).endsWith("/here\n");
+        assertThat(task.runWithOutput("printenv ONLY_HERE").stdout()).isEqualTo("kept\n");
+        assertThat(task.runWithOutput("printenv " + ProcessMarker.INSTANCE + " | wc -l").stdout().strip()).isEqualTo("1");
+        assertThat(task.run("ls no-such-file 2> /dev/null", RunOptions.DEFAULT.ignoringErrors())).isEqualTo(2);
+        assertThat(task.runWithOutput("no-such-program-here").exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void aFunctionOrAliasNamedLikeAProgramStillHasItsChangesSaved() {
+        task.run("hostname() { cd /tmp; export VIA_FUNCTION=1; }");
+        task.run("alias nproc='export VIA_ALIAS=1'");
+        task.run("hostname");
+        task.run("nproc");
+        assertThat(task.runWithOutput("pwd; echo $VIA_FUNCTION $VIA_ALIAS").stdout()).isEqualTo("/tmp\n1 1\n");
+    }
+
+    @Test
     void stateIsSavedEvenWhenTheCommandExitsOrFails() {
         assertThat(task.run("mkdir -p a && cd a && export MARK=1 && exit 4", RunOptions.DEFAULT.ignoringErrors())).isEqualTo(4);
         assertThat(task.runWithOutput("basename \"$PWD\"; echo $MARK").stdout()).isEqualTo("a\n1\n");
