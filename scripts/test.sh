@@ -30,16 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 if scripts/testhosts.sh up 4; then hosts_up=1; else echo "test hosts unavailable: the SSH tests will skip" >&2; fi
-# PyTorch 2.x for the torchrun tests and runs (Debian's torch 1.13 has a torchrun that does not start on Python
+# PyTorch 2.x for the torchrun tests (Debian's torch 1.13 has a torchrun that does not start on Python
 # 3.11): a venv on the file system the test hosts and Slurm nodes share, made once (30-60 s), then found (3 s).
 if torch_py="$(scripts/torch-venv.sh path)"; then :; else
-  rc=$?; [ "$rc" = 3 ] || exit "$rc"; torch_py=; echo "no PyTorch >= 2 here: the torchrun runs are skipped" >&2
+  rc=$?; [ "$rc" = 3 ] || exit "$rc"; torch_py=; echo "no PyTorch >= 2 here: the torchrun tests skip" >&2
 fi
-# examples/torchrun-allreduce with the venv's python for its python3, in a copy (a user's python3 has PyTorch).
-torch_example() {
-  rm -rf "$home/torchrun-allreduce"; cp -r examples/torchrun-allreduce "$home/"
-  sed -i "s#python3 #$torch_py #g" "$home/torchrun-allreduce/job.yaml"; echo "$home/torchrun-allreduce"
-}
 # With the test hosts up, this includes Slurm through a login host over SSH (cli's SlurmLoginTest, on a cluster
 # of its own on the hosts' bridge).
 mvn -B -q -Dstyle.color=never verify
@@ -140,8 +135,8 @@ if [ "$hosts_up" = 1 ]; then
   [ "$(grep -o 'of 4 on fgh[0-9]*' "$home/mpi.out" | sort -u | wc -l)" = 4 ] || { echo "the 4 ranks did not run on 4 hosts" >&2; exit 1; }
   grep -q 'allreduce ok: 4 ranks, sum 6' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
-  # torchrun over SSH (2 hosts x 2 ranks, and a failing rank) is providers/ssh's TorchrunLauncherTest; the example
-  # itself runs on Slurm below.
+  # torchrun (2 hosts x 2 ranks, a failing rank) is providers/ssh's TorchrunLauncherTest, on Slurm (3 nodes x 2
+  # ranks) providers/slurm's SlurmTorchrunTest, on the local backend providers/local's DistributedStepTest.
 fi
 # The same demos with backend: slurm, on a real 3-node Slurm cluster on this machine (munged, slurmctld, 3 slurmd).
 if scripts/slurm.sh up 3; then
@@ -163,15 +158,6 @@ if scripts/slurm.sh up 3; then
   for r in 0 1 2; do grep -q "rank $r of 3 on .*: allreduce sum 3" "$home/mpi.out" || { echo "rank $r did not take part" >&2; exit 1; }; done
   grep -q 'allreduce ok: 3 ranks, sum 3' "$home/mpi.out" || { echo "the mpirun allreduce was not checked" >&2; exit 1; }
   FASTGPU_HOME="$home" ./fastgpu kill "{mpi-allreduce}" --yes
-  if [ -n "$torch_py" ]; then
-    echo "== end to end on Slurm: torchrun (PyTorch 2.x, gloo allreduce) on 3 nodes x 2 ranks"
-    slurm_launch "$(torch_example)" --machines 3 2>&1 | tee "$home/torch.out"
-    for r in 0 1 2 3 4 5; do grep -q "rank $r of 6 on .*: allreduce sum 15" "$home/torch.out" || { echo "torchrun rank $r did not take part" >&2; exit 1; }; done
-    grep -q 'allreduce ok: 6 ranks, sum 15' "$home/torch.out" || { echo "the torchrun allreduce was not checked" >&2; exit 1; }
-    FASTGPU_HOME="$home" ./fastgpu kill "{torchrun-allreduce}" --yes
-  else
-    echo "no PyTorch >= 2 (scripts/torch-venv.sh): the torchrun run on Slurm is skipped" >&2
-  fi
   left=$(squeue -h | wc -l)
   [ "$left" = 0 ] || { echo "$left Slurm job(s) left in the queue after kill:" >&2; squeue >&2; exit 1; }
   scripts/slurm.sh down
