@@ -7,6 +7,7 @@ import io.fastgpu.core.runtime.FastGpu;
 import io.fastgpu.core.runtime.TaskRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -19,18 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What goes wrong on the cluster itself is one line: an allocation cancelled under a running step, munge down. */
+@ExtendWith(NothingLeftAllocated.class)
 class SlurmFailuresTest {
     @TempDir Path home;
     FastGpu fg;
 
     @AfterEach
-    void nothingIsLeftAllocated() {
+    void close() {
         if (fg != null) fg.close();
-        try {
-            assertThat(TestCluster.queue()).as("squeue after the test").isEmpty();
-        } finally {
-            TestCluster.cancelAll();
-        }
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.fastgpu.provider.slurm;
 
 import io.fastgpu.core.launch.RankLines;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -17,18 +17,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * job's nodes ({@code srun --overlap}, no SSH), and the ranks reduce their ranks with mpi4py, each in its own
  * task's folder with its task's values and the job's env.
  */
+@ExtendWith(NothingLeftAllocated.class)
 class SlurmMpirunTest {
     @TempDir Path home;
     @TempDir Path work;
 
-    @AfterEach
-    void nothingIsLeftAllocated() {
-        try {
-            assertThat(TestCluster.queue()).as("squeue after the test").isEmpty();
-        } finally {
-            TestCluster.cancelAll();
-        }
-    }
 
     @Test
     void slurmStartsARankOnEveryNodeOfTheAllocation() throws Exception {

@@ -2,8 +2,8 @@ package io.fastgpu.provider.slurm;
 
 import io.fastgpu.core.job.TorchVenv;
 import io.fastgpu.core.launch.RankLines;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -16,18 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -m torch.distributed.run}) in every task's step, a static rendezvous at task0's node, and the ranks reduce
  * their ranks over gloo, each in its own task's folder with its task's values and the job's env.
  */
+@ExtendWith(NothingLeftAllocated.class)
 class SlurmTorchrunTest {
     @TempDir Path home;
     @TempDir Path work;
 
-    @AfterEach
-    void nothingIsLeftAllocated() {
-        try {
-            assertThat(TestCluster.queue()).as("squeue after the test").isEmpty();
-        } finally {
-            TestCluster.cancelAll();
-        }
-    }
 
     @Test
     void torchrunStartsTheRanksOnEveryNodeOfTheAllocation() throws Exception {
