@@ -90,7 +90,8 @@ public final class KeptListings {
             // No destination yet: nothing under it, which is kept too (its tops must still be missing).
             sb.append("cd ").append(ShellQuote.quote(base)).append(" 2>/dev/null || exit 0\n");
             sb.append("find");
-            for (String t : tops) sb.append(' ').append(ShellQuote.quote(t));
+            // "./" first: a top named like an option ("-delete") is a path to find, never an action.
+            for (String t : tops) sb.append(' ').append(ShellQuote.quote("./" + t));
             sb.append(" -type f -printf '%s %T@ %p\\0' 2>/dev/null; true\n");
             return sb.toString();
         }
@@ -165,8 +166,8 @@ public final class KeptListings {
     }
 
     /**
-     * Reads the records of {@code find -type f -printf '%s %T@ %p\0'}: relative path → stamp; other records are
-     * skipped.
+     * Reads the records of {@code find ./TOP... -type f -printf '%s %T@ %p\0'}: relative path (without the
+     * {@code ./}) → stamp; other records are skipped.
      */
     public static Map<String, FileStamp> parse(String[] records) {
         Map<String, FileStamp> files = new HashMap<>();
@@ -174,7 +175,7 @@ public final class KeptListings {
             String[] p = rec.split(" ", 3);
             if (p.length < 3) continue;
             try {
-                files.put(p[2], new FileStamp(Long.parseLong(p[0]), (long) Double.parseDouble(p[1])));
+                files.put(p[2].startsWith("./") ? p[2].substring(2) : p[2], new FileStamp(Long.parseLong(p[0]), (long) Double.parseDouble(p[1])));
             } catch (NumberFormatException e) {
                 // not a listing line: skip it
             }

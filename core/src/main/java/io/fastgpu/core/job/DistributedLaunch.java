@@ -69,14 +69,19 @@ public final class DistributedLaunch {
         Matcher m = PYTHON.matcher(c);
         if (m.matches()) {
             String rest = m.group(2);
+            // Interpreter options, or shell syntax in the rest ($LOCAL_RANK expanded per rank, "a && b" run per
+            // rank): each rank runs the whole command in bash, still launched by the named interpreter's torch.
+            boolean perRankShell = rest.startsWith("-") && !rest.startsWith("-m ") || SHELL_SYNTAX.matcher(rest).find();
             return m.group(1) + " -m torch.distributed.run " + args + " "
-                    + (rest.startsWith("-") && !rest.startsWith("-m ") ? "--no-python bash -c " + ShellQuote.quote(c) : rest);
+                    + (perRankShell ? "--no-python bash -c " + ShellQuote.quote(c) : rest);
         }
         return "torchrun --no-python " + args + " bash -c " + ShellQuote.quote(c);
     }
 
-    /** An interpreter word (a path allowed, no quoting or expansion but $VAR), then a single line of arguments. */
-    private static final Pattern PYTHON = Pattern.compile("((?:[^\\s'\"\\\\;&|<>()`*?]*/)?python(?:[0-9]+(?:\\.[0-9]+)*)?)[ \t]+([^\n]+)");
+    /** An interpreter word (a path allowed, no quoting, assignment or expansion but $VAR), then a single line of arguments. */
+    private static final Pattern PYTHON = Pattern.compile("((?:[^\\s'\"\\\\;&|<>()`*?=]*/)?python(?:[0-9]+(?:\\.[0-9]+)*)?)[ \t]+([^\n]+)");
+    /** What bash would expand or act on: such a command must run in a shell per rank, not once per node. */
+    private static final Pattern SHELL_SYNTAX = Pattern.compile("[$`;&|<>()\\\\*?~{}\\[\\]'\"#!]");
 
     /**
      * mpirun on task0, in a subshell (its variables must not become the task's saved shell state). Inside one Slurm

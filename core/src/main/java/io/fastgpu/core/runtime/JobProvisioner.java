@@ -160,6 +160,8 @@ final class JobProvisioner {
         String script = "b=" + ShellQuote.quote(base) + "; d=$b; n=0\n"
                 + "mkdir -p \"${b%/*}\" || exit 1\n"
                 + "while [ -e \"$d\" ] || ! mkdir \"$d\" 2>/dev/null; do\n"
+                // Not taken, yet not made (a read-only or full file system, no permission): say why, once.
+                + "  [ -e \"$d\" ] || { mkdir \"$d\"; exit 1; }\n"
                 + "  n=$((n+1)); [ $n -gt 99999 ] && exit 1; printf -v d '%s.%02d' \"$b\" \"$n\"\ndone\necho \"$d\"\n";
         var r = probe.runRaw(script);
         if (r.exitCode() != 0) {

@@ -48,10 +48,10 @@ final class ShellScripts {
 
     /**
      * The short way for a command that cannot change its shell's state ({@link StatelessCommand}): the state is
-     * restored and the command run, with nothing written before and nothing saved after; when it is one command,
-     * the shell replaces itself with it ({@code exec}), so that the command carries the markers as the shell
-     * would. Taken only when, on the machine, none of its command words is an alias or a function and the conda
-     * hook has nothing to do; otherwise the shell goes on to the full way (which restores the state again).
+     * restored and the command run, with nothing written before and nothing saved after. Taken only when, on the
+     * machine, none of its command words is an alias or a function and the conda hook has nothing to do; otherwise
+     * the shell goes on to the full way (which restores the state again). The shell stays the command's parent, as
+     * on the full way: a program that a signal ends gives the same 128+n exit code and bash's line about it.
      */
     private static String statelessPath(String home, String stateDir, String inlineCommand, Map<String, String> env) {
         var command = StatelessCommand.of(inlineCommand).orElse(null);
@@ -62,14 +62,11 @@ final class ShellScripts {
             unshadowed.append("[ -z \"${BASH_ALIASES[").append(q).append("]+x}\" ] && ! declare -F -- ").append(q)
                     .append(" > /dev/null && ");
         }
-        String run = command.replacesShell()
-                ? "hash -- " + ShellQuote.quote(command.commandWords().get(0)) + " 2>/dev/null && exec " + command.text() + "\n"
-                : "";
         return "if [ -z \"${__fg_marked:-}\" ]; then\n" + LOGIN_UMASK
                 + "__fg_state=" + ShellQuote.quote(stateDir + "/shell") + "\n"
                 + restore(env)
                 + "if " + unshadowed + "{ declare -F conda > /dev/null || ! " + CONDA_FOUND + "; }; then\n"
-                + enter(home) + run + command.text() + "\nexit\nfi\nfi\n";
+                + enter(home) + command.text() + "\nexit\nfi\nfi\n";
     }
 
     /**

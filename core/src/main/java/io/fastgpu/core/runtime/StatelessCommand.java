@@ -71,14 +71,6 @@ record StatelessCommand(String text, List<String> commandWords) {
         return Optional.of(new StatelessCommand(text.strip(), List.copyOf(words)));
     }
 
-    /**
-     * True when the shell may replace itself with the command ({@code exec}): a single command, not a
-     * builtin (whose program namesake may differ: the builtin {@code pwd} and {@code /bin/pwd}).
-     */
-    boolean replacesShell() {
-        return commandWords.size() == 1 && !SAFE_BUILTINS.contains(commandWords.get(0)) && !text.contains("|");
-    }
-
     /** Plain characters, and quotes that hold no expansion and no escape. */
     private static boolean isWord(String token) {
         int i = 0;

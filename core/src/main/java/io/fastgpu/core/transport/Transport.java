@@ -46,7 +46,7 @@ public interface Transport {
     default Map<String, FileStamp> stamps(String remoteBase, Collection<String> tops) {
         if (tops.isEmpty()) return new HashMap<>();
         StringBuilder paths = new StringBuilder();
-        for (String t : tops) paths.append(' ').append(ShellQuote.quote(t));
+        for (String t : tops) paths.append(' ').append(ShellQuote.quote("./" + t)); // never read as an option
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         exec("cd " + ShellQuote.quote(remoteBase) + " 2>/dev/null && find" + paths + " -type f -printf '%s %T@ %p\\0' 2>/dev/null; true",
                 new OutputSink() {

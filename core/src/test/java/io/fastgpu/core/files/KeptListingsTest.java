@@ -62,6 +62,16 @@ class KeptListingsTest {
     }
 
     @Test
+    void aTopNamedLikeAnOptionIsAPathNeverAnAction() throws Exception {
+        Files.createDirectories(base.resolve("-delete"));
+        Files.writeString(base.resolve("-delete/x.txt"), "x\n");
+        Files.writeString(base.resolve("-v1.txt"), "v\n");
+        assertThat(list(cache, "-delete", "-v1.txt")).containsOnlyKeys("-delete/x.txt", "-v1.txt");
+        assertThat(base.resolve("src/a.py")).exists();
+        assertThat(base.resolve("run.sh")).exists();
+    }
+
+    @Test
     void everyKindOfOutsideChangeIsSeen() throws Exception {
         String[] tops = {"src", "run.sh", "data"};
         list(cache, tops);

@@ -31,6 +31,18 @@ class DistributedLaunchTest {
     }
 
     @Test
+    void shellSyntaxAfterTheInterpreterIsExpandedAndRunPerRank() {
+        // $LOCAL_RANK is torchrun's, per rank: expanded by each rank's bash, not once per node before torchrun sets it.
+        assertThat(torchrun("python3 train.py --out ckpt_$LOCAL_RANK")).isEqualTo("python3 -m torch.distributed.run " + ARGS
+                + " --no-python bash -c 'python3 train.py --out ckpt_$LOCAL_RANK'");
+        assertThat(torchrun("python train.py && python eval.py")).isEqualTo("python -m torch.distributed.run " + ARGS
+                + " --no-python bash -c 'python train.py && python eval.py'");
+        assertThat(torchrun("python3 t.py > out.log")).contains("--no-python bash -c 'python3 t.py > out.log'");
+        // An assignment before an interpreter's path is not an interpreter.
+        assertThat(torchrun("A=/x/python t.py")).isEqualTo("torchrun --no-python " + ARGS + " bash -c 'A=/x/python t.py'");
+    }
+
+    @Test
     void anyOtherCommandRunsVerbatimInBashUnderTorchrun() {
         assertThat(torchrun("cd x && ./train.sh")).isEqualTo("torchrun --no-python " + ARGS + " bash -c 'cd x && ./train.sh'");
         assertThat(torchrun("OMP_NUM_THREADS=1 python3 t.py")).isEqualTo("torchrun --no-python " + ARGS

@@ -26,16 +26,4 @@ class StatelessCommandTest {
     void anythingThatCouldIsNot(String command) {
         assertThat(StatelessCommand.of(command)).isEmpty();
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"hostname", "python3 train.py > log 2>&1", "./run.sh"})
-    void aSingleProgramReplacesTheShell(String command) {
-        assertThat(StatelessCommand.of(command).orElseThrow().replacesShell()).isTrue();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"pwd", "echo x", "ls | wc -l"})
-    void aBuiltinOrAPipelineDoesNot(String command) {
-        assertThat(StatelessCommand.of(command).orElseThrow().replacesShell()).isFalse();
-    }
 }

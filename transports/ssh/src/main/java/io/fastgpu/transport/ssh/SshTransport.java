@@ -300,7 +300,8 @@ public final class SshTransport implements Transport {
                             + (listing == null ? "" : listing.afterUpload()) + "exit $rc; }",
                     out, err, in -> TarStreams.write(files, emptyDirs, in, bytesCopied::accept), null);
         } finally {
-            if (listing != null) listing.uploaded(files, out.toString(StandardCharsets.UTF_8), rc == 0);
+            // Files tar skipped (--skip-old-files) are not what was sent: the listing is not kept after such an upload.
+            if (listing != null) listing.uploaded(files, out.toString(StandardCharsets.UTF_8), rc == 0 && !dontOverwrite);
         }
         if (rc != 0) {
             throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "
