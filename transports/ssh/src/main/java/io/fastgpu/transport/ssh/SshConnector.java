@@ -192,7 +192,10 @@ public final class SshConnector implements AutoCloseable {
     HostConfigEntry resolve(SshTarget t) {
         HostConfigEntry fromConfig;
         try {
-            fromConfig = config.resolveEffectiveHost(t.host(), t.port(), null, t.user(), t.proxyJump(), null);
+            // One at a time: while MINA's resolver (re)reads the file it answers other callers with an empty config.
+            synchronized (config) {
+                fromConfig = config.resolveEffectiveHost(t.host(), t.port(), null, t.user(), t.proxyJump(), null);
+            }
         } catch (IOException e) {
             throw new FastGpuException("cannot read the SSH config: " + e.getMessage(), e);
         }
