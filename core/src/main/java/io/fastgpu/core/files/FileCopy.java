@@ -1,13 +1,29 @@
 package io.fastgpu.core.files;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One file to copy: the local file, where it goes ('/'-separated, relative to the destination folder) and its size.
+ * One file to copy: the local file, where it goes ('/'-separated, relative to the destination folder), its size,
+ * and its modification time in milliseconds as it was when selected ({@link #UNKNOWN_TIME} when not read then).
  */
-public record FileCopy(Path local, String relative, long size) {
+public record FileCopy(Path local, String relative, long size, long modifiedMillis) {
+    /** A modification time that was not read when the file was selected: read it from the file when needed. */
+    public static final long UNKNOWN_TIME = Long.MIN_VALUE;
+
+    /** A file whose modification time is read when needed. */
+    public FileCopy(Path local, String relative, long size) {
+        this(local, relative, size, UNKNOWN_TIME);
+    }
+
+    /** The file's modification time in milliseconds: as selected, else read now. */
+    public long modifiedMillisNow() throws IOException {
+        return modifiedMillis != UNKNOWN_TIME ? modifiedMillis : Files.getLastModifiedTime(local).toMillis();
+    }
+
     public FileCopy {
         Objects.requireNonNull(local, "local file is missing; pass the path of the file to copy");
         Objects.requireNonNull(relative, "destination path is missing; pass a path relative to the destination folder");

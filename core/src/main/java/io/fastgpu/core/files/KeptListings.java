@@ -27,14 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * again when an upload through this cache has finished writing. Anything that changed there since (a file
  * written, replaced, renamed or deleted: each changes the file's or its folder's status-change time, which
  * no one can set back) has a status-change time newer than the stamp, and one {@code find -cnewer ... -quit}
- * finds it. So a check walks the tree on the machine but sends nothing back unless something changed; then
- * the same command lists the tree in full, as without the cache. A listing's tops that did not exist must
- * still not exist. The stamp's name carries this cache's random id: another process's uploads touch other
- * stamps, so they show as changes here.
+ * finds it. A listing's tops that did not exist must still not exist. The stamp's name carries this cache's
+ * random id: another process's uploads touch other stamps, so they show as changes here.
+ *
+ * <p>A re-upload trusts the kept listing first ({@link Listing#kept()}): what to send is decided without asking
+ * the machine, and the upload's own command checks before it writes ({@link Listing#beforeUpload()}). When
+ * something changed, it writes nothing and says so; the caller then lists in full and uploads again
+ * ({@link StaleListing}). So a re-upload is one round trip and one walk of the tree on the machine, not two.
+ * With nothing to send, {@link Listing#check()} is that round trip.
  *
  * <p>What it cannot see: a write by another process into the uploaded folders within the clock tick (a few
  * milliseconds) of a stamp's touch, or while our own upload's tar is extracting there (a change between the
- * listing and the upload's start is caught: the upload checks again before it writes).
+ * listing and the upload's start is caught: the upload checks before it writes).
  */
 public final class KeptListings {
     private final String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -44,7 +48,7 @@ public final class KeptListings {
     /** What is known of one destination: the files under its tops, and which tops were not there. */
     private record Kept(Map<String, FileStamp> files, Set<String> present, Set<String> absent) { }
 
-    /** How many listings were answered from what was kept (for tests and diagnostics). */
+    /** How many listings were answered from what was kept, and confirmed by the machine (for tests and diagnostics). */
     public long reused() { return reused.get(); }
 
     /**
@@ -64,6 +68,8 @@ public final class KeptListings {
         private final String base;
         private final Set<String> tops;
         private volatile boolean keep;
+        /** Answered from what was kept, not yet checked on the machine. */
+        private volatile boolean unchecked;
 
         private Listing(String key, String stampDir, String stamp, String base, Set<String> tops) {
             this.key = key;
@@ -74,16 +80,27 @@ public final class KeptListings {
         }
 
         /**
-         * The bash script that answers {@code =} when the kept listing still holds, else lists every file under
-         * the tops ({@code size mtime path}, NUL-separated), preceded by {@code K} when its stamp was touched
-         * first (so the new listing can be kept).
+         * The files kept from this destination's last listing, or null when none is kept. Not checked on the
+         * machine: the upload that follows checks them before it writes ({@link #beforeUpload()}), or {@link #check()}
+         * when there is nothing to send.
+         */
+        public Map<String, FileStamp> kept() {
+            Kept k = kept.get(key);
+            if (k == null) return null;
+            keep = true;
+            unchecked = true;
+            return new HashMap<>(k.files());
+        }
+
+        /** Whether this listing was answered by {@link #kept()}, so that the machine has yet to confirm it. */
+        public boolean unchecked() { return unchecked; }
+
+        /**
+         * The bash script that lists every file under the tops ({@code size mtime path}, NUL-separated), preceded
+         * by {@code K} when its stamp was touched first (so the new listing can be kept).
          */
         public String script() {
-            Kept k = kept.get(key);
             StringBuilder sb = new StringBuilder("s=" + ShellQuote.quote(stamp) + "\n");
-            if (k != null) {
-                sb.append(changedTest(base, k)).append("if ! __fg_changed; then printf '=\\0'; exit 0; fi\n");
-            }
             sb.append("mkdir -p ").append(ShellQuote.quote(stampDir)).append(" 2>/dev/null && touch \"$s\" 2>/dev/null && {")
                     .append(" printf 'K\\0'; find ").append(ShellQuote.quote(stampDir))
                     .append(" -type f -mmin +1440 -delete 2>/dev/null; }\n");
@@ -96,17 +113,31 @@ public final class KeptListings {
             return sb.toString();
         }
 
+        /**
+         * For an upload with nothing to send after {@link #kept()}: the bash script that prints {@code changed}
+         * when the kept listing no longer holds ({@link #confirmed} reads it).
+         */
+        public String check() {
+            Kept k = kept.get(key);
+            if (k == null) return "echo changed\n";
+            return "s=" + ShellQuote.quote(stamp) + "\n" + changedTest(base, k) + "! __fg_changed || echo changed\n";
+        }
+
+        /** Reads {@link #check()}'s output: whether the kept listing held; when not, it is dropped. */
+        public boolean confirmed(String output) {
+            unchecked = false;
+            if (!output.contains("changed")) {
+                reused.incrementAndGet();
+                return true;
+            }
+            kept.remove(key);
+            keep = false;
+            return false;
+        }
+
         /** Reads {@link #script()}'s output: relative path → stamp of every file under the tops. */
         public Map<String, FileStamp> read(byte[] output) {
             String[] records = new String(output, StandardCharsets.UTF_8).split("\0");
-            if (records.length > 0 && records[0].equals("=")) {
-                Kept k = kept.get(key);
-                if (k != null) {
-                    reused.incrementAndGet();
-                    keep = true;
-                    return new HashMap<>(k.files());
-                }
-            }
             Map<String, FileStamp> files = parse(records);
             boolean stamped = records.length > 0 && records[0].equals("K");
             if (stamped) {
@@ -125,13 +156,16 @@ public final class KeptListings {
         }
 
         /**
-         * Shell text run before an upload's writes: prints {@code changed} when something changed since the
-         * listing (empty when nothing is kept).
+         * Shell text run before an upload's writes (empty when nothing is kept). After {@link #kept()}, when
+         * something changed since, it prints {@code changed}, reads the rest of the input and ends the command
+         * with 0 before anything is written; after a listing just taken, it prints {@code changed} and lets the
+         * upload go on (what it sends was decided from that listing).
          */
         public String beforeUpload() {
             Kept k = kept.get(key);
             if (!keep || k == null) return "";
-            return "s=" + ShellQuote.quote(stamp) + "\n" + changedTest(base, k) + "! __fg_changed || echo changed\n";
+            return "s=" + ShellQuote.quote(stamp) + "\n" + changedTest(base, k)
+                    + (unchecked ? "if __fg_changed; then echo changed; cat > /dev/null; exit 0; fi\n" : "! __fg_changed || echo changed\n");
         }
 
         /** Shell text run after the upload's writes, with its exit code in {@code $rc}: touches the stamp. */
@@ -144,24 +178,32 @@ public final class KeptListings {
         /**
          * What the upload did: on success, the kept listing gains the files sent (with their local times, which
          * the copy keeps); after a failure, or when {@link #beforeUpload()} saw a change, it is dropped.
+         *
+         * @return whether the upload wrote nothing because the kept listing it trusted no longer held: list again
+         *         and upload again
          */
-        public void uploaded(List<FileCopy> sent, String output, boolean ok) {
+        public boolean uploaded(List<FileCopy> sent, String output, boolean ok) {
+            boolean stale = unchecked && output.contains("changed");
+            if (unchecked && !stale) reused.incrementAndGet();
+            unchecked = false;
             Kept k = kept.get(key);
-            if (k == null || !keep) return;
+            if (k == null || !keep) return stale;
             if (!ok || output.contains("changed")) {
                 kept.remove(key);
-                return;
+                keep = false;
+                return stale;
             }
             for (FileCopy f : sent) {
                 try {
                     k.files().put(f.relative(), new FileStamp(f.size(), Files.getLastModifiedTime(f.local()).toMillis() / 1000));
                 } catch (IOException e) {
                     kept.remove(key);
-                    return;
+                    return false;
                 }
                 k.present().add(top(f.relative()));
                 k.absent().remove(top(f.relative()));
             }
+            return false;
         }
     }
 

@@ -109,13 +109,22 @@ final class TreeWalk extends SimpleFileVisitor<Path> {
         if (leftOut(relative, false)) {
             return FileVisitResult.CONTINUE;
         }
-        // Files.isRegularFile follows links: links to folders, broken links and special files are left out.
-        if (!Files.isRegularFile(file)) {
+        // Links are followed: links to folders, broken links and special files are left out. A plain file's own
+        // attributes, read by the walk, give its size and time without asking the file system again.
+        BasicFileAttributes target = attrs;
+        if (!attrs.isRegularFile()) {
+            try {
+                target = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (IOException e) {
+                target = null;
+            }
+        }
+        if (target == null || !target.isRegularFile()) {
             ignored++;
             skipped.add(new Skipped(file, whySkipped(file, attrs)));
             return FileVisitResult.CONTINUE;
         }
-        files.add(new FileCopy(file, destination(relative), Files.size(file)));
+        files.add(new FileCopy(file, destination(relative), target.size(), target.lastModifiedTime().toMillis()));
         folders.peek().entries++;
         return FileVisitResult.CONTINUE;
     }

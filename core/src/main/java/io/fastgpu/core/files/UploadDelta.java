@@ -1,7 +1,6 @@
 package io.fastgpu.core.files;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public record UploadDelta(List<FileCopy> send, long skippedBytes) {
 
     private static boolean same(FileCopy f, FileStamp there) {
         try {
-            return there.size() == f.size() && there.mtimeSeconds() == Files.getLastModifiedTime(f.local()).toMillis() / 1000;
+            return there.size() == f.size() && there.mtimeSeconds() == f.modifiedMillisNow() / 1000;
         } catch (IOException e) {
             return false;
         }

@@ -13,6 +13,7 @@ import io.fastgpu.api.RunOptions;
 import io.fastgpu.api.Task;
 import io.fastgpu.core.files.FileCopy;
 import io.fastgpu.core.files.FileSelection;
+import io.fastgpu.core.files.StaleListing;
 import io.fastgpu.core.files.UploadDelta;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
@@ -276,15 +277,26 @@ public final class TaskRuntime implements Task {
             int slash = target.lastIndexOf('/');
             base = target.substring(0, slash);
             FileCopy f = files.get(0);
-            files = List.of(new FileCopy(f.local(), target.substring(slash + 1), f.size()));
+            files = List.of(new FileCopy(f.local(), target.substring(slash + 1), f.size(), f.modifiedMillis()));
         } else {
             base = remotePath(remote);
         }
+        java.util.Set<String> tops = new java.util.TreeSet<>();
+        for (FileCopy f : files) tops.add(f.relative().contains("/") ? f.relative().substring(0, f.relative().indexOf('/')) : f.relative());
+        try {
+            uploadWhatDiffers(files, sel.emptyDirs(), tops, base, dontOverwrite);
+        } catch (StaleListing e) {
+            // What the machine held changed since its kept listing, and nothing was written: list it in full, once.
+            uploadWhatDiffers(files, sel.emptyDirs(), tops, base, dontOverwrite);
+        }
+    }
+
+    /** Lists what is under {@code base}'s tops on the machine and sends what is missing or changed there. */
+    private void uploadWhatDiffers(List<FileCopy> files, List<String> emptyDirs, java.util.Set<String> tops, String base,
+                                   boolean dontOverwrite) {
         long total = files.stream().mapToLong(FileCopy::size).sum();
         String phase = "upload " + name();
         // Only what is missing or changed travels; what is already there counts as done.
-        java.util.Set<String> tops = new java.util.TreeSet<>();
-        for (FileCopy f : files) tops.add(f.relative().contains("/") ? f.relative().substring(0, f.relative().indexOf('/')) : f.relative());
         UploadDelta delta = UploadDelta.of(files, transport().stamps(base, tops), dontOverwrite);
         List<FileCopy> send = delta.send();
         int kept = files.size() - send.size();
@@ -294,8 +306,11 @@ public final class TaskRuntime implements Task {
         int[] filesDone = {0};
         int count = files.size();
         events.on(new Event.Progress(phase, delta.skippedBytes(), total, "bytes", kept, count));
-        if (send.isEmpty() && sel.emptyDirs().isEmpty()) return;
-        transport().upload(send, sel.emptyDirs(), base, dontOverwrite, n -> {
+        if (send.isEmpty() && emptyDirs.isEmpty()) {
+            transport().confirmListing(base);
+            return;
+        }
+        transport().upload(send, emptyDirs, base, dontOverwrite, n -> {
             done[0] += n;
             while (filesDone[0] < ends.length && ends[filesDone[0]] <= done[0]) filesDone[0]++;
             events.on(new Event.Progress(phase, delta.skippedBytes() + done[0], total, "bytes", kept + filesDone[0], count));

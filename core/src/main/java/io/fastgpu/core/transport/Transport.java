@@ -34,6 +34,9 @@ public interface Transport {
      * Copies local files to {@code remoteBase/<relative>}, creating folders, replacing what is there (with
      * {@code dontOverwrite}, keeping it) and keeping each file's modification time; reports bytes copied.
      * Which files need to travel is decided above ({@link io.fastgpu.core.files.UploadDelta}).
+     *
+     * @throws io.fastgpu.core.files.StaleListing when {@link #stamps} answered from a kept listing and the machine's
+     *         files changed since: nothing was written; list again and upload again
      */
     void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
                 LongConsumer bytesCopied);
@@ -55,6 +58,14 @@ public interface Transport {
                 }, Duration.ofMinutes(5));
         return io.fastgpu.core.files.KeptListings.parse(out.toString(StandardCharsets.UTF_8).split("\0"));
     }
+
+    /**
+     * For an upload with nothing to send: checks that {@link #stamps}' last answer for {@code remoteBase} still
+     * holds, when it came from a kept listing rather than from the machine (nothing to do otherwise).
+     *
+     * @throws io.fastgpu.core.files.StaleListing when it no longer holds: list again
+     */
+    default void confirmListing(String remoteBase) { }
 
     /** Copies a remote file or folder to {@code local} (the folder itself becomes {@code local}). */
     void download(String remotePath, Path local);

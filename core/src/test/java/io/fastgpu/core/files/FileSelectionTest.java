@@ -1,6 +1,7 @@
 package io.fastgpu.core.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastgpu.core.files.FileSelection.Selection;
@@ -227,7 +228,9 @@ class FileSelectionTest {
 
         Selection selection = FileSelection.select(Path.of("/nonexistent"), base.resolve("data") + "/*.csv");
 
-        assertThat(selection.files()).containsExactly(new FileCopy(base.resolve("data/x.csv"), "x.csv", 1));
+        assertThat(selection.files()).extracting(FileCopy::local, FileCopy::relative, FileCopy::size)
+                .containsExactly(tuple(base.resolve("data/x.csv"), "x.csv", 1L));
+        assertThat(selection.files().get(0).modifiedMillis()).isEqualTo(Files.getLastModifiedTime(base.resolve("data/x.csv")).toMillis());
     }
 
     @Test

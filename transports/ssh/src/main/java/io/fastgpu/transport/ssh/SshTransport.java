@@ -5,6 +5,7 @@ import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.files.FileCopy;
 import io.fastgpu.core.files.FileStamp;
 import io.fastgpu.core.files.KeptListings;
+import io.fastgpu.core.files.StaleListing;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
 import io.fastgpu.core.util.ShellQuote;
@@ -119,14 +120,32 @@ public final class SshTransport implements Transport {
     public Map<String, FileStamp> stamps(String remoteBase, Collection<String> tops) {
         if (tops.isEmpty()) return new HashMap<>();
         KeptListings.Listing listing = keptListings().listing(home() + "/.fastgpu/listings", remoteBase, tops);
+        listed.put(remoteBase, listing);
+        // Trusted without a round trip: the upload checks it on the machine before it writes.
+        Map<String, FileStamp> kept = listing.kept();
+        if (kept != null) return kept;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         exec(listing.script(), new OutputSink() {
             @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
             @Override public void stderr(byte[] b, int n) { }
         }, Duration.ofMinutes(5));
-        Map<String, FileStamp> stamps = listing.read(out.toByteArray());
-        listed.put(remoteBase, listing);
-        return stamps;
+        return listing.read(out.toByteArray());
+    }
+
+    @Override
+    public void confirmListing(String remoteBase) {
+        KeptListings.Listing listing = listed.remove(remoteBase);
+        if (listing == null || !listing.unchecked()) return;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        exec(listing.check(), new OutputSink() {
+            @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
+            @Override public void stderr(byte[] b, int n) { }
+        }, Duration.ofMinutes(5));
+        if (!listing.confirmed(out.toString(StandardCharsets.UTF_8))) throw stale(remoteBase);
+    }
+
+    private StaleListing stale(String remoteBase) {
+        return new StaleListing(name + ": the files under " + remoteBase + " changed since they were last listed");
     }
 
     @Override
@@ -287,13 +306,17 @@ public final class SshTransport implements Transport {
     @Override
     public void upload(List<FileCopy> files, List<String> emptyDirs, String remoteBase, boolean dontOverwrite,
                        LongConsumer bytesCopied) {
-        if (files.isEmpty() && emptyDirs.isEmpty()) return;
+        if (files.isEmpty() && emptyDirs.isEmpty()) {
+            confirmListing(remoteBase);
+            return;
+        }
         String base = ShellQuote.quote(remoteBase);
         KeptListings.Listing listing = listed.remove(remoteBase);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // tar stops reading at the end-of-archive blocks; cat takes the rest so the sender never hits a closed channel.
         int rc = -1;
+        boolean stale = false;
         try {
             rc = run((listing == null ? "" : listing.beforeUpload()) + "mkdir -p " + base + " && { tar -x -f - -C " + base
                             + " --no-same-owner" + (dontOverwrite ? " --skip-old-files" : "") + "; rc=$?; cat > /dev/null; "
@@ -301,8 +324,9 @@ public final class SshTransport implements Transport {
                     out, err, in -> TarStreams.write(files, emptyDirs, in, bytesCopied::accept), null);
         } finally {
             // Files tar skipped (--skip-old-files) are not what was sent: the listing is not kept after such an upload.
-            if (listing != null) listing.uploaded(files, out.toString(StandardCharsets.UTF_8), rc == 0 && !dontOverwrite);
+            if (listing != null) stale = listing.uploaded(files, out.toString(StandardCharsets.UTF_8), rc == 0 && !dontOverwrite);
         }
+        if (stale) throw stale(remoteBase);
         if (rc != 0) {
             throw new FastGpuException(name + ": upload to " + remoteBase + " failed (tar exit " + rc + "): "
                     + err.toString(StandardCharsets.UTF_8).strip());
