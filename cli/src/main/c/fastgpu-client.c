@@ -13,9 +13,14 @@
  * agent as SIGNAL frames, as the Java client sends them; on SIGHUP it ends as the JVM does (129), and the agent
  * interrupts the command of a client gone.
  *
- * Before the agent's OK nothing has happened: on any failure (no agent, another build, another environment) it
- * runs LAUNCHER again with FASTGPU_CLIENT_FALLBACK=1, which runs the JVM client (that starts or replaces the
- * agent), so that the user sees what the JVM client would have shown.
+ * When no agent listens, it starts one itself, as the JVM client would (AgentClient.spawn): under the home's start
+ * lock, detached in a session of its own, with the agent's class-data archive, its output to the agent's log and
+ * the environment without credentials. That saves the first command the JVM client's own start. It does so only
+ * in the plain case: an earlier agent of this build left its archive, and no agent process is named in the home.
+ *
+ * Before the agent's OK nothing has happened: on any failure (an agent of another build or environment, one that
+ * would not start, anything unusual) it runs LAUNCHER again with FASTGPU_CLIENT_FALLBACK=1, which runs the JVM
+ * client (that starts or replaces the agent), so that the user sees what the JVM client would have shown.
  *
  * C99 and POSIX only.
  */
@@ -25,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <ctype.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -35,6 +41,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -403,6 +411,181 @@ static void fall_back(const char *launcher, char **args) {
     exit(1);
 }
 
+/* ---- starting the agent ---- */
+
+/* A connection to the agent at addr that said OK to HELLO with build, or -1 (nothing listens, or it refused). */
+static int hello(const struct sockaddr_un *addr, const char *build, int *refused) {
+    buf b = {NULL, 0, 0};
+    unsigned char *body = NULL;
+    size_t cap = 0;
+    uint32_t len;
+    int type;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    *refused = 0;
+    if (fd < 0) return -1;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (connect(fd, (const struct sockaddr *) addr, sizeof *addr) < 0) {
+        close(fd);
+        return -1;
+    }
+    /* HELLO: the build, and HOME and PATH as this process has them (Hello.ofThisProcess). */
+    put_string(&b, build);
+    put_string(&b, getenv("HOME") ? getenv("HOME") : "");
+    put_string(&b, getenv("PATH") ? getenv("PATH") : "");
+    type = send_frame(fd, HELLO, b.p, b.n) < 0 ? -1 : read_frame(fd, &body, &len, &cap);
+    free(b.p);
+    free(body);
+    if (type == OK) return fd;
+    *refused = 1;
+    close(fd);
+    return -1;
+}
+
+/* Whether an environment variable is a credential, which the agent is never given (AgentClient.withoutSecrets). */
+static int secret(const char *entry, size_t name_len) {
+    static const char *const prefixes[] = {"ALIYUN", "ALIBABA_CLOUD", "FASTGPU_ALIYUN"};
+    static const char *const parts[] = {"SECRET", "TOKEN", "PASSWORD", "PASSPHRASE", "ACCESS_KEY", "CREDENTIAL"};
+    char name[256];
+    size_t i;
+    if (name_len >= sizeof name) name_len = sizeof name - 1;
+    for (i = 0; i < name_len; i++) name[i] = (char) toupper((unsigned char) entry[i]);
+    name[name_len] = 0;
+    for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0) return 1;
+    }
+    for (i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (strstr(name, parts[i])) return 1;
+    }
+    return 0;
+}
+
+/*
+ * The agent's class-data archive for build in dir, moving one the last agent wrote as it exited into place (no agent
+ * runs: the caller holds the start lock and found none); NULL when there is none yet (the JVM client then starts the
+ * agent that writes it).
+ */
+static char *class_archive(const char *dir, const char *build) {
+    char *archive = malloc(strlen(dir) + 64), *pending = malloc(strlen(dir) + 64);
+    struct stat st;
+    if (!archive || !pending) exit(1);
+    sprintf(archive, "%s/agent-%s.jsa", dir, build);
+    sprintf(pending, "%s/agent-%s.jsa.new", dir, build);
+    if (stat(pending, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && rename(pending, archive) == 0) {
+        chmod(archive, 0400);
+    }
+    free(pending);
+    if (stat(archive, &st) == 0 && S_ISREG(st.st_mode)) return archive;
+    free(archive);
+    return NULL;
+}
+
+/*
+ * Starts the agent of home (its folder dir) as AgentClient.spawn does, and returns a connection to it that said OK,
+ * or -1 for the JVM client to take over. Keep the JVM's options the same as there.
+ */
+static int start_agent(const char *home, const char *dir, const char *jar, const char *build, const struct sockaddr_un *addr) {
+    char path[4096];
+    struct stat st;
+    struct flock fl;
+    int lock, fd = -1, refused;
+    long pid;
+    pid_t child;
+    char *archive;
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077) != 0) return -1;
+    snprintf(path, sizeof path, "%s/unavailable", dir);
+    if (access(path, F_OK) == 0) return -1;
+    snprintf(path, sizeof path, "%s/start.lock", dir);
+    lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0) return -1;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    while (fcntl(lock, F_SETLKW, &fl) < 0) {
+        if (errno != EINTR) {
+            close(lock);
+            return -1;
+        }
+    }
+    /* Whoever held the lock before may have started one; an agent process still named in the home is the JVM client's. */
+    fd = hello(addr, build, &refused);
+    pid = agent_pid(home);
+    if (fd >= 0 || refused || (pid > 0 && (kill((pid_t) pid, 0) == 0 || errno == EPERM))
+            || !(archive = class_archive(dir, build))) {
+        close(lock);
+        return fd;
+    }
+    child = fork();
+    if (child == 0) {
+        const char *opts = getenv("FASTGPU_AGENT_JAVA_OPTS");
+        char *words = opts ? strdup(opts) : NULL, *w, *cp = NULL, **argv, **env, **e;
+        char share[4200];
+        size_t n = 0, k;
+        int log, null;
+        setsid();
+        if (chdir(home) != 0) _exit(127);
+        snprintf(path, sizeof path, "%s/agent.log", dir);
+        log = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+        null = open("/dev/null", O_RDONLY);
+        if (log < 0 || null < 0) _exit(127);
+        dup2(null, 0);
+        dup2(log, 1);
+        dup2(log, 2);
+        if (null > 2) close(null);
+        if (log > 2) close(log);
+        argv = calloc(32 + (opts ? strlen(opts) : 0), sizeof *argv);
+        for (e = environ; *e; e++) n++;
+        env = calloc(n + 2, sizeof *env);
+        if (!argv || !env) _exit(127);
+        n = 0;
+        argv[n++] = "java";
+        argv[n++] = "-XX:+UseSerialGC";
+        argv[n++] = "-Xss1m";
+        argv[n++] = "-Xlog:disable";
+        argv[n++] = "-Xlog:all=error:stderr";
+        snprintf(share, sizeof share, "-XX:SharedArchiveFile=%s", archive);
+        argv[n++] = share;
+        for (w = words ? strtok_r(words, " \t\n\r\f\v", &cp) : NULL; w; w = strtok_r(NULL, " \t\n\r\f\v", &cp)) argv[n++] = w;
+        argv[n++] = "-cp";
+        argv[n++] = (char *) jar;
+        argv[n++] = "io.fastgpu.cli.Main";
+        argv[n++] = "agent";
+        argv[n++] = "run";
+        argv[n] = NULL;
+        k = 0;
+        for (e = environ; *e; e++) {
+            char *eq = strchr(*e, '=');
+            if (!eq || eq == *e || secret(*e, (size_t) (eq - *e))) continue;
+            if ((size_t) (eq - *e) == strlen("FASTGPU_HOME") && strncmp(*e, "FASTGPU_HOME", strlen("FASTGPU_HOME")) == 0) continue;
+            env[k++] = *e;
+        }
+        {
+            char *h = malloc(strlen(home) + sizeof "FASTGPU_HOME=");
+            if (!h) _exit(127);
+            sprintf(h, "FASTGPU_HOME=%s", home);
+            env[k++] = h;
+        }
+        env[k] = NULL;
+        environ = env;
+        execvp("java", argv);
+        _exit(127);
+    }
+    free(archive);
+    if (child > 0) {
+        /* As long as the JVM client waits for a new agent (a JVM start on a machine under heavy load). */
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        int waited;
+        for (waited = 0; waited < 6000; waited++) {
+            int status;
+            fd = hello(addr, build, &refused);
+            if (fd >= 0 || refused) break;
+            if (waitpid(child, &status, WNOHANG) == child) break; /* it ended: the JVM client finds out why */
+            nanosleep(&pause, NULL);
+        }
+    }
+    close(lock);
+    return fd;
+}
+
 /* ---- signals: counted in the handler, sent as frames by the loop (a pipe wakes it) ---- */
 
 static volatile sig_atomic_t signals_seen;
@@ -432,7 +615,7 @@ int main(int argc, char **argv) {
     char cwd[4096], build[17];
     char *home;
     struct sockaddr_un addr;
-    int fd, type, nargs, i, terminal;
+    int fd, type, nargs, i, terminal, refused;
     unsigned char *body = NULL;
     size_t cap = 0;
     uint32_t len;
@@ -459,19 +642,17 @@ int main(int argc, char **argv) {
     if ((size_t) snprintf(addr.sun_path, sizeof addr.sun_path, "%s/agent/agent.sock", home) >= sizeof addr.sun_path) {
         fall_back(launcher, args);
     }
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
-    if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0) fall_back(launcher, args);
     signal(SIGPIPE, SIG_IGN);
-
-    /* HELLO: the build, and HOME and PATH as this process has them (Hello.ofThisProcess). */
     build_id(jar, build);
-    put_string(&b, build);
-    put_string(&b, getenv("HOME") ? getenv("HOME") : "");
-    put_string(&b, getenv("PATH") ? getenv("PATH") : "");
-    if (send_frame(fd, HELLO, b.p, b.n) < 0) fall_back(launcher, args);
-    type = read_frame(fd, &body, &len, &cap);
-    if (type != OK) fall_back(launcher, args);
+    fd = hello(&addr, build, &refused);
+    if (fd < 0 && !refused) {
+        char *dir = malloc(strlen(home) + sizeof "/agent");
+        if (!dir) exit(1);
+        sprintf(dir, "%s/agent", home);
+        fd = start_agent(home, dir, jar, build, &addr);
+        free(dir);
+    }
+    if (fd < 0) fall_back(launcher, args);
 
     /* The agent said yes: from here on the command is the agent's. */
     pid = agent_pid(home);

@@ -161,6 +161,19 @@ class NativeClientTest {
         return Files.readAllLines(c.home().resolve("agent/agent.pid")).get(1).trim();
     }
 
+    /** A process's command line, its program's own name only, words separated by spaces. */
+    private static String commandLine(long pid) throws IOException {
+        String line = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ').strip();
+        String program = line.split(" ", 2)[0];
+        return program.substring(program.lastIndexOf('/') + 1) + line.substring(program.length());
+    }
+
+    /** A JVM's command line with its class-data archive option, whichever it is, as ARCHIVE. */
+    private static String withoutArchive(String line) {
+        return line.replaceAll("-XX:(SharedArchiveFile|ArchiveClassesAtExit)=\\S+", "ARCHIVE");
+    }
+
     private static boolean alive(long pid) { return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); }
 
     /** The build of {@code java -jar JAR} as the agent computes it: the jar's path, size and time. */
@@ -321,5 +334,43 @@ class NativeClientTest {
         long now = javaStarts(on);
         run(on, "", "ls", "--stop").expectExit(0);
         assertThat(javaStarts(on)).isEqualTo(now);
+    }
+    @Test
+    void aStoppedAgentIsStartedByTheNativeClientAsTheJvmClientStartsIt() throws Exception {
+        String token = "native-start-token-" + System.nanoTime();
+        Cli on = cli("h", true).env(Map.of("FASTGPU_TEST_TOKEN", token, "FASTGPU_AGENT_JAVA_OPTS", "-Dfastgpu.test=native  -Xmx512m"));
+        warm(on);
+        long first = agentPid(on);
+        String firstLine = commandLine(first);
+        run(on, "", "agent", "stop").expectExit(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !alive(first));
+        // The agent left its class-data archive as it exited; a bogus option for the JVM client shows it is not started.
+        on.env(Map.of("FASTGPU_JAVA_OPTS", "-XX:+NoSuchOptionForTheJvmClient"));
+        long jvms = javaStarts(on);
+
+        Cli.Result r = run(on, "", "exec", "task0.keep", "--", "echo $GREETING from $PWD");
+
+        r.expectExit(0);
+        assertThat(r.out()).isEqualTo("task0> hi from /tmp\n");
+        assertThat(r.err()).isEmpty();
+        long second = agentPid(on);
+        assertThat(second).isNotEqualTo(first).matches(NativeClientTest::alive);
+        assertThat(agentBuild(on)).isEqualTo(buildOf(jar.toRealPath()));
+        // One JVM started, the agent's, with the same options as the one the JVM client started (and the archive).
+        assertThat(javaStarts(on)).isEqualTo(jvms + 1);
+        assertThat(Files.readAllLines(javaCalls).get((int) jvms)).endsWith(" agent run");
+        String secondLine = commandLine(second);
+        assertThat(secondLine).contains("-XX:SharedArchiveFile=" + on.home().resolve("agent").toRealPath(), "-Dfastgpu.test=native -Xmx512m -cp");
+        assertThat(withoutArchive(secondLine)).isEqualTo(withoutArchive(firstLine));
+        // Detached in a session of its own, in the home, its output to its log, without the credentials of the command.
+        String environ = new String(Files.readAllBytes(Path.of("/proc", String.valueOf(second), "environ")), StandardCharsets.UTF_8);
+        assertThat(environ).doesNotContain(token).contains("FASTGPU_HOME=" + on.home() + "\0");
+        assertThat(Files.readSymbolicLink(Path.of("/proc", String.valueOf(second), "cwd"))).isEqualTo(on.home().toRealPath());
+        String stat = Files.readString(Path.of("/proc", String.valueOf(second), "stat"));
+        assertThat(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]).as("session id").isEqualTo(String.valueOf(second));
+        assertThat(on.home().resolve("agent/agent.log")).content().contains("(pid " + second + ") serves");
+        // The next command talks to it.
+        assertThat(run(on, "", "exec", "task0.keep", "--", "echo again").expectExit(0).out()).contains("again");
+        assertThat(javaStarts(on)).isEqualTo(jvms + 1);
     }
 }
