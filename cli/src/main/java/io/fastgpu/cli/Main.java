@@ -18,6 +18,11 @@ public final class Main {
 
     public static void main(String[] args) {
         Path home = FastGpu.defaultHome();
+        // The resident agent, as its clients start it: straight to its server, without building the command line's
+        // model first (its warm-up does that on the other core while the first command is on its way).
+        if (args.length == 2 && args[0].equals("agent") && args[1].equals("run")) {
+            System.exit(io.fastgpu.cli.agent.AgentCommand.Run.serve(home, System.getenv()));
+        }
         Path workDir = Path.of("").toAbsolutePath();
         boolean terminal = System.console() != null;
         // Commands that connect to machines run in the home's resident agent, unless it is off or cannot run here.
@@ -46,6 +51,18 @@ public final class Main {
                 ControllerSpawner.recoverOrphans(ctx);
             }
             return commandLine(ctx).execute(args);
+        }
+    }
+
+    /**
+     * Loads and runs once, with no effect, what every command runs first: the command line's model and its parsing. A
+     * resident agent does it on its other core while its first command is on the way.
+     */
+    public static void warmUp(Path home) {
+        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
+        try (CliContext ctx = new CliContext(home, home, new BufferedReader(java.io.Reader.nullReader()), nowhere, nowhere, false,
+                java.util.Map.of())) {
+            commandLine(ctx).parseArgs("exec", "{warm}", "--", "true");
         }
     }
 

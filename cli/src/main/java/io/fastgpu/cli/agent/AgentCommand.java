@@ -84,14 +84,24 @@ public final class AgentCommand implements Callable<Integer> {
         public Run(CliContext ctx) { this.ctx = ctx; }
 
         @Override
-        public Integer call() {
+        public Integer call() { return serve(ctx.home(), ctx.env()); }
+
+        /**
+         * Serves {@code home} until idle, logging to standard output; the exit code, with a bad setting or a home it
+         * cannot use said in one line on standard error. The CLI's main calls it directly for {@code agent run}.
+         */
+        public static int serve(java.nio.file.Path home, java.util.Map<String, String> env) {
             try {
                 PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                         java.nio.charset.StandardCharsets.UTF_8);
-                return AgentServer.serve(ctx.home(), ctx.env(), log);
-            } catch (IOException e) {
-                throw new FastGpuException("the agent cannot start in " + ctx.home() + ": " + e.getMessage()
-                        + "; FASTGPU_AGENT=off runs commands without it", e);
+                return AgentServer.serve(home, env, log);
+            } catch (io.fastgpu.api.InvalidSpecException e) {
+                System.err.println("error: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            } catch (IOException | FastGpuException e) {
+                System.err.println("error: the agent cannot start in " + home + ": " + e.getMessage()
+                        + "; FASTGPU_AGENT=off runs commands without it");
+                return 1;
             }
         }
     }

@@ -66,6 +66,19 @@ public final class AgentServer {
         }
     }
 
+    /**
+     * The code the first command runs before it reaches a machine, loaded and run once on the core the agent's start
+     * leaves idle while that command is on its way (class loading and first runs are most of a cold command's time).
+     */
+    private void warmUp() {
+        try {
+            io.fastgpu.cli.Main.warmUp(fastgpuHome);
+            SshConnector.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            log.println(now() + " warm-up: " + e);
+        }
+    }
+
     private int run() throws IOException {
         Files.deleteIfExists(files.socket()); // a stale one: no agent holds the lock
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -86,6 +99,9 @@ public final class AgentServer {
         SshConnector.keepOpen();
         log.println(now() + " agent " + AgentHome.build() + " (pid " + pid + ") serves " + fastgpuHome + ", exits after "
                 + idle.toSeconds() + " s idle");
+        Thread warm = new Thread(this::warmUp, "fastgpu-agent-warm");
+        warm.setDaemon(true);
+        warm.start();
         Thread watchdog = new Thread(this::watchIdle, "fastgpu-agent-idle");
         watchdog.setDaemon(true);
         watchdog.start();

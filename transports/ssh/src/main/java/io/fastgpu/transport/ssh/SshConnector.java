@@ -124,6 +124,17 @@ public final class SshConnector implements AutoCloseable {
         client.start();
     }
 
+    /**
+     * Loads, without connecting anywhere, what a first connection runs: the client's factories and security providers.
+     * A resident process calls it before its first command needs it.
+     */
+    public static void warmUp() {
+        SshClient c = SshClient.setUpDefaultClient();
+        c.getKeyExchangeFactories().forEach(f -> f.getName());
+        c.getCipherFactories().forEach(f -> f.getName());
+        c.getSignatureFactories().forEach(f -> f.getName());
+    }
+
     /** Whether this JVM runs AES in the CPU's own instructions (HotSpot's UseAES, on where the CPU has them). */
     static boolean aesInHardware() {
         try {
