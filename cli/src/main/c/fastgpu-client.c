@@ -26,11 +26,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <ctype.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
