@@ -98,6 +98,19 @@ class AgentFaultsTest {
     }
 
     @Test
+    void aBadIdleTimeIsOneLineAndExitCodeTwoAndStartsNoAgent() throws Exception {
+        Cli c = cli(tmp.resolve("bad"), "15 minutes");
+
+        Cli.Result r = ls(c);
+
+        r.expectExit(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("error: FASTGPU_AGENT_IDLE must be seconds or a number with s, m or h (900, 15m),"
+                + " was '15 minutes'\n");
+        assertThat(agentDir(c).resolve("agent.pid")).doesNotExist();
+    }
+
+    @Test
     void whereTheHomeCannotHoldASocketCommandsRunInTheirOwnProcessAndSaySoOnce() throws Exception {
         // A socket's path has at most 107 bytes: a home deeper than that cannot hold one, like a file system without them.
         Cli c = cli(tmp.resolve("d".repeat(60)).resolve("e".repeat(60)), "120");

@@ -66,6 +66,12 @@ public final class AgentClient {
      */
     public static Optional<Integer> run(String[] args, Path home, Path workDir, Map<String, String> env, boolean terminal) {
         if (!forwarded(args, env)) return Optional.empty();
+        try {
+            AgentHome.idle(env); // a bad setting is the user's to fix, said here: the agent would only fail to start
+        } catch (io.fastgpu.api.InvalidSpecException e) {
+            System.err.println("error: " + e.getMessage());
+            return Optional.of(2);
+        }
         AgentClient c = new AgentClient(home, env, System.err);
         if (Files.exists(c.files.unavailable())) return Optional.empty();
         SocketChannel ch;
