@@ -44,9 +44,6 @@ import java.util.function.LongConsumer;
 public final class SshTransport implements Transport {
     /** Scripts longer than this go by file: one exec argument is limited to 128 KiB on Linux. */
     private static final int MAX_INLINE_SCRIPT = 100_000;
-    /** After the command's shell exited: how long output may pause before the channel is closed, and how long to read on at most. */
-    private static final Duration DRAIN_IDLE = Duration.ofSeconds(1);
-    private static final Duration DRAIN_MAX = Duration.ofSeconds(10);
 
     private final SshConnector connector;
     private final SshTarget target;
@@ -150,8 +147,8 @@ public final class SshTransport implements Transport {
 
     @Override
     public int exec(String bashScript, OutputSink sink, Duration timeout) {
-        OutputStream out = sinkStream(sink, false);
-        OutputStream err = sinkStream(sink, true);
+        OutputStream out = ChannelOutput.toSink(sink, false);
+        OutputStream err = ChannelOutput.toSink(sink, true);
         String tmp = null;
         String script = bashScript;
         if (script.length() > MAX_INLINE_SCRIPT) {
@@ -183,7 +180,7 @@ public final class SshTransport implements Transport {
         String command = "exec " + (timeout != null ? "timeout -s KILL " + Math.max(1, timeout.toSeconds() + 1) + " " : "")
                 + "bash -c " + ShellQuote.quote(script);
         java.io.PipedOutputStream feed = null;
-        OutputWatch watch = new OutputWatch();
+        ChannelOutput.Watch watch = new ChannelOutput.Watch();
         try (ChannelExec ch = session().createExecChannel(command)) {
             ch.setOut(watch.of(out));
             ch.setErr(watch.of(err != null ? err : OutputStream.nullOutputStream()));
@@ -214,7 +211,7 @@ public final class SshTransport implements Transport {
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
                 throw new CommandTimeoutException(name, "command", timeout);
             }
-            if (!events.contains(ClientChannelEvent.CLOSED)) drainAfterExit(ch, watch);
+            if (!events.contains(ClientChannelEvent.CLOSED)) ChannelOutput.drainAfterExit(ch, watch);
             Integer status = ch.getExitStatus();
             if (status == null && ch.getExitSignal() != null) {
                 status = 128 + signalNumber(ch.getExitSignal()); // killed, as a shell would report it
@@ -229,46 +226,6 @@ public final class SshTransport implements Transport {
             return status;
         } catch (IOException e) {
             throw new FastGpuException(name + ": command failed on " + target.display() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The command's shell has exited, but the channel stays open while a process it left in the background
-     * ({@code cmd &}) holds its stdout or stderr. A terminal user gets the prompt back at this point: take
-     * the output still arriving, then close the channel rather than wait for that process to end.
-     */
-    private static void drainAfterExit(ChannelExec ch, OutputWatch watch) throws IOException {
-        long exited = System.nanoTime();
-        while (true) {
-            if (ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 50).contains(ClientChannelEvent.CLOSED)) return;
-            long now = System.nanoTime();
-            if (now - Math.max(exited, watch.lastWrite()) >= DRAIN_IDLE.toNanos() || now - exited >= DRAIN_MAX.toNanos()) break;
-        }
-        ch.close(false).await(Duration.ofSeconds(5));
-    }
-
-    /** When output last arrived on a channel's streams. */
-    private static final class OutputWatch {
-        private volatile long lastWrite = System.nanoTime();
-
-        long lastWrite() { return lastWrite; }
-
-        OutputStream of(OutputStream target) {
-            return new OutputStream() {
-                @Override public void write(int b) throws IOException {
-                    target.write(b);
-                    lastWrite = System.nanoTime();
-                }
-
-                @Override public void write(byte[] b, int off, int len) throws IOException {
-                    target.write(b, off, len);
-                    lastWrite = System.nanoTime();
-                }
-
-                @Override public void flush() throws IOException { target.flush(); }
-
-                @Override public void close() throws IOException { target.close(); }
-            };
         }
     }
 
@@ -290,17 +247,6 @@ public final class SshTransport implements Transport {
     @FunctionalInterface
     private interface StdinWriter {
         void write(OutputStream in) throws IOException;
-    }
-
-    private static OutputStream sinkStream(OutputSink sink, boolean isErr) {
-        return new OutputStream() {
-            @Override public void write(int b) { write(new byte[]{(byte) b}, 0, 1); }
-
-            @Override public void write(byte[] b, int off, int len) {
-                byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len);
-                if (isErr) sink.stderr(copy, len); else sink.stdout(copy, len);
-            }
-        };
     }
 
     @Override
