@@ -14,7 +14,8 @@ import java.nio.file.Path;
 public final class CliContext implements AutoCloseable {
     private final Path home;
     private final Path workDir;
-    private final BufferedReader in;
+    private final java.io.InputStream stdin;
+    private BufferedReader in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean terminal;
@@ -22,12 +23,12 @@ public final class CliContext implements AutoCloseable {
     private FastGpu fastGpu;
     private final java.util.Map<String, String> env;
 
-    public CliContext(Path home, Path workDir, BufferedReader in, PrintWriter out, PrintWriter err, boolean terminal,
+    public CliContext(Path home, Path workDir, java.io.InputStream stdin, PrintWriter out, PrintWriter err, boolean terminal,
                       java.util.Map<String, String> env) {
         this.env = java.util.Map.copyOf(env);
         this.home = home;
         this.workDir = workDir;
-        this.in = in;
+        this.stdin = stdin;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
@@ -38,6 +39,17 @@ public final class CliContext implements AutoCloseable {
     public PrintWriter out() { return out; }
     public PrintWriter err() { return err; }
     public boolean terminal() { return terminal; }
+
+    /**
+     * The command's standard input as bytes, for a command that passes it on ({@code exec -i}); a command reads it
+     * this way or through {@link #confirm}'s lines, not both.
+     */
+    public java.io.InputStream stdin() { return stdin; }
+
+    private synchronized BufferedReader lines() {
+        if (in == null) in = new BufferedReader(new java.io.InputStreamReader(stdin, java.nio.charset.StandardCharsets.UTF_8));
+        return in;
+    }
     /** The environment the command runs in (credentials and endpoints are read from it). */
     public java.util.Map<String, String> env() { return env; }
 
@@ -63,7 +75,7 @@ public final class CliContext implements AutoCloseable {
         err.print(question + " ");
         err.flush();
         try {
-            String line = in.readLine();
+            String line = lines().readLine();
             if (line == null) {
                 err.println();
                 return false;

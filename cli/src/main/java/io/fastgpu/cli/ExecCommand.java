@@ -3,6 +3,8 @@ package io.fastgpu.cli;
 import io.fastgpu.api.ExecResult;
 import io.fastgpu.api.InvalidSpecException;
 import io.fastgpu.api.RunOptions;
+import io.fastgpu.core.runtime.FastGpu;
+import io.fastgpu.core.runtime.InputCopies;
 import io.fastgpu.core.runtime.TaskRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +38,10 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Kill the command after this many seconds (1 to a year).")
     Long timeoutSeconds;
 
+    @Option(names = {"-i", "--stdin"}, description = {"Pass this command's standard input to the command, as 'ssh HOST CMD'"
+            + " does (on a group, each instance gets a copy). Without it the command reads end of input at once."})
+    boolean stdin;
+
     /** A year: longer is no limit at all, and would overflow the clocks that measure it. */
     private static final long MAX_TIMEOUT_SECONDS = 366L * 24 * 3600;
 
@@ -50,22 +56,37 @@ final class ExecCommand implements Callable<Integer> {
         var fg = ctx.fastGpu();
         var selected = raw ? List.of(InstanceSelector.one(fg, name)) : InstanceSelector.select(fg, name);
         String cmd = String.join(" ", command);
-        if (raw) {
-            TaskRuntime t = fg.task(selected.get(0).provider(), selected.get(0).instance());
-            ExecResult r = t.runWithOutput(cmd);
-            ctx.out().print(r.stdout());
-            ctx.out().flush();
-            ctx.err().print(r.stderr());
-            ctx.err().flush();
-            return r.exitCode() == 0 ? 0 : 1;
+        try (InputCopies input = stdin ? new InputCopies(ctx.stdin(), selected.size()) : null) {
+            return raw ? runRaw(fg.task(selected.get(0).provider(), selected.get(0).instance()), cmd, input)
+                    : runOnEach(fg, selected, cmd, input);
         }
-        RunOptions opts = RunOptions.DEFAULT.streaming().ignoringErrors();
-        if (timeoutSeconds != null) opts = opts.withTimeout(Duration.ofSeconds(timeoutSeconds));
-        RunOptions o = opts;
+    }
+
+    private RunOptions options(InputCopies input, int i) {
+        RunOptions o = RunOptions.DEFAULT;
+        if (timeoutSeconds != null) o = o.withTimeout(Duration.ofSeconds(timeoutSeconds));
+        return input == null ? o : o.withInput(input.copy(i));
+    }
+
+    private int runRaw(TaskRuntime t, String cmd, InputCopies input) {
+        ExecResult r = t.runWithOutput(cmd, options(input, 0));
+        ctx.out().print(r.stdout());
+        ctx.out().flush();
+        ctx.err().print(r.stderr());
+        ctx.err().flush();
+        return r.exitCode() == 0 ? 0 : 1;
+    }
+
+    private int runOnEach(FastGpu fg, List<InstanceSelector.Selected> selected, String cmd, InputCopies input) {
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         Lifecycle.each(selected, s -> {
-            int rc = fg.task(s.provider(), s.instance()).run(cmd, o);
-            if (rc != 0) failed.add(s.instance().name() + " exited with " + rc);
+            int i = selected.indexOf(s);
+            try {
+                int rc = fg.task(s.provider(), s.instance()).run(cmd, options(input, i).streaming().ignoringErrors());
+                if (rc != 0) failed.add(s.instance().name() + " exited with " + rc);
+            } finally {
+                if (input != null) input.close(i);
+            }
         }, failed);
         failed.stream().sorted().forEach(f -> ctx.err().println(ctx.style().red("error: ") + f));
         return failed.isEmpty() ? 0 : 1;

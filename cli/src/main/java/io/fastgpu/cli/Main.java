@@ -3,9 +3,7 @@ package io.fastgpu.cli;
 import io.fastgpu.core.runtime.FastGpu;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -43,8 +41,7 @@ public final class Main {
                           boolean terminal, java.util.Map<String, String> env) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        try (CliContext ctx = new CliContext(home, workDir, r, o, e, terminal, env)) {
+        try (CliContext ctx = new CliContext(home, workDir, in, o, e, terminal, env)) {
             // A managed run whose controller was killed is carried on by the next command that notices.
             if (args.length > 0 && !args[0].equals(ControllerCommand.NAME) && !args[0].equals("cancel")
                     && !(args[0].equals("runs") && java.util.Arrays.asList(args).contains("--recover"))) {
@@ -60,7 +57,7 @@ public final class Main {
      */
     public static void warmUp(Path home) {
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        try (CliContext ctx = new CliContext(home, home, new BufferedReader(java.io.Reader.nullReader()), nowhere, nowhere, false,
+        try (CliContext ctx = new CliContext(home, home, InputStream.nullInputStream(), nowhere, nowhere, false,
                 java.util.Map.of())) {
             commandLine(ctx).parseArgs("exec", "{warm}", "--", "true");
         }

@@ -71,6 +71,39 @@ class ExecCommandTest {
     }
 
     @Test
+    void withStdinEveryTaskOfAGroupReadsACopyOfTheInput() {
+        Cli.Result r = cli.runWithInput("one\ntwo\n", "exec", "-i", "{duo}", "--", "cat; echo \"$WHO read it\"").expectExit(0);
+
+        assertThat(r.outLines()).containsExactlyInAnyOrder("task0> one", "task0> two", "task0> task0 read it",
+                "task1> one", "task1> two", "task1> task1 read it");
+    }
+
+    @Test
+    void withoutStdinTheCommandReadsTheEndOfItsInputAtOnce() {
+        Cli.Result r = cli.runWithInput("not for it\n", "exec", "task0.duo", "--", "cat; echo end").expectExit(0);
+
+        assertThat(r.outLines()).containsExactly("task0> end");
+    }
+
+    @Test
+    void aTaskThatStopsReadingDoesNotHoldUpTheOthersInput() {
+        String many = "x".repeat(1000) + "\n";
+        String input = many.repeat(10_000); // 10 MB: more than a task's copy holds while another reads
+        Cli.Result r = cli.runWithInput(input, "exec", "--stdin", "{duo}", "--",
+                "if [ $WHO = task0 ]; then head -c 10 > /dev/null; echo stopped; else wc -c; fi").expectExit(0);
+
+        assertThat(r.outLines()).containsExactlyInAnyOrder("task0> stopped", "task1> " + input.length());
+    }
+
+    @Test
+    void rawWithStdinKeepsTheShellStateTheCommandChanges() {
+        Cli.Result r = cli.runWithInput("piped\n", "exec", "-i", "--raw", "task0.duo", "--", "cd .. && cat").expectExit(0);
+        assertThat(r.out()).isEqualTo("piped\n");
+
+        assertThat(cli.run("exec", "--raw", "task0.duo", "--", "basename $PWD").expectExit(0).out()).isEqualTo("home\n");
+    }
+
+    @Test
     void rawPrintsTheOutputAsIs() {
         Cli.Result r = cli.run("exec", "--raw", "task0.duo", "--", "echo hi; echo oops >&2").expectExit(0);
 

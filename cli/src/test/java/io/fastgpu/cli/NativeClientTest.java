@@ -227,6 +227,8 @@ class NativeClientTest {
                 List.of("", "exec", "task0.keep", "--", "echo $GREETING from $PWD; exit 3"),
                 List.of("", "exec", "--raw", "task0.keep", "--", "echo out; echo err >&2; exit 4"),
                 List.of("piped into it\n", "exec", "--raw", "task0.keep", "--", "cat; echo done"),
+                List.of("piped into it\n", "exec", "-i", "--raw", "task0.keep", "--", "cat; echo done"),
+                List.of("piped into it\n", "exec", "--stdin", "task0.keep", "--", "cd .. && cat && echo $GREETING"),
                 List.of("", "exec", "task0.nosuch", "--", "true"),
                 List.of("", "ls", "--stop", "--json"),
                 List.of("", "ls", "--bogus"),
@@ -243,6 +245,13 @@ class NativeClientTest {
         }
         assertThat(differences).isEmpty();
         assertThat(run(on, "", "exec", "task0.keep", "--", "exit 3").exitCode()).isEqualTo(1);
+        // More input than one request for it asks (64 KiB), through the native client, whole and in order.
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) lines.append("line ").append(i).append('\n');
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(run(on, lines.toString(), "exec", "-i", "task0.keep", "--", "sha256sum").out())
+                .isEqualTo("task0> " + sha + "  -\n");
         assertThat(run(on, "", "ls", "--bogus").exitCode()).isEqualTo(2);
         // The agent ran them, and no JVM started for them: the native client talked to it.
         assertThat(on.home().resolve("agent/agent.log")).content().contains("fastgpu exec exited 1", "fastgpu ls exited 2");

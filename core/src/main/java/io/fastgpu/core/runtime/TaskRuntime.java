@@ -121,9 +121,12 @@ public final class TaskRuntime implements Task {
     }
 
     @Override
-    public ExecResult runWithOutput(String cmd) {
+    public ExecResult runWithOutput(String cmd) { return runWithOutput(cmd, RunOptions.DEFAULT); }
+
+    /** Runs {@code cmd} with {@code options}' timeout, environment and input, and returns its output whatever it exits. */
+    public ExecResult runWithOutput(String cmd, RunOptions options) {
         OutputCollector out = new OutputCollector(name(), true, null);
-        int rc = execInShell(cmd, RunOptions.DEFAULT, out);
+        int rc = execInShell(cmd, options, out);
         return new ExecResult(rc, out.stdout(), out.stderr());
     }
 
@@ -139,7 +142,7 @@ public final class TaskRuntime implements Task {
             boolean inline = cmd.length() <= INLINE_COMMAND_LIMIT;
             if (!inline) transport().write(commandFile, cmd.getBytes(StandardCharsets.UTF_8));
             String script = ShellScripts.blocking(transport().home(), stateDir(), commandFile, inline ? cmd : null, env);
-            int rc = transport().exec(script, out, options.timeout());
+            int rc = transport().exec(script, out, options.timeout(), options.input());
             out.finish();
             return rc;
         } finally {

@@ -5,6 +5,7 @@ import io.fastgpu.core.files.FileStamp;
 import io.fastgpu.core.util.ShellQuote;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,20 @@ public interface Transport {
      * @return its exit code
      * @throws io.fastgpu.api.CommandTimeoutException after {@code timeout} (the script is killed)
      */
-    int exec(String bashScript, OutputSink sink, Duration timeout);
+    default int exec(String bashScript, OutputSink sink, Duration timeout) {
+        return exec(bashScript, sink, timeout, null);
+    }
+
+    /**
+     * Runs a bash script in {@link #home()} with {@code stdin} as its standard input ({@code null}: closed), and
+     * waits for it. The input is read only as the script reads it, on a thread of the transport's own; when the script
+     * ends that thread stops (it is interrupted where it waits), so an input that never ends holds nothing up. The
+     * stream is not closed here.
+     *
+     * @return its exit code
+     * @throws io.fastgpu.api.CommandTimeoutException after {@code timeout} (the script is killed)
+     */
+    int exec(String bashScript, OutputSink sink, Duration timeout, InputStream stdin);
 
     /**
      * Copies local files to {@code remoteBase/<relative>}, creating folders, replacing what is there (with

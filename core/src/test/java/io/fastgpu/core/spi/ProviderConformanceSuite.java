@@ -113,12 +113,14 @@ public abstract class ProviderConformanceSuite {
         return provider.list().stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
-    private static String exec(Transport t, String script) {
+    private static String exec(Transport t, String script) { return exec(t, script, null); }
+
+    private static String exec(Transport t, String script, java.io.InputStream stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc = t.exec(script, new OutputSink() {
             @Override public void stdout(byte[] b, int n) { out.write(b, 0, n); }
             @Override public void stderr(byte[] b, int n) { }
-        }, Duration.ofSeconds(60));
+        }, Duration.ofSeconds(60), stdin);
         return rc + ":" + out.toString(StandardCharsets.UTF_8);
     }
 
@@ -160,6 +162,28 @@ public abstract class ProviderConformanceSuite {
 
         t.download(t.home() + "/target", scratch.resolve("back"));
         assertThat(Files.readString(scratch.resolve("back/sub dir/up.txt"))).isEqualTo("uploaded\n");
+    }
+
+    @Test
+    void theTransportPassesStandardInputAndWaitsForNoInputTheCommandDoesNotRead() throws Exception {
+        Transport t = provider.transport(create("task0.conformance"));
+        byte[] data = new byte[3 << 20]; // larger than a channel's window and a pipe's buffer
+        new java.util.Random(7).nextBytes(data);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        assertThat(exec(t, "sha256sum | cut -c1-64", new java.io.ByteArrayInputStream(data))).isEqualTo("0:" + sha + "\n");
+        // Without input the command reads its end at once.
+        assertThat(exec(t, "cat; echo end")).isEqualTo("0:end\n");
+        // An input that never ends holds up neither a command that does not read it nor one that stops reading.
+        try (java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+             java.io.PipedInputStream never = new java.io.PipedInputStream(writer)) {
+            assertThat(exec(t, "echo done", never)).isEqualTo("0:done\n");
+        }
+        try (java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+             java.io.PipedInputStream never = new java.io.PipedInputStream(writer)) {
+            writer.write("first line\n".getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+            assertThat(exec(t, "head -n 1", never)).isEqualTo("0:first line\n");
+        }
     }
 
     @Test

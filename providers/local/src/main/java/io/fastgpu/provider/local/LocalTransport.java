@@ -5,6 +5,7 @@ import io.fastgpu.api.FastGpuException;
 import io.fastgpu.core.files.FileCopy;
 import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.transport.OutputSink;
+import io.fastgpu.core.transport.StdinFeed;
 import io.fastgpu.core.transport.Transport;
 
 import java.io.File;
@@ -51,11 +52,11 @@ final class LocalTransport implements Transport {
     }
 
     @Override
-    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+    public int exec(String bashScript, OutputSink sink, Duration timeout, java.io.InputStream stdin) {
         ensureRunning.run();
         ProcessBuilder pb = new ProcessBuilder("setsid", "bash", "-c", bashScript)
                 .directory(home.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
         pb.environment().clear();
         pb.environment().putAll(environment(System.getenv()));
         Process p;
@@ -66,6 +67,7 @@ final class LocalTransport implements Transport {
         }
         Thread out = OutputSink.pump(p.getInputStream(), sink, false, "local-stdout");
         Thread err = OutputSink.pump(p.getErrorStream(), sink, true, "local-stderr");
+        StdinFeed feed = stdin == null ? null : StdinFeed.start(stdin, p.getOutputStream(), "local-stdin");
         try {
             boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -81,6 +83,8 @@ final class LocalTransport implements Transport {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new FastGpuException(instanceName + ": interrupted", e);
+        } finally {
+            if (feed != null) feed.stop();
         }
     }
 

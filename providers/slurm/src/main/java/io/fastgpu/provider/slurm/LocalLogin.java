@@ -31,11 +31,11 @@ final class LocalLogin implements Transport {
     @Override public String home() { return home.toString(); }
 
     @Override
-    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+    public int exec(String bashScript, OutputSink sink, Duration timeout, java.io.InputStream stdin) {
         // A user home that does not exist (yet) is no reason to fail: Slurm's commands need no folder of their own.
         File dir = Files.isDirectory(home) ? home.toFile() : new File("/");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", bashScript).directory(dir)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
         Process p;
         try {
             p = pb.start();
@@ -44,6 +44,8 @@ final class LocalLogin implements Transport {
         }
         Thread out = OutputSink.pump(p.getInputStream(), sink, false, "slurm-stdout");
         Thread err = OutputSink.pump(p.getErrorStream(), sink, true, "slurm-stderr");
+        io.fastgpu.core.transport.StdinFeed feed = stdin == null ? null
+                : io.fastgpu.core.transport.StdinFeed.start(stdin, p.getOutputStream(), "slurm-stdin");
         try {
             boolean done = timeout == null ? p.waitFor(Long.MAX_VALUE, TimeUnit.DAYS) : p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -57,6 +59,8 @@ final class LocalLogin implements Transport {
             end(p);
             Thread.currentThread().interrupt();
             throw new FastGpuException("interrupted", e);
+        } finally {
+            if (feed != null) feed.stop();
         }
     }
 

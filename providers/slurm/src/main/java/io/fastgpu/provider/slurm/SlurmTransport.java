@@ -60,13 +60,19 @@ final class SlurmTransport implements Transport {
     }
 
     @Override
-    public int exec(String bashScript, OutputSink sink, Duration timeout) {
-        return run("cd " + ShellQuote.quote(home) + " || exit 1\n" + bashScript, sink, timeout, "--input=none ");
+    public int exec(String bashScript, OutputSink sink, Duration timeout, java.io.InputStream stdin) {
+        // The step's one task reads srun's input, which reads the login's command's input: the given stream, or none.
+        return run("cd " + ShellQuote.quote(home) + " || exit 1\n" + bashScript, sink, timeout,
+                stdin == null ? "--input=none " : "--input=all ", stdin);
     }
 
     private int run(String script, OutputSink sink, Duration timeout, String srunOptions) {
+        return run(script, sink, timeout, srunOptions, null);
+    }
+
+    private int run(String script, OutputSink sink, Duration timeout, String srunOptions, java.io.InputStream stdin) {
         StepErrors errors = new StepErrors(sink);
-        int rc = login().exec(stepCommand(script, srunOptions), errors, timeout);
+        int rc = login().exec(stepCommand(script, srunOptions), errors, timeout, stdin);
         errors.flush();
         if (rc != 0) checkAllocation();
         return rc;

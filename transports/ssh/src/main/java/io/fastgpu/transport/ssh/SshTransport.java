@@ -146,7 +146,7 @@ public final class SshTransport implements Transport {
     }
 
     @Override
-    public int exec(String bashScript, OutputSink sink, Duration timeout) {
+    public int exec(String bashScript, OutputSink sink, Duration timeout, InputStream input) {
         OutputStream out = ChannelOutput.toSink(sink, false);
         OutputStream err = ChannelOutput.toSink(sink, true);
         String tmp = null;
@@ -157,7 +157,7 @@ public final class SshTransport implements Transport {
             script = ". " + ShellQuote.quote(tmp) + "\n";
         }
         try {
-            return run(prelude() + script, out, err, null, timeout);
+            return run(prelude() + script, out, err, null, input, timeout);
         } finally {
             if (tmp != null) run("rm -f " + ShellQuote.quote(tmp), OutputStream.nullOutputStream(), null, null, Duration.ofSeconds(30));
         }
@@ -177,6 +177,15 @@ public final class SshTransport implements Transport {
      * ({@code timeout} kills the command's whole process group), so nothing keeps running after we give up.
      */
     private int run(String script, OutputStream out, OutputStream err, StdinWriter stdin, Duration timeout) {
+        return run(script, out, err, stdin, null, timeout);
+    }
+
+    /**
+     * Like {@link #run(String, OutputStream, OutputStream, StdinWriter, Duration)}, the command's standard input read
+     * from {@code input} where given (MINA pumps it on a thread of its own, and stops that thread, interrupting it, when
+     * the channel closes; the stream itself is left open).
+     */
+    private int run(String script, OutputStream out, OutputStream err, StdinWriter stdin, InputStream input, Duration timeout) {
         String command = "exec " + (timeout != null ? "timeout -s KILL " + Math.max(1, timeout.toSeconds() + 1) + " " : "")
                 + "bash -c " + ShellQuote.quote(script);
         java.io.PipedOutputStream feed = null;
@@ -185,7 +194,9 @@ public final class SshTransport implements Transport {
             ch.setOut(watch.of(out));
             ch.setErr(watch.of(err != null ? err : OutputStream.nullOutputStream()));
             if (stdin == null) {
-                ch.setIn(InputStream.nullInputStream());
+                ch.setIn(input == null ? InputStream.nullInputStream() : new java.io.FilterInputStream(input) {
+                    @Override public void close() { } // the caller's
+                });
             } else {
                 // MINA pumps standard input from this pipe on its own; we write the pipe here.
                 PipedInputStream pipe = new PipedInputStream(1 << 20);
