@@ -57,6 +57,7 @@ public final class SshConnector implements AutoCloseable {
     private final PinnedHostKeys hostKeys;
     private final HostConfigEntryResolver config;
     private final Function<String, Optional<String>> passphrases;
+    private final LoginHomes loginHomes;
     private final Map<SshTarget, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<SshTarget, Object> connecting = new ConcurrentHashMap<>();
     /** Kept by {@link #open} for the life of the process: {@link #close} leaves it open. */
@@ -95,6 +96,7 @@ public final class SshConnector implements AutoCloseable {
      */
     public SshConnector(Path knownHosts, List<Path> trusted, Path sshConfig, Function<String, Optional<String>> passphrases) {
         this.hostKeys = new PinnedHostKeys(knownHosts, trusted);
+        this.loginHomes = LoginHomes.besides(knownHosts);
         this.config = sshConfig != null && Files.isRegularFile(sshConfig)
                 ? new ConfigFileHostEntryResolver(sshConfig) : HostConfigEntryResolver.EMPTY;
         this.passphrases = passphrases;
@@ -158,6 +160,8 @@ public final class SshConnector implements AutoCloseable {
     }
 
     PinnedHostKeys hostKeys() { return hostKeys; }
+
+    LoginHomes loginHomes() { return loginHomes; }
 
     /**
      * Forgets the pinned host key of {@code host} (and {@code [host]:port} entries) in {@code knownHosts}, for a

@@ -49,11 +49,7 @@ public final class SshTransport implements Transport {
     private final SshTarget target;
     private final String name;
     private final Map<String, String> environment;
-    private final String workdir;
-    private volatile String home;
-    /** The folders made on a connection (relative to the login's home, "" for the home) and their absolute paths. */
-    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Map<String, String>> HOMES =
-            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+    private final HomeFolder home;
     /** The uploads' destinations listed on a connection, kept while it lives (see {@link KeptListings}). */
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<KeptListings> LISTINGS =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
@@ -72,41 +68,29 @@ public final class SshTransport implements Transport {
         this.target = target;
         this.name = name;
         this.environment = Map.copyOf(environment);
-        this.workdir = workdir;
+        this.home = new HomeFolder(connector.loginHomes(), target, name, workdir);
     }
 
     private ClientSession session() { return connector.session(target); }
 
     @Override
-    public String home() {
-        String h = home;
-        if (h == null) {
-            // Known on this connection already (an earlier command of a resident process): no round trip.
-            Map<String, String> known = session().computeAttributeIfAbsent(HOMES, k -> new java.util.concurrent.ConcurrentHashMap<>());
-            h = known.get(folderKey());
-            if (h == null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                String dir = workdir == null ? "\"$HOME\"" : "\"$HOME\"/" + ShellQuote.quote(workdir);
-                int rc = run("d=" + dir + "; mkdir -p \"$d\" && printf %s \"$d\"", out, null, null, Duration.ofSeconds(30));
-                h = out.toString(StandardCharsets.UTF_8);
-                if (rc != 0 || !h.startsWith("/")) throw new FastGpuException(name + ": cannot find the home folder (exit " + rc + ")");
-                known.put(folderKey(), h);
-            }
-            home = h;
-        }
-        return h;
+    public String home() { return home.path(this::session, this::runAsIs); }
+
+    private int runAsIs(String script, OutputStream out) {
+        return runOnChannel(script, out, null, null, null, Duration.ofSeconds(30));
+    }
+
+    /** For what runs no command of its own (SFTP, an interactive shell): checks a remembered home first. */
+    private void checkHome() {
+        home();
+        if (home.unchecked() != null) run(":", OutputStream.nullOutputStream(), null, null, Duration.ofSeconds(30));
     }
 
     /**
      * Forgets what this connection knows of the folder {@code workdir} (relative to the login's home): it was removed,
      * and is made again on its next use.
      */
-    public void forgetFolder(String workdir) {
-        Map<String, String> known = session().getAttribute(HOMES);
-        if (known != null) known.remove(workdir);
-    }
-
-    private String folderKey() { return workdir == null ? "" : workdir; }
+    public void forgetFolder(String workdir) { HomeFolder.forget(session(), workdir); }
 
     /** The listings kept on this connection. */
     public KeptListings keptListings() {
@@ -186,6 +170,13 @@ public final class SshTransport implements Transport {
      * the channel closes; the stream itself is left open).
      */
     private int run(String script, OutputStream out, OutputStream err, StdinWriter stdin, InputStream input, Duration timeout) {
+        String login = home.unchecked();
+        int status = runOnChannel(login == null ? script : HomeFolder.leadingCheck(login) + script, out, err, stdin, input, timeout);
+        if (login != null) home.checked(session(), login, status, this::runAsIs);
+        return status;
+    }
+
+    private int runOnChannel(String script, OutputStream out, OutputStream err, StdinWriter stdin, InputStream input, Duration timeout) {
         String command = "exec " + (timeout != null ? "timeout -s KILL " + Math.max(1, timeout.toSeconds() + 1) + " " : "")
                 + "bash -c " + ShellQuote.quote(script);
         java.io.PipedOutputStream feed = null;
@@ -331,6 +322,7 @@ public final class SshTransport implements Transport {
     }
 
     private SftpClient sftp() throws IOException {
+        checkHome();
         return SftpClientFactory.instance().createSftpClient(session());
     }
 
@@ -387,6 +379,7 @@ public final class SshTransport implements Transport {
 
     @Override
     public List<String> interactive(String remoteCommand) {
+        checkHome();
         var e = connector.resolve(target);
         List<String> argv = new ArrayList<>(List.of("ssh", "-t", "-p", String.valueOf(e.getPort()),
                 "-o", "UserKnownHostsFile=" + connector.hostKeys().knownHostsFiles(), "-o", "StrictHostKeyChecking=yes",
