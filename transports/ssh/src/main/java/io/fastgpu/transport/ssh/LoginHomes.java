@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * cannot be read or written is no home known, never an error.
  */
 final class LoginHomes {
+    /** One update at a time in this process, whichever connector makes it (several may share a file). */
+    private static final Object UPDATES = new Object();
     private final Path file;
 
     LoginHomes(Path file) { this.file = file; }
@@ -55,14 +57,20 @@ final class LoginHomes {
         return t.display() + (t.proxyJump().isEmpty() ? "" : " via " + t.proxyJump());
     }
 
-    private synchronized void update(SshTarget target, String entry) {
+    private void update(SshTarget target, String entry) {
+        synchronized (UPDATES) {
+            write(target, entry);
+        }
+    }
+
+    private void write(SshTarget target, String entry) {
         Map<String, String> homes = read();
         String k = key(target);
         if (entry == null ? homes.remove(k) == null : entry.equals(homes.put(k, entry))) return;
         StringBuilder text = new StringBuilder("# The login home folder on each SSH host (its host key, its home), as last seen;"
                 + " FastGPU checks it before use.\n");
         homes.forEach((h, d) -> text.append(h).append('\t').append(d).append('\n'));
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
