@@ -5,7 +5,6 @@ import io.fastgpu.core.launch.CommandInterrupts;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -129,40 +128,11 @@ final class CommandSession implements CommandInterrupts {
     }
 
     /** The command's stdin: asked of the client when the command reads, as much as one read of the client's stdin gives. */
-    private final class StdinStream extends InputStream {
-        private byte[] pending = new byte[0];
-        private int pos;
-        private boolean eof;
-
+    private final class StdinStream extends io.fastgpu.core.util.ChunkedInput {
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public synchronized int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            if (pos >= pending.length) {
-                if (eof) return -1;
-                writer.write(Frames.WANT_STDIN, len);
-                try {
-                    pending = stdin.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while reading stdin");
-                }
-                pos = 0;
-                if (pending.length == 0) {
-                    eof = true;
-                    return -1;
-                }
-            }
-            int n = Math.min(len, pending.length - pos);
-            System.arraycopy(pending, pos, b, off, n);
-            pos += n;
-            return n;
+        protected byte[] next(int wanted) throws IOException, InterruptedException {
+            writer.write(Frames.WANT_STDIN, wanted);
+            return stdin.take();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.fastgpu.core.runtime;
 
+import io.fastgpu.core.util.ChunkedInput;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class InputCopies implements AutoCloseable {
     /** Chunks a copy holds before the reader waits for it: up to 4 MiB of a fast source. */
     static final int CHUNKS = 64;
+    /** The end of the input, to each copy (see {@link ChunkedInput}). */
     private static final byte[] END = new byte[0];
 
     private final InputStream source;
@@ -82,12 +85,9 @@ public final class InputCopies implements AutoCloseable {
         }
     }
 
-    private final class Copy extends InputStream {
+    private final class Copy extends ChunkedInput {
         private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CHUNKS);
         private volatile boolean closed;
-        private byte[] current = new byte[0];
-        private int pos;
-        private boolean ended;
 
         /** Hands {@code chunk} to this copy, waiting while it is full; false once it is closed. */
         boolean offer(byte[] chunk) throws InterruptedException {
@@ -98,38 +98,13 @@ public final class InputCopies implements AutoCloseable {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+        protected byte[] next(int wanted) throws InterruptedException {
+            startReader();
+            return chunks.take();
         }
 
         @Override
-        public synchronized int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            if (closed || ended) return -1;
-            if (pos >= current.length) {
-                startReader();
-                try {
-                    current = chunks.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for input");
-                }
-                pos = 0;
-                if (current == END) {
-                    ended = true;
-                    return -1;
-                }
-            }
-            int n = Math.min(len, current.length - pos);
-            System.arraycopy(current, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        @Override
-        public int available() { return closed ? 0 : current.length - pos; }
+        protected boolean closed() { return closed; }
 
         @Override
         public void close() {
