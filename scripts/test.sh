@@ -38,7 +38,9 @@ if torch_py="$(scripts/torch-venv.sh path)"; then :; else
 fi
 # With the test hosts up, this includes Slurm through a login host over SSH (cli's SlurmLoginTest, on a cluster
 # of its own on the hosts' bridge).
-mvn -B -q -Dstyle.color=never verify
+# Two modules at a time: their tests mostly wait (on machines, daemons and timeouts), and modules that can run
+# together share no test resource (the test hosts serve providers/ssh alone, the Slurm cluster providers/slurm).
+mvn -B -q -T 2 -Dstyle.color=never verify
 echo "== end to end: ./fastgpu launch examples/gesture --yes"
 FASTGPU_HOME="$home" ./fastgpu launch examples/gesture --yes --out "$out"
 test -s "$(newest "gtc-demo*")/GTC/save_model.pth" || { echo "the demo did not bring back save_model.pth" >&2; exit 1; }
