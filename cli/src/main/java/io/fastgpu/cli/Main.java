@@ -47,7 +47,7 @@ public final class Main {
                     && !(args[0].equals("runs") && java.util.Arrays.asList(args).contains("--recover"))) {
                 ControllerSpawner.recoverOrphans(ctx);
             }
-            return commandLine(ctx).execute(args);
+            return commandLine(ctx, args).execute(args);
         }
     }
 
@@ -59,12 +59,16 @@ public final class Main {
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
         try (CliContext ctx = new CliContext(home, home, InputStream.nullInputStream(), nowhere, nowhere, false,
                 java.util.Map.of())) {
-            commandLine(ctx).parseArgs("exec", "{warm}", "--", "true");
+            String[] args = {"exec", "{warm}", "--", "true"};
+            commandLine(ctx, args).parseArgs(args);
         }
     }
 
-    static CommandLine commandLine(CliContext ctx) {
-        CommandLine cl = new CommandLine(new FastGpuCommand(), new ContextFactory(ctx));
+    /** The command line's model for {@code args}: the top-level command and the subcommands they need. */
+    static CommandLine commandLine(CliContext ctx, String[] args) {
+        ContextFactory factory = new ContextFactory(ctx);
+        CommandLine cl = new CommandLine(new FastGpuCommand(), factory);
+        for (Class<?> sub : FastGpuCommand.needed(args)) cl.addSubcommand(sub);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
