@@ -31,6 +31,22 @@ class HelpTest {
         assertThat(r.err()).isEmpty();
     }
 
+    @Test
+    void aCommandBuildsTheModelOfItsOwnSubcommandOnly() {
+        assertThat(FastGpuCommand.needed(new String[]{"exec", "task0.x", "--", "true"})).containsExactly(ExecCommand.class);
+        assertThat(FastGpuCommand.needed(new String[]{"models", "list"})).containsExactly(ModelsCommand.class);
+        // Where other commands are read: the usage help, help, completion, a name that is none of them.
+        for (String first : new String[]{"--help", "help", "completion", "nope", "-V"}) {
+            assertThat(FastGpuCommand.needed(new String[]{first})).as(first).isEqualTo(FastGpuCommand.SUBCOMMANDS);
+        }
+        assertThat(FastGpuCommand.needed(new String[0])).isEqualTo(FastGpuCommand.SUBCOMMANDS);
+        // Every subcommand is one of them, with a name of its own.
+        assertThat(FastGpuCommand.SUBCOMMANDS.stream().map(c -> c.getAnnotation(picocli.CommandLine.Command.class).name()))
+                .doesNotHaveDuplicates().contains("launch", "exec", "scp", "agent", "help");
+        Cli.Result r = cli.run("completion", "bash").expectExit(0);
+        assertThat(r.out()).contains("launch").contains("forget-host").contains("models");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"launch", "ls", "start", "stop", "kill", "rename", "exec", "ssh", "tmux", "scp", "logs"})
     void everySubcommandHasHelp(String cmd) {
