@@ -3,7 +3,6 @@ package io.fastgpu.core.files;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -36,7 +35,7 @@ public record FileCopy(Path local, String relative, long size, long modifiedMill
                     + "' is absolute; make it relative to the destination folder");
         }
         // ".." would let a copy escape the destination folder.
-        if (Arrays.asList(relative.split("/")).contains("..")) {
+        if (relative.equals("..") || relative.startsWith("../") || relative.endsWith("/..") || relative.contains("/../")) {
             throw new IllegalArgumentException("destination path '" + relative
                     + "' contains '..'; name a path inside the destination folder");
         }

@@ -104,6 +104,14 @@ public final class IgnoreRules {
         return excluded(relativePath, isDirectory);
     }
 
+    /**
+     * Like {@link #isIgnored}, for an entry whose folders were all decided not ignored already: a walk that does not
+     * enter an ignored folder decides each entry once, not once more for every entry inside it.
+     */
+    boolean isIgnoredInside(String relativePath, boolean isDirectory) {
+        return !relativePath.isEmpty() && excluded(relativePath, isDirectory);
+    }
+
     /** Decides one entry on its own, ignoring its ancestors. */
     private boolean excluded(String path, boolean isDirectory) {
         String name = path.substring(path.lastIndexOf('/') + 1);
@@ -262,6 +270,14 @@ public final class IgnoreRules {
 
     /** The '/'-separated path of {@code path} relative to {@code root}, "" for the root itself. */
     static String relativePath(Path root, Path path) {
+        // A walk's paths are its root's, name by name: their text starts with the root's.
+        String r = root.toString();
+        String p = path.toString();
+        if (p.equals(r)) return "";
+        if (p.startsWith(r) && !r.isEmpty()) {
+            if (r.endsWith("/")) return p.substring(r.length());
+            if (p.charAt(r.length()) == '/') return p.substring(r.length() + 1);
+        }
         StringBuilder relative = new StringBuilder();
         for (Path name : root.relativize(path)) {
             relative.append(relative.length() == 0 ? "" : "/").append(name);

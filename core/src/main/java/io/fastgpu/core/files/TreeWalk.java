@@ -145,7 +145,8 @@ final class TreeWalk extends SimpleFileVisitor<Path> {
         if (!selected && (!directory || relative.split("/").length >= maxDepth)) {
             return true;
         }
-        if (rules.isIgnored(relative, directory)) {
+        // The walk enters no ignored folder: the entry's folders are decided already.
+        if (rules.isIgnoredInside(relative, directory)) {
             ignored += selected ? 1 : 0;
             return true;
         }

@@ -451,8 +451,10 @@ class FileSelectionTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/etc/passwd' is absolute");
             assertThatThrownBy(() -> new FileCopy(Path.of("x"), "a/../../b", 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains '..'");
-            assertThatThrownBy(() -> new FileCopy(Path.of("x"), "..", 1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains '..'");
+            for (String escaping : new String[]{"..", "../b", "a/..", "a/b/../../.."}) {
+                assertThatThrownBy(() -> new FileCopy(Path.of("x"), escaping, 1)).as(escaping)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains '..'");
+            }
             assertThatThrownBy(() -> new FileCopy(Path.of("x"), "x", -1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
         }
@@ -460,6 +462,8 @@ class FileSelectionTest {
         @Test
         void allowsNamesThatMerelyContainDots() {
             assertThat(new FileCopy(Path.of("x"), "a/..b/c..", 0).relative()).isEqualTo("a/..b/c..");
+            assertThat(new FileCopy(Path.of("x"), "...", 0).relative()).isEqualTo("...");
+            assertThat(new FileCopy(Path.of("x"), "a/.../b", 0).relative()).isEqualTo("a/.../b");
         }
     }
 

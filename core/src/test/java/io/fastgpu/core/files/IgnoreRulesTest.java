@@ -120,6 +120,16 @@ class IgnoreRulesTest {
     }
 
     @Test
+    void pathsRelativeToTheRootAreSlashSeparatedWhateverTheRoot() {
+        assertThat(IgnoreRules.relativePath(Path.of("/w/job"), Path.of("/w/job"))).isEmpty();
+        assertThat(IgnoreRules.relativePath(Path.of("/w/job"), Path.of("/w/job/a/b.txt"))).isEqualTo("a/b.txt");
+        assertThat(IgnoreRules.relativePath(Path.of("/"), Path.of("/a/b"))).isEqualTo("a/b");
+        assertThat(IgnoreRules.relativePath(Path.of("job"), Path.of("job/a"))).isEqualTo("a");
+        // A sibling whose name starts with the root's is not inside it.
+        assertThat(IgnoreRules.relativePath(Path.of("/w/job"), Path.of("/w/job2/a"))).isEqualTo("../job2/a");
+    }
+
+    @Test
     void rootItselfIsNeverIgnored() {
         assertThat(IgnoreRules.of(List.of("*")).isIgnored("", true)).isFalse();
     }
