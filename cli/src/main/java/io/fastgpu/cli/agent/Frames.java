@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -79,14 +78,7 @@ final class Frames {
 
     /** Reads a channel directly (the JDK's channel streams lock reads and writes against each other). */
     static DataInputStream input(SocketChannel channel) {
-        return new DataInputStream(new java.io.BufferedInputStream(new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new DataInputStream(new java.io.BufferedInputStream(new io.fastgpu.core.util.BlockInput() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (len == 0) return 0;

@@ -1,7 +1,6 @@
 package io.fastgpu.core.util;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 
 /**
@@ -9,7 +8,7 @@ import java.io.InterruptedIOException;
  * client asked for each one): a read returns what is left of the current chunk, and waits for the next one only when
  * nothing is left.
  */
-public abstract class ChunkedInput extends InputStream {
+public abstract class ChunkedInput extends BlockInput {
     private byte[] current = new byte[0];
     private int pos;
     private boolean ended;
@@ -23,13 +22,6 @@ public abstract class ChunkedInput extends InputStream {
 
     /** Whether this input was closed: reads then find its end. */
     protected boolean closed() { return false; }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public synchronized int read(byte[] b, int off, int len) throws IOException {
