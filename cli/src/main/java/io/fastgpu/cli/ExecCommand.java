@@ -80,7 +80,7 @@ final class ExecCommand implements Callable<Integer> {
     private int runOnEach(FastGpu fg, List<InstanceSelector.Selected> selected, String cmd, InputCopies input) {
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         Lifecycle.each(selected, s -> {
-            int i = selected.indexOf(s);
+            int i = input == null ? 0 : selected.indexOf(s);
             try {
                 int rc = fg.task(s.provider(), s.instance()).run(cmd, options(input, i).streaming().ignoringErrors());
                 if (rc != 0) failed.add(s.instance().name() + " exited with " + rc);

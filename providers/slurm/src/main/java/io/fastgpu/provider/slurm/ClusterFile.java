@@ -29,8 +29,10 @@ import java.util.List;
  * </pre>
  */
 public final class ClusterFile {
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Made on the first read, not when a command only lists the clusters (most machines have none). */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
 
     private ClusterFile() { }
 
@@ -55,7 +57,7 @@ public final class ClusterFile {
         Raw raw;
         try {
             String text = Files.readString(file);
-            raw = text.isBlank() ? new Raw() : MAPPER.readValue(text, Raw.class);
+            raw = text.isBlank() ? new Raw() : Yaml.MAPPER.readValue(text, Raw.class);
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidSpecException(file + ":" + e.getLocation().getLineNr() + ": unknown key '" + e.getPropertyName()
                     + "'; known: " + e.getKnownPropertyIds());

@@ -57,6 +57,15 @@ final class Claims {
         return result;
     }
 
+    /** The claim whose {@link Claim#id() id} is {@code id}, read from its own file alone; empty when there is none. */
+    java.util.Optional<Claim> find(String id) {
+        String prefix = "ssh-";
+        if (!id.startsWith(prefix) || !id.contains("--") || id.contains("/") || id.indexOf('\0') >= 0) return java.util.Optional.empty();
+        String base = id.substring(prefix.length());
+        if (base.startsWith(".")) return java.util.Optional.empty();
+        return read(dir.resolve(base + ".claim")).filter(c -> c.id().equals(id));
+    }
+
     private java.util.Optional<Claim> read(Path f) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {

@@ -31,7 +31,16 @@ public record Fleet(String name, boolean shared, List<Host> hosts, Path knownHos
      */
     public record Host(String host, int port, String user, Path key, String jump, int gpus, String gpuType) {
         /** Stable identity of the machine within FastGPU: {@code host_port}, safe in file names. */
-        public String id() { return (host + "_" + (port == 0 ? 22 : port)).replaceAll("[^A-Za-z0-9._-]", "_"); }
+        public String id() {
+            String raw = host + "_" + (port == 0 ? 22 : port);
+            StringBuilder id = new StringBuilder(raw.length());
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                boolean safe = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+                id.append(safe ? c : '_');
+            }
+            return id.toString();
+        }
 
         public String display() { return host + (port == 0 || port == 22 ? "" : ":" + port); }
     }

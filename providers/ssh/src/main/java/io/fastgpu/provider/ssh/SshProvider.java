@@ -19,6 +19,7 @@ import io.fastgpu.core.spi.facet.SelfStop;
 import io.fastgpu.core.runtime.ProcessMarker;
 import io.fastgpu.core.util.ShellQuote;
 import io.fastgpu.core.util.Parallel;
+import io.fastgpu.core.util.ParsedFiles;
 import io.fastgpu.core.spi.Provider;
 import io.fastgpu.core.transport.OutputSink;
 import io.fastgpu.core.transport.Transport;
@@ -62,6 +63,8 @@ public final class SshProvider implements Provider {
     private final Path userHome;
     private SshConnector connector;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Each fleet file parsed once while it is unchanged: every task of a command looks up its host in it. */
+    private final ParsedFiles<Fleet> fleetFiles;
     /** The plan detail naming the host chosen for a task: {@code host.<task name>} = host id. */
     private static final String HOST_OF = "host.";
 
@@ -74,6 +77,10 @@ public final class SshProvider implements Provider {
         this.claims = new Claims(home.resolve("ssh").resolve("claims"));
         this.events = events;
         this.releases = new WatchdogReleases(claims, this::admin, SshProvider::instance, events);
+        this.fleetFiles = new ParsedFiles<>(f -> {
+            String n = f.getFileName().toString();
+            return FleetFile.read(n.substring(0, n.length() - ".yaml".length()), f, userHome);
+        });
     }
 
     @Override public String name() { return NAME; }
@@ -116,7 +123,7 @@ public final class SshProvider implements Provider {
         List<Fleet> result = new ArrayList<>();
         for (String n : FleetFile.names(fleetsDir)) {
             try {
-                result.add(FleetFile.read(n, fleetsDir.resolve(n + ".yaml"), userHome));
+                result.add(fleetFiles.get(fleetsDir.resolve(n + ".yaml")));
             } catch (InvalidSpecException e) {
                 if (warned.add(n)) events.on(new Event.Notice(Event.Level.WARN, "fleet '" + n + "' skipped: " + e.getMessage()));
             }
@@ -136,7 +143,7 @@ public final class SshProvider implements Provider {
             throw new InvalidSpecException("no fleet '" + name + "'" + hint + ": create " + f
                     + (names.isEmpty() ? "" : "; fleets: " + String.join(", ", names)));
         }
-        return FleetFile.read(name, f, userHome);
+        return fleetFiles.get(f);
     }
 
     private static SshTarget target(Fleet.Host h) {
@@ -149,11 +156,12 @@ public final class SshProvider implements Provider {
 
     @Override
     public List<Instance> list() {
-        List<Claims.Claim> all = claims.all();
+        Map<List<String>, List<Claims.Claim>> byHost = new java.util.HashMap<>();
+        for (Claims.Claim c : claims.all()) byHost.computeIfAbsent(List.of(c.fleet(), c.hostKey()), k -> new ArrayList<>()).add(c);
         List<Instance> result = new ArrayList<>();
         for (Fleet f : fleets()) {
             for (Fleet.Host h : f.hosts()) {
-                List<Claims.Claim> on = all.stream().filter(c -> c.fleet().equals(f.name()) && c.hostKey().equals(h.id())).toList();
+                List<Claims.Claim> on = byHost.getOrDefault(List.of(f.name(), h.id()), List.of());
                 for (Claims.Claim c : on) result.add(instance(c, h));
                 if (on.isEmpty() || f.shared()) {
                     result.add(new Instance("ssh-" + h.id(), f.name() + "/" + h.display(), NAME, InstanceState.RUNNING,
@@ -173,7 +181,8 @@ public final class SshProvider implements Provider {
     private record Held(Claims.Claim claim, Fleet fleet, Fleet.Host host) { }
 
     private Held held(String id) {
-        for (Claims.Claim c : claims.all()) {
+        Optional<Claims.Claim> claim = claims.find(id);
+        for (Claims.Claim c : claim.isPresent() ? List.of(claim.get()) : claims.all()) {
             if (c.id().equals(id)) {
                 Fleet f = fleet(c.fleet());
                 Fleet.Host h = f.hosts().stream().filter(x -> x.id().equals(c.hostKey())).findFirst()

@@ -1,5 +1,7 @@
 package io.fastgpu.transport.ssh;
 
+import io.fastgpu.core.util.ParsedFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,6 +25,8 @@ final class LoginHomes {
     /** One update at a time in this process, whichever connector makes it (several may share a file). */
     private static final Object UPDATES = new Object();
     private final Path file;
+    /** The file read once while it is unchanged: every connection of a command looks up its host in it. */
+    private final ParsedFiles<Map<String, String>> parsed = new ParsedFiles<>(f -> java.util.Collections.unmodifiableMap(read(f)));
 
     LoginHomes(Path file) { this.file = file; }
 
@@ -36,7 +40,7 @@ final class LoginHomes {
      * at the same address has another host key, and so no home remembered).
      */
     Optional<String> get(SshTarget target, PublicKey hostKey) {
-        String entry = read().get(key(target));
+        String entry = parsed.get(file).get(key(target));
         String prefix = fingerprint(hostKey) + "\t";
         return entry != null && entry.startsWith(prefix) ? Optional.of(entry.substring(prefix.length())) : Optional.empty();
     }
@@ -64,7 +68,7 @@ final class LoginHomes {
     }
 
     private void write(SshTarget target, String entry) {
-        Map<String, String> homes = read();
+        Map<String, String> homes = read(file);
         String k = key(target);
         if (entry == null ? homes.remove(k) == null : entry.equals(homes.put(k, entry))) return;
         StringBuilder text = new StringBuilder("# The login home folder on each SSH host (its host key, its home), as last seen;"
@@ -93,7 +97,7 @@ final class LoginHomes {
         }
     }
 
-    private Map<String, String> read() {
+    private static Map<String, String> read(Path file) {
         Map<String, String> homes = new TreeMap<>();
         try {
             if (!Files.isRegularFile(file)) return homes;

@@ -1,5 +1,6 @@
 package io.fastgpu.transport.ssh;
 
+import io.fastgpu.core.util.ParsedFiles;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,8 @@ final class PinnedHostKeys implements ServerKeyVerifier {
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Path file;
     private final List<Path> trusted;
+    /** Each known-hosts file read once while it is unchanged (pinning a key appends to it, which changes it). */
+    private final ParsedFiles<Map<String, List<String>>> knownHosts = new ParsedFiles<>(PinnedHostKeys::read);
 
     PinnedHostKeys(Path file, List<Path> trusted) {
         this.file = file;
@@ -55,13 +59,18 @@ final class PinnedHostKeys implements ServerKeyVerifier {
     @Override
     public synchronized boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
         String name = name(session, remote);
-        List<PublicKey> known = lookup(name);
+        List<String> known = lookup(name);
         if (known.isEmpty()) {
             append(name, key);
             return true;
         }
-        if (known.stream().anyMatch(k -> KeyUtils.compareKeys(k, key))) return true;
-        PublicKey pinned = known.stream().filter(k -> k.getAlgorithm().equals(key.getAlgorithm())).findFirst().orElse(known.get(0));
+        // Compared as OpenSSH writes them ("type base64"), without decoding the pinned keys: a first command on 16 hosts
+        // would otherwise decode every key of every host, cold.
+        String offered = PublicKeyEntry.toString(key);
+        if (known.contains(offered)) return true;
+        if (known.stream().anyMatch(k -> KeyUtils.compareKeys(parse(k), key))) return true; // written another way
+        String type = offered.substring(0, offered.indexOf(' ') + 1);
+        PublicKey pinned = parse(known.stream().filter(k -> k.startsWith(type)).findFirst().orElse(known.get(0)));
         refusals.put(name, "the host key of " + name + " has changed: pinned " + KeyUtils.getFingerPrint(pinned)
                 + ", offered " + KeyUtils.getFingerPrint(key) + "; if the machine was really reinstalled, run"
                 + " 'fastgpu forget-host " + name + "' (or remove its line from " + file + ") and connect again");
@@ -101,26 +110,45 @@ final class PinnedHostKeys implements ServerKeyVerifier {
         return hostKey(a.getHostString(), a.getPort());
     }
 
-    /** Every key known for {@code name}, in all the files (a host may have several key types). */
-    private List<PublicKey> lookup(String name) {
-        List<PublicKey> keys = new ArrayList<>();
+    /** Every key known for {@code name} ("type base64"), in all the files (a host may have several key types). */
+    private List<String> lookup(String name) {
+        List<String> keys = new ArrayList<>();
         List<Path> files = new ArrayList<>(trusted);
         files.add(0, file);
         for (Path f : files) {
-            if (!Files.isRegularFile(f)) continue;
-            try {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    String[] parts = line.strip().split("\\s+", 2);
-                    if (parts.length < 2 || parts[0].startsWith("#")) continue;
-                    for (String host : parts[0].split(",")) {
-                        if (host.equals(name)) keys.add(parse(parts[1]));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read known hosts " + f, e);
-            }
+            if (Files.isRegularFile(f)) keys.addAll(knownHosts.get(f).getOrDefault(name, List.of()));
         }
         return keys;
+    }
+
+    /** The keys of a known-hosts file by host name, each as "type base64". */
+    private static Map<String, List<String>> read(Path f) {
+        Map<String, List<String>> byHost = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                List<String> fields = fields(line);
+                if (fields.size() < 3 || fields.get(0).startsWith("#")) continue;
+                String keyText = fields.get(1) + " " + fields.get(2);
+                for (String host : fields.get(0).split(",")) byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(keyText);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read known hosts " + f, e);
+        }
+        return byHost;
+    }
+
+    /** The words of a line, split at spaces and tabs. */
+    private static List<String> fields(String line) {
+        List<String> words = new ArrayList<>(4);
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) i++;
+            if (i > start) words.add(line.substring(start, i));
+        }
+        return words;
     }
 
     private static PublicKey parse(String keyText) {

@@ -30,7 +30,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +57,7 @@ public final class SshConnector implements AutoCloseable {
     private final HostConfigEntryResolver config;
     private final Function<String, Optional<String>> passphrases;
     private final LoginHomes loginHomes;
+    private final KeyLoads keyLoads = new KeyLoads();
     private final Map<SshTarget, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<SshTarget, Object> connecting = new ConcurrentHashMap<>();
     /** Kept by {@link #open} for the life of the process: {@link #close} leaves it open. */
@@ -239,13 +239,19 @@ public final class SshConnector implements AutoCloseable {
         HostConfigEntry e = resolve(target);
         String where = e.getUsername() + "@" + e.getHostName() + ":" + e.getPort()
                 + (target.host().equals(e.getHostName()) ? "" : " (" + target.host() + ")");
-        List<KeyPair> keys = loadKeys(e.getIdentities());
-        if (keys.isEmpty()) {
-            throw new FastGpuException("no SSH key to log in to " + where + "; name one (key: in the fleet, or"
-                    + " IdentityFile in ~/.ssh/config) or create ~/.ssh/id_ed25519");
-        }
+        List<KeyLoads.Lease> leases = new ArrayList<>();
         ClientSession s = null;
         try {
+            List<KeyPair> keys = new ArrayList<>();
+            for (String f : e.getIdentities()) {
+                KeyLoads.Lease l = keyLoads.acquire(Path.of(UserHome.expand(f, UserHome.get())), this::readKeys);
+                leases.add(l);
+                keys.addAll(l.keys());
+            }
+            if (keys.isEmpty()) {
+                throw new FastGpuException("no SSH key to log in to " + where + "; name one (key: in the fleet, or"
+                        + " IdentityFile in ~/.ssh/config) or create ~/.ssh/id_ed25519");
+            }
             // The keys travel with this connection (the jump host, if any, gets the same context and keys), never
             // through the client, which other threads connect with at the same time using other keys.
             HostConfigEntry plain = new HostConfigEntry("", e.getHostName(), e.getPort(), e.getUsername(), e.getProxyJump());
@@ -256,6 +262,8 @@ public final class SshConnector implements AutoCloseable {
         } catch (IOException ex) {
             if (s != null) s.close(true);
             throw translate(where, e, ex);
+        } finally {
+            leases.forEach(KeyLoads.Lease::close);
         }
     }
 
@@ -283,33 +291,31 @@ public final class SshConnector implements AutoCloseable {
         return new FastGpuException("cannot connect to " + where + ": " + msg, ex);
     }
 
-    private List<KeyPair> loadKeys(Collection<String> files) {
+    /** The key pairs in the private key file {@code p}, which must be the user's alone. */
+    private List<KeyPair> readKeys(Path p) {
         List<KeyPair> result = new ArrayList<>();
-        for (String f : files) {
-            Path p = Path.of(UserHome.expand(f, UserHome.get()));
-            if (!Files.isRegularFile(p)) {
-                throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
+        if (!Files.isRegularFile(p)) {
+            throw new FastGpuException("SSH key " + p + " does not exist; fix the key path");
+        }
+        requirePrivate(p);
+        FilePasswordProvider pw = (session, resource, retry) -> {
+            if (retry > 0) throw new IOException("wrong passphrase");
+            return passphrases.apply(p.toString()).orElseThrow(() -> new IOException("no passphrase"));
+        };
+        try (InputStream in = Files.newInputStream(p)) {
+            SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(p.toString()), in, pw).forEach(result::add);
+        } catch (IOException | GeneralSecurityException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("no passphrase")) {
+                throw new FastGpuException("SSH key " + p + " is encrypted; set " + PASSPHRASE_ENV
+                        + " to its passphrase (or run from a terminal to be asked)", e);
             }
-            requirePrivate(p);
-            FilePasswordProvider pw = (session, resource, retry) -> {
-                if (retry > 0) throw new IOException("wrong passphrase");
-                return passphrases.apply(p.toString()).orElseThrow(() -> new IOException("no passphrase"));
-            };
-            try (InputStream in = Files.newInputStream(p)) {
-                SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(p.toString()), in, pw).forEach(result::add);
-            } catch (IOException | GeneralSecurityException e) {
-                String m = String.valueOf(e.getMessage());
-                if (m.contains("no passphrase")) {
-                    throw new FastGpuException("SSH key " + p + " is encrypted; set " + PASSPHRASE_ENV
-                            + " to its passphrase (or run from a terminal to be asked)", e);
-                }
-                if (m.contains("wrong passphrase") || m.toLowerCase().contains("decrypt") || m.toLowerCase().contains("padding")
-                        || m.contains("check values")
-                        || e instanceof GeneralSecurityException) {
-                    throw new FastGpuException("wrong passphrase for SSH key " + p + "; check " + PASSPHRASE_ENV, e);
-                }
-                throw new FastGpuException("cannot read SSH key " + p + ": " + m, e);
+            if (m.contains("wrong passphrase") || m.toLowerCase().contains("decrypt") || m.toLowerCase().contains("padding")
+                    || m.contains("check values")
+                    || e instanceof GeneralSecurityException) {
+                throw new FastGpuException("wrong passphrase for SSH key " + p + "; check " + PASSPHRASE_ENV, e);
             }
+            throw new FastGpuException("cannot read SSH key " + p + ": " + m, e);
         }
         return result;
     }

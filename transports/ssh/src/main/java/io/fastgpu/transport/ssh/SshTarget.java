@@ -24,6 +24,17 @@ public record SshTarget(String host, int port, String user, List<Path> keys, Str
         proxyJump = proxyJump == null ? "" : proxyJump;
     }
 
+    // equals and hashCode written out: the generated ones are linked on first use by generating classes, which a
+    // fresh agent's first command on 16 hosts pays for (this is the key of its open connections).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SshTarget t && port == t.port && host.equals(t.host) && user.equals(t.user) && keys.equals(t.keys)
+                && proxyJump.equals(t.proxyJump);
+    }
+
+    @Override
+    public int hashCode() { return Objects.hash(host, port, user, keys, proxyJump); }
+
     /** {@code user@host:port} as shown in messages. */
     public String display() {
         return (user.isEmpty() ? "" : user + "@") + host + (port == 0 || port == 22 ? "" : ":" + port);

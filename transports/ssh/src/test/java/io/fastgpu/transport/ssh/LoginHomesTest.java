@@ -43,6 +43,20 @@ class LoginHomesTest {
     }
 
     @Test
+    void aHomeRememberedOrForgottenByAnotherConnectorIsSeenAtOnce() throws Exception {
+        PublicKey key = hostKey();
+        LoginHomes reader = LoginHomes.besides(dir.resolve("known_hosts"));
+        LoginHomes writer = LoginHomes.besides(dir.resolve("known_hosts"));
+        assertThat(reader.get(host(1), key)).isEmpty();
+        for (int i = 0; i < 20; i++) { // within the file system's time granularity, as often as not
+            writer.put(host(1), key, "/home/u" + i);
+            assertThat(reader.get(host(1), key)).hasValue("/home/u" + i);
+        }
+        writer.forget(host(1));
+        assertThat(reader.get(host(1), key)).isEmpty();
+    }
+
+    @Test
     void whatALineCannotHoldOrAFileThatIsNotOneIsNoHomeKnown() throws Exception {
         PublicKey key = hostKey();
         LoginHomes homes = LoginHomes.besides(dir.resolve("known_hosts"));
