@@ -55,12 +55,29 @@ class SshBadInputTest {
     }
 
     @Test
-    void anUnknownHostKeyIsPinnedOnFirstConnect() {
+    void anUnknownHostKeyIsPinnedOnFirstConnectPreferringEd25519AsOpenSshDoes() {
         Path known = home.resolve("known_hosts");
         try (SshConnector c = new SshConnector(known, List.of(), null, k -> Optional.empty())) {
             exec(transport(c, hosts.ips().get(1), 22, hosts.key()));
         }
-        assertThat(known).content().matches(java.util.regex.Pattern.quote(hosts.ips().get(1)) + " (ssh-|ecdsa-)\\S+ \\S+\\s*");
+        assertThat(known).content().matches(java.util.regex.Pattern.quote(hosts.ips().get(1)) + " ssh-ed25519 \\S+\\s*");
+    }
+
+    @Test
+    void aHostPinnedWithOneOfItsKeyTypesIsAskedForThatTypeAndNotRefused() throws Exception {
+        // The hosts have an Ed25519 and an ECDSA key. A host pinned with either (an earlier version took the ECDSA one)
+        // must be asked for that one: asked for the other, it would be refused as a changed key.
+        String ip = hosts.ips().get(0);
+        for (String type : List.of("ecdsa-sha2-nistp256", "ssh-ed25519")) {
+            List<String> lines = Files.readAllLines(hosts.knownHosts()).stream()
+                    .filter(l -> List.of(l.split("\\s+")[0].split(",")).contains(ip)).filter(l -> l.contains(" " + type + " ")).toList();
+            assertThat(lines).hasSize(1);
+            Path known = Files.writeString(home.resolve("known_hosts"), ip + " " + lines.get(0).split("\\s+", 2)[1] + "\n");
+            try (SshConnector c = new SshConnector(known, List.of(), null, k -> Optional.empty())) {
+                exec(transport(c, ip, 22, hosts.key()));
+            }
+            assertThat(Files.readAllLines(known)).hasSize(1);
+        }
     }
 
     @Test

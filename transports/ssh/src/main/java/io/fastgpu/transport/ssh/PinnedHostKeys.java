@@ -18,9 +18,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -108,6 +110,13 @@ final class PinnedHostKeys implements ServerKeyVerifier {
         SocketAddress connect = session.getConnectAddress();
         InetSocketAddress a = (InetSocketAddress) (connect instanceof InetSocketAddress ? connect : remote);
         return hostKey(a.getHostString(), a.getPort());
+    }
+
+    /** The types of the keys known for {@code host} on {@code port} ({@code ssh-ed25519}, {@code ecdsa-sha2-nistp256}, ...). */
+    Set<String> knownTypes(String host, int port) {
+        Set<String> types = new HashSet<>();
+        for (String k : lookup(hostKey(host, port))) types.add(k.substring(0, k.indexOf(' ')));
+        return types;
     }
 
     /** Every key known for {@code name} ("type base64"), in all the files (a host may have several key types). */

@@ -9,11 +9,15 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.io.PathUtils;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -46,6 +50,9 @@ public final class SshConnector implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The private keys of one connection, in its context. */
     private static final AttributeRepository.AttributeKey<List<KeyPair>> KEYS = new AttributeRepository.AttributeKey<>();
+    /** The host key algorithms to offer on one connection, in its context (see {@link HostKeyOrder}). */
+    private static final AttributeRepository.AttributeKey<List<NamedFactory<Signature>>> HOST_KEY_ORDER =
+            new AttributeRepository.AttributeKey<>();
 
     static {
         // ~ in the SSH config (IdentityFile ~/.ssh/key) is $HOME, as for OpenSSH, not the JVM's user.home.
@@ -118,6 +125,20 @@ public final class SshConnector implements AutoCloseable {
         }
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // resolved here, once, below
         client.setKeyIdentityProvider(SshConnector::keysOf);
+        // OpenSSH servers send all their host keys after login (hostkeys-00@openssh.com, no answer wanted), for clients
+        // that update their known hosts; this one pins keys itself and has no use for them. The only handler, MINA's,
+        // decodes each key and drops it: for an ECDSA key that is a primality test of the curve's prime per
+        // connection, 0.1 s of CPU on a first command to 16 hosts.
+        client.setGlobalRequestHandlers(List.of());
+        client.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                // Before the session's first key exchange message, which offers these.
+                AttributeRepository context = session instanceof ClientSession c ? c.getConnectionContext() : null;
+                List<NamedFactory<Signature>> order = context == null ? null : context.getAttribute(HOST_KEY_ORDER);
+                if (order != null) session.setSignatureFactories(order);
+            }
+        });
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(10));
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
@@ -255,7 +276,12 @@ public final class SshConnector implements AutoCloseable {
             // The keys travel with this connection (the jump host, if any, gets the same context and keys), never
             // through the client, which other threads connect with at the same time using other keys.
             HostConfigEntry plain = new HostConfigEntry("", e.getHostName(), e.getPort(), e.getUsername(), e.getProxyJump());
-            s = client.connect(plain, AttributeRepository.ofKeyValuePair(KEYS, List.copyOf(keys)), null)
+            Map<AttributeRepository.AttributeKey<?>, Object> context = new java.util.HashMap<>();
+            context.put(KEYS, List.copyOf(keys));
+            if (e.getProxyJump() == null || e.getProxyJump().isBlank()) { // a jump host's session shares the context
+                context.put(HOST_KEY_ORDER, HostKeyOrder.of(client.getSignatureFactories(), hostKeys.knownTypes(e.getHostName(), e.getPort())));
+            }
+            s = client.connect(plain, AttributeRepository.ofAttributesMap(context), null)
                     .verify(CONNECT_TIMEOUT).getSession();
             s.auth().verify(Duration.ofSeconds(20));
             return s;
