@@ -55,6 +55,22 @@ final class SlurmCluster {
     /** The jobs in the queue, one line each ({@code ID NAME STATE}). */
     static List<String> queue() { return sh("squeue -h -o '%i %j %T'").lines().filter(l -> !l.isBlank()).toList(); }
 
+    /**
+     * Cancels a job the test made itself and waits until Slurm no longer lists it (a cancelled job stays COMPLETING
+     * while its processes end), so that the check after the test sees only what FastGPU left.
+     */
+    static void cancel(String jobId) {
+        sh("scancel " + jobId);
+        for (int i = 0; i < 300 && queue().stream().anyMatch(l -> l.startsWith(jobId + " ")); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     static void cancelAll() {
         if (conf == null) return;
         sh("scancel --user=$(id -un)");

@@ -87,7 +87,7 @@ class SlurmLaunchTest {
         }
         assertThat(SlurmCluster.queue()).as("the killed launch's allocation still waits").anyMatch(l -> l.contains("fastgpu.queued PENDING"));
 
-        SlurmCluster.sh("scancel " + blocker);
+        SlurmCluster.cancel(blocker);
         var again = cli.run("launch", "queued", "--yes").expectExit(0);
         assertThat(again.out() + again.err()).contains("Reusing task0.queued").contains("hello from n1");
         assertThat(SlurmCluster.queue()).as("after: kill cancelled it").isEmpty();
@@ -113,7 +113,7 @@ class SlurmLaunchTest {
             assertThat(launch.exitCode()).isEqualTo(130);
         }
         assertThat(SlurmCluster.queue()).as("only the other job is left").hasSize(1).allMatch(l -> l.startsWith(blocker + " "));
-        SlurmCluster.sh("scancel " + blocker);
+        SlurmCluster.cancel(blocker);
     }
 
     @Test
