@@ -3,8 +3,9 @@
 
   exec16 warm:  `fastgpu exec '{bench}' -- hostname` on 16 SSH test hosts, the agent running (its connections open)
                 vs `pdsh -R ssh -w <16 hosts> hostname` (new OpenSSH connections).
-  exec16 first: the same exec, the agent stopped before each run (the command starts it: through ./fastgpu, the native
-                client; and through the JVM client) vs pdsh.
+  exec16 first: the same exec, the agent stopped before each run and its process gone (it writes its class-data
+                archive as it exits; the command starts a new one: through ./fastgpu, the native client; and through
+                the JVM client) vs pdsh.
   warm in-JVM:  `job.run("hostname")` in one JVM (bench/FanoutWarm.java) vs pdsh over OpenSSH ControlMaster.
   exec1:        `fastgpu exec task0.bench -- true` on one SSH test host, agent warm, vs `ssh HOST true`.
   local exec:   `fastgpu exec task0.warm -- true` on the local backend, agent warm, vs `fastgpu --version`.
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -86,6 +88,22 @@ def main():
             os.chdir(old)
 
     stop = fg("agent", "stop")
+
+    def stop_and_wait():
+        """Stops the agent and waits until its process is gone: an agent writes its class-data archive as it exits,
+        and the next agent starts from it. A user's first command of the day finds it written; one started within a
+        second of the stop, and any command meanwhile, would share the two cores with the writing."""
+        try:
+            with open(os.path.join(home, "agent", "agent.pid")) as f:
+                pid = int(f.readline().strip())
+        except (OSError, ValueError):
+            pid = None
+        subprocess.run(stop, env=env, stdout=subprocess.DEVNULL, check=True)
+        for _ in range(600):
+            if pid is None or not os.path.exists(f"/proc/{pid}"):
+                break
+            time.sleep(0.05)
+        time.sleep(1.0)  # the hosts' sshd end the closed connections' sessions
     try:
         print(f"{n} hosts, {args.runs} runs each; before: {loadavg()}", flush=True)
         subprocess.run(["java", "-cp", jar, os.path.join(HERE, "FanoutWarm.java"), home, "bench", str(n), "0"], env=off,
@@ -128,11 +146,14 @@ def main():
         inside = {"nwarm16": execs[0::6], "warm16": execs[1::6], "nexec1": execs[2::6], "exec1": execs[3::6],
                   "nlexec": execs[4::6], "lexec": execs[5::6], "nllaunch": launches[0::2], "llaunch": launches[1::2]}
         for _ in range(args.runs):
-            subprocess.run(stop, env=env, stdout=subprocess.DEVNULL, check=True)
-            s["nfirst16"].append(timed(nat("exec", "{bench}", "--", "hostname"), env, n))
+            # Each on a machine in the same state: no agent, the last one's connections closed a second before.
+            stop_and_wait()
             s["pdsh2"].append(timed(pdsh, pdsh_env, n))
-            subprocess.run(stop, env=env, stdout=subprocess.DEVNULL, check=True)
+            time.sleep(1.0)
+            s["nfirst16"].append(timed(nat("exec", "{bench}", "--", "hostname"), env, n))
+            stop_and_wait()
             s["first16"].append(timed(fg("exec", "{bench}", "--", "hostname"), env, n))
+        stop_and_wait()
         print(f"first done; {loadavg()}", flush=True)
         r = subprocess.run(["java", "-cp", jar, os.path.join(HERE, "FanoutWarm.java"), home, "bench", str(n),
                             str(args.runs)], env=off, check=True, stdout=subprocess.PIPE, text=True)

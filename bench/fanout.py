@@ -6,7 +6,7 @@
         median of N runs each; plus `java -jar fastgpu.jar --version` (JVM start only) for scale. Also the
         same two FastGPU commands with the JVM options of the ./fastgpu launcher (C1 only, serial GC, a
         class-data archive made by one untimed run), which is how users start it.
-  warm: in one JVM (bench/FanoutWarm.java), after one warm-up, N timed `job.run("hostname")` over the
+  warm: in one JVM (bench/FanoutWarm.java), after 11 warm-up runs, N timed `job.run("hostname")` over the
         connections already open, median; vs pdsh, which opens new connections every time.
         For reference, pdsh over OpenSSH ControlMaster connections (a user's way to reuse connections).
 Targets: cold no slower than pdsh; warm at least 5x faster than pdsh.
