@@ -25,6 +25,26 @@ public final class Processes {
         return b.toString();
     }
 
+    /**
+     * The processes whose command line contains {@code fragment} after up to {@code patience} for them to go: a process
+     * killed a moment ago may still be on its way out (its exit not yet finished on a busy machine), which is not one
+     * that keeps running.
+     */
+    public static List<Long> stillRunning(String fragment, java.time.Duration patience) {
+        long end = System.nanoTime() + patience.toNanos();
+        List<Long> left = withCommandLine(fragment);
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = withCommandLine(fragment);
+        }
+        return left;
+    }
+
     public static List<Long> withCommandLine(String fragment) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(fragment)).orElse(false))
