@@ -1,10 +1,6 @@
 package io.fastgpu.core.util;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,12 +13,7 @@ import java.util.function.Function;
  * is never kept.
  */
 public final class ParsedFiles<T> {
-    /** A file's state. (Equality written out: a record's is linked on first use by generating classes.) */
-    private record Stamp(Object inode, long size, FileTime modified) {
-        boolean same(Stamp o) { return size == o.size && Objects.equals(inode, o.inode) && modified.equals(o.modified); }
-    }
-
-    private record Parsed<T>(Stamp stamp, T value) { }
+    private record Parsed<T>(FileVersion version, T value) { }
 
     private final Function<Path, T> parser;
     private final Map<Path, Parsed<T>> parsed = new ConcurrentHashMap<>();
@@ -31,22 +22,13 @@ public final class ParsedFiles<T> {
 
     /** What {@code file} parses to now. */
     public T get(Path file) {
-        Stamp before = stamp(file);
+        FileVersion before = FileVersion.of(file);
         Parsed<T> known = before == null ? null : parsed.get(file);
-        if (known != null && known.stamp().same(before)) return known.value();
+        if (known != null && known.version().equals(before)) return known.value();
         T value = parser.apply(file);
-        // Taken before the parse: a change during it leaves a stamp that the next call finds different.
+        // Taken before the parse: a change during it leaves a version that the next call finds different.
         if (before != null) parsed.put(file, new Parsed<>(before, value));
         else parsed.remove(file);
         return value;
-    }
-
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.isRegularFile() ? new Stamp(a.fileKey(), a.size(), a.lastModifiedTime()) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -1,15 +1,12 @@
 package io.fastgpu.transport.ssh;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.fastgpu.core.util.FileVersion;
+
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -21,18 +18,6 @@ import java.util.function.Function;
  * that logged in with them, as before.
  */
 final class KeyLoads {
-    /** A file and its state; a map key. (Equality written out: a record's is linked on first use by generating classes.) */
-    private record Stamp(Path file, Object inode, long size, FileTime modified) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Stamp s && size == s.size && file.equals(s.file) && Objects.equals(inode, s.inode)
-                    && modified.equals(s.modified);
-        }
-
-        @Override
-        public int hashCode() { return Objects.hash(file, inode, size, modified); }
-    }
-
     private static final class Load {
         final CompletableFuture<List<KeyPair>> keys = new CompletableFuture<>();
         int users;
@@ -45,24 +30,26 @@ final class KeyLoads {
         @Override void close();
     }
 
-    private final Map<Stamp, Load> loads = new HashMap<>();
+    /** By file and its version. */
+    private final Map<Map.Entry<Path, FileVersion>, Load> loads = new HashMap<>();
 
     /** The keys in {@code file}: read by {@code reader}, unless a connection being made now has them already. */
     Lease acquire(Path file, Function<Path, List<KeyPair>> reader) {
-        Stamp stamp = stamp(file);
-        if (stamp == null) {
+        FileVersion version = FileVersion.of(file);
+        if (version == null) {
             List<KeyPair> keys = reader.apply(file); // says what is wrong with the file
             return lease(keys, () -> { });
         }
+        Map.Entry<Path, FileVersion> key = Map.entry(file.toAbsolutePath(), version);
         Load load;
         boolean first;
         synchronized (loads) {
-            load = loads.computeIfAbsent(stamp, s -> new Load());
+            load = loads.computeIfAbsent(key, k -> new Load());
             first = load.users++ == 0;
         }
         Runnable release = () -> {
             synchronized (loads) {
-                if (--load.users == 0) loads.remove(stamp, load);
+                if (--load.users == 0) loads.remove(key, load);
             }
         };
         try {
@@ -105,14 +92,5 @@ final class KeyLoads {
                 }
             }
         };
-    }
-
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.isRegularFile() ? new Stamp(file.toAbsolutePath(), a.fileKey(), a.size(), a.lastModifiedTime()) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

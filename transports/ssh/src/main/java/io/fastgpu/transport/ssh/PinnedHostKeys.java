@@ -125,14 +125,15 @@ final class PinnedHostKeys implements ServerKeyVerifier {
         List<Path> files = new ArrayList<>(trusted);
         files.add(0, file);
         for (Path f : files) {
-            if (Files.isRegularFile(f)) keys.addAll(knownHosts.get(f).getOrDefault(name, List.of()));
+            keys.addAll(knownHosts.get(f).getOrDefault(name, List.of()));
         }
         return keys;
     }
 
-    /** The keys of a known-hosts file by host name, each as "type base64". */
+    /** The keys of a known-hosts file by host name, each as "type base64"; none when there is no such file. */
     private static Map<String, List<String>> read(Path f) {
         Map<String, List<String>> byHost = new HashMap<>();
+        if (!Files.isRegularFile(f)) return byHost;
         try {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                 List<String> fields = fields(line);
